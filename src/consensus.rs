@@ -1,0 +1,221 @@
+//! Consensus (stake-weighted median per column at kappa), clipping, validator trust, incentive.
+//!
+//! Upstream finds each column's median with a mid-pivot partition search over a dense
+//! columns × validators table. With exact (non-saturating) stake sums that search always returns
+//! the score `v` whose stake interval contains the minority point:
+//!
+//! `below(v) ≤ minority < below(v) + stake(v)`,  `minority = Σ stake − kappa`,
+//!
+//! where `below(v)` is the stake of validators scoring less than `v`. When no such `v` exists
+//! (`minority < 0` or `minority ≥ Σ stake`) it returns the lowest or the highest score. Validators
+//! that set no weight on the column score 0, so they are handled as one mass and never
+//! materialized: a column costs `O(k log k)` in the `k` validators that weight it.
+
+use alloc::vec::Vec;
+use substrate_fixed::types::I32F32;
+
+use crate::fixed::{normalize, wrapping_sum, ZERO};
+use crate::sparse::Csr;
+
+/// Scratch buffers for [`weighted_median_columns`].
+#[derive(Debug, Default, Clone)]
+pub struct MedianScratch {
+    use_stake: Vec<I32F32>,
+    col_ptr: Vec<u32>,
+    fill: Vec<u32>,
+    score: Vec<I32F32>,
+    stake: Vec<I32F32>,
+    owner: Vec<u32>,
+    pairs: Vec<(I32F32, I32F32)>,
+}
+
+fn idx(x: u32) -> usize {
+    usize::try_from(x).unwrap_or(usize::MAX)
+}
+
+/// The weighted median of one column from its `(score, stake)` entries (scores `> 0`), the
+/// validator count `members`, the total stake `total` and `minority`. Validators without an entry
+/// score 0. `pairs` is sorted in place.
+///
+/// ```
+/// use substrate_fixed::types::I32F32;
+/// let half = I32F32::from_num(0.5);
+/// let mut pairs = vec![(I32F32::from_num(0.25), half)];
+/// // two validators of equal stake, one scores 0.25, one scores 0: median at kappa 0.5 is 0
+/// let m = yuma::consensus::column_median(&mut pairs, 2, I32F32::from_num(1), half);
+/// assert_eq!(m, I32F32::from_num(0));
+/// ```
+pub fn column_median(pairs: &mut [(I32F32, I32F32)], members: usize, total: I32F32, minority: I32F32) -> I32F32 {
+    if members == 0 {
+        return ZERO;
+    }
+    pairs.sort_unstable_by_key(|p| p.0);
+    let positive_stake = pairs.iter().fold(ZERO, |a, p| a.wrapping_add(p.1));
+    let has_zero_group = members > pairs.len();
+    let zero_mass = total.wrapping_sub(positive_stake);
+    let lowest = if has_zero_group {
+        ZERO
+    } else {
+        pairs.first().map(|p| p.0).unwrap_or(ZERO)
+    };
+    let highest = pairs.last().map(|p| p.0).unwrap_or(ZERO);
+    if minority < ZERO {
+        return lowest;
+    }
+    if minority >= total {
+        return highest;
+    }
+    let mut upto = if has_zero_group { zero_mass } else { ZERO };
+    if minority < upto {
+        return ZERO;
+    }
+    let mut rest = pairs.iter().peekable();
+    while let Some(&(v, s)) = rest.next() {
+        upto = upto.wrapping_add(s);
+        while let Some(&&(v2, s2)) = rest.peek() {
+            if v2 != v {
+                break;
+            }
+            upto = upto.wrapping_add(s2);
+            rest.next();
+        }
+        if minority < upto {
+            return v;
+        }
+    }
+    highest
+}
+
+/// Stake-weighted median per column (`columns` wide) of `weights` over validators with positive
+/// `active_stake`, at quantile `kappa`. Within a row a repeated column counts once (the last entry
+/// wins), as in upstream's score table.
+pub fn weighted_median_columns(
+    active_stake: &[I32F32],
+    weights: &Csr,
+    columns: usize,
+    kappa: I32F32,
+    s: &mut MedianScratch,
+    out: &mut Vec<I32F32>,
+) {
+    out.clear();
+    out.resize(columns, ZERO);
+    // Validators with positive stake, renormalized (as upstream does).
+    s.use_stake.clear();
+    s.use_stake.extend(active_stake.iter().copied().filter(|x| *x > ZERO));
+    let members = s.use_stake.len();
+    normalize(&mut s.use_stake);
+    let total = wrapping_sum(s.use_stake.iter().copied());
+    let minority = total.saturating_sub(kappa);
+    if members == 0 {
+        return;
+    }
+
+    // Column counts (upper bound: duplicates counted), then a CSC fill.
+    s.col_ptr.clear();
+    s.col_ptr.resize(columns.saturating_add(1), 0);
+    for (i, _) in active_stake.iter().enumerate().filter(|(_, x)| **x > ZERO) {
+        for &j in weights.row(i).0 {
+            if let Some(c) = s.col_ptr.get_mut(usize::from(j).saturating_add(1)) {
+                *c = c.saturating_add(1);
+            }
+        }
+    }
+    let mut acc = 0u32;
+    for c in s.col_ptr.iter_mut() {
+        acc = acc.saturating_add(*c);
+        *c = acc;
+    }
+    let cap = idx(acc);
+    s.score.clear();
+    s.score.resize(cap, ZERO);
+    s.stake.clear();
+    s.stake.resize(cap, ZERO);
+    s.owner.clear();
+    s.owner.resize(cap, u32::MAX);
+    s.fill.clear();
+    s.fill.extend(s.col_ptr.iter().take(columns).copied());
+    let mut k = 0u32;
+    for (i, &st) in active_stake.iter().enumerate() {
+        if st <= ZERO {
+            continue;
+        }
+        let my_stake = s.use_stake.get(idx(k)).copied().unwrap_or(ZERO);
+        let (cols, vals) = weights.row(i);
+        for (&j, &v) in cols.iter().zip(vals) {
+            let ju = usize::from(j);
+            let (Some(f), Some(&start)) = (s.fill.get_mut(ju), s.col_ptr.get(ju)) else {
+                continue;
+            };
+            // A repeated column in the same row overwrites the earlier entry.
+            let prev = idx(f.saturating_sub(1));
+            if *f > start && s.owner.get(prev) == Some(&k) {
+                if let Some(x) = s.score.get_mut(prev) {
+                    *x = v;
+                }
+                continue;
+            }
+            let at = idx(*f);
+            if let (Some(a), Some(b), Some(o)) = (s.score.get_mut(at), s.stake.get_mut(at), s.owner.get_mut(at)) {
+                *a = v;
+                *b = my_stake;
+                *o = k;
+            }
+            *f = f.saturating_add(1);
+        }
+        k = k.saturating_add(1);
+    }
+    for (c, med) in out.iter_mut().enumerate() {
+        let start = s.col_ptr.get(c).copied().map(idx).unwrap_or(0);
+        let end = s.fill.get(c).copied().map(idx).unwrap_or(start);
+        s.pairs.clear();
+        for t in start..end {
+            if let (Some(&v), Some(&w)) = (s.score.get(t), s.stake.get(t)) {
+                if v > ZERO {
+                    s.pairs.push((v, w));
+                }
+            }
+        }
+        *med = column_median(&mut s.pairs, members, total, minority);
+    }
+}
+
+/// Clips each weight at its column's consensus; a weight above a non-positive consensus is dropped.
+pub fn clip(weights: &Csr, consensus: &[I32F32], out: &mut Csr) {
+    out.clear();
+    for i in 0..weights.rows() {
+        let (cols, vals) = weights.row(i);
+        for (&j, &w) in cols.iter().zip(vals) {
+            let c = consensus.get(usize::from(j)).copied().unwrap_or(ZERO);
+            if c < w {
+                if c > ZERO {
+                    out.push(j, c);
+                }
+            } else {
+                out.push(j, w);
+            }
+        }
+        out.end_row();
+    }
+}
+
+/// Wrapping sum of each row (validator trust from clipped weights).
+pub fn row_sums(m: &Csr, out: &mut Vec<I32F32>) {
+    out.clear();
+    out.extend((0..m.rows()).map(|i| wrapping_sum(m.row(i).1.iter().copied())));
+}
+
+/// Ranks `r_j = Σ_i w_ij · s_i` (saturating, in row order), normalized: the incentive.
+pub fn incentive(clipped: &Csr, active_stake: &[I32F32], columns: usize, out: &mut Vec<I32F32>) {
+    out.clear();
+    out.resize(columns, ZERO);
+    for i in 0..clipped.rows() {
+        let s = active_stake.get(i).copied().unwrap_or(ZERO);
+        let (cols, vals) = clipped.row(i);
+        for (&j, &w) in cols.iter().zip(vals) {
+            if let Some(r) = out.get_mut(usize::from(j)) {
+                *r = r.saturating_add(s.saturating_mul(w));
+            }
+        }
+    }
+    normalize(out);
+}

@@ -1,0 +1,247 @@
+//! The epoch pipeline: the stages in upstream's order, on CSR rows and reusable buffers.
+//!
+//! [`epoch`] allocates a fresh [`Workspace`]; callers that run many epochs keep one and call
+//! [`epoch_into`], which reuses every buffer (and the output's) once they have grown.
+
+use alloc::vec::Vec;
+use substrate_fixed::types::{I32F32, I64F64};
+
+use crate::bonds::{self, BondsScratch, LiquidAlphaParams};
+use crate::consensus::{self, MedianScratch};
+use crate::emission::{self, Emission};
+use crate::fixed::{fixed_proportion_to_u16, to_bits, u16_proportion_to_fixed, ONE, ZERO};
+use crate::sparse::Csr;
+use crate::{stake, weights};
+use crate::{EpochInput, EpochOutput, EpochTrace, Error, Limits};
+
+/// Every intermediate of one epoch, kept between calls so steady-state epochs do not allocate.
+#[derive(Debug, Default, Clone)]
+pub struct Workspace {
+    /// Input limits applied by [`epoch_into`].
+    pub limits: Limits,
+    last_update: Vec<u64>,
+    total_stake: Vec<I64F64>,
+    /// Normalized stake.
+    pub stake: Vec<I32F32>,
+    /// Active, permitted, normalized stake.
+    pub active_stake: Vec<I32F32>,
+    idx: Vec<u32>,
+    /// Masked, row-normalized weights.
+    pub weights: Csr,
+    /// Consensus per uid.
+    pub consensus: Vec<I32F32>,
+    /// Weights clipped at consensus.
+    pub clipped: Csr,
+    /// Validator trust.
+    pub validator_trust: Vec<I32F32>,
+    /// Incentive.
+    pub incentive: Vec<I32F32>,
+    /// Yuma 2: EMA bonds after column max-upscale; Yuma 3: the EMA result.
+    pub ema_bonds: Csr,
+    /// Dividends.
+    pub dividends: Vec<I32F32>,
+    median: MedianScratch,
+    bonds: BondsScratch,
+    sums: Vec<I32F32>,
+    shares: Vec<I32F32>,
+    emission: Emission,
+}
+
+impl Workspace {
+    /// An empty workspace with the default [`Limits`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The trace of the last epoch computed in this workspace.
+    pub fn trace(&self) -> EpochTrace {
+        EpochTrace {
+            stake: to_bits(&self.stake),
+            active_stake: to_bits(&self.active_stake),
+            weights_normalized: self.weights.to_bits_rows(),
+            consensus: to_bits(&self.consensus),
+            clipped_weights: self.clipped.to_bits_rows(),
+            validator_trust: to_bits(&self.validator_trust),
+            incentive: to_bits(&self.incentive),
+            ema_bonds: self.ema_bonds.to_bits_rows(),
+            dividends: to_bits(&self.dividends),
+        }
+    }
+}
+
+/// Computes one epoch.
+///
+/// ```
+/// let input = yuma::EpochInput {
+///     n: 2, current_block: 1000, tempo: 100, activity_cutoff: 5000,
+///     last_update: vec![990, 990], block_at_registration: vec![0, 0],
+///     alpha_stake: vec![1_000, 0], tao_stake: vec![0, 0],
+///     validator_permit: vec![true, false], max_allowed_validators: 64,
+///     weights: vec![vec![(1, 65535)], vec![]], bonds: vec![vec![], vec![]],
+///     kappa: 32767, bonds_moving_average: 900_000, commit_blocks: vec![None, None],
+///     rao_emission: 1_000_000, ..Default::default()
+/// };
+/// let out = yuma::epoch(&input)?;
+/// assert_eq!(out.incentive, vec![0, 65535]);
+/// assert_eq!(out.server_emission[1] + out.validator_emission[0], 1_000_000);
+/// # Ok::<(), yuma::Error>(())
+/// ```
+pub fn epoch(input: &EpochInput) -> Result<EpochOutput, Error> {
+    let mut ws = Workspace::new();
+    let mut out = EpochOutput::default();
+    epoch_into(input, &mut ws, &mut out)?;
+    Ok(out)
+}
+
+/// Computes one epoch and its [`EpochTrace`].
+pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace), Error> {
+    let mut ws = Workspace::new();
+    let mut out = EpochOutput::default();
+    epoch_into(input, &mut ws, &mut out)?;
+    Ok((out, ws.trace()))
+}
+
+fn resize_rows(rows: &mut Vec<Vec<(u16, u16)>>, n: usize) {
+    rows.truncate(n);
+    for r in rows.iter_mut() {
+        r.clear();
+    }
+    rows.resize_with(n, Vec::new);
+}
+
+/// Computes one epoch into `out`, reusing the buffers of `ws` and `out`.
+pub fn epoch_into(input: &EpochInput, ws: &mut Workspace, out: &mut EpochOutput) -> Result<(), Error> {
+    input.validate(&ws.limits)?;
+    let n = usize::from(input.n);
+
+    // == Active & updated ==
+    ws.last_update.clear();
+    ws.last_update.extend_from_slice(&input.last_update);
+    if ws.last_update.len() < n {
+        ws.last_update.resize(n, 0);
+    }
+    out.active.clear();
+    out.active.extend(
+        ws.last_update
+            .iter()
+            .take(n)
+            .map(|u| u.saturating_add(input.activity_cutoff) >= input.current_block),
+    );
+
+    // == Stake, permits, active stake ==
+    stake::total_stake(input, &mut ws.total_stake);
+    stake::stake_weights(input, &ws.total_stake, &mut ws.stake);
+    stake::new_permits(
+        &ws.stake,
+        usize::from(input.max_allowed_validators),
+        input.owner_uid,
+        &mut ws.idx,
+        &mut out.new_validator_permit,
+    );
+    stake::active_stake(input, &ws.stake, &out.active, &mut ws.active_stake);
+
+    // == Weights, consensus, trust, incentive ==
+    weights::masked_weights(input, &ws.last_update, &mut ws.weights);
+    let kappa = u16_proportion_to_fixed(input.kappa);
+    consensus::weighted_median_columns(
+        &ws.active_stake,
+        &ws.weights,
+        n,
+        kappa,
+        &mut ws.median,
+        &mut ws.consensus,
+    );
+    consensus::clip(&ws.weights, &ws.consensus, &mut ws.clipped);
+    consensus::row_sums(&ws.clipped, &mut ws.validator_trust);
+    consensus::incentive(&ws.clipped, &ws.active_stake, n, &mut ws.incentive);
+
+    // == Bonds and dividends ==
+    let penalty = u16_proportion_to_fixed(input.bonds_penalty);
+    let mut interp = core::mem::take(&mut ws.bonds.interp);
+    let mut old = core::mem::take(&mut ws.bonds.bonds);
+    let mut delta = core::mem::take(&mut ws.bonds.delta);
+    let mut norm = core::mem::take(&mut ws.bonds.norm);
+    let wfb: &Csr = if penalty == ZERO {
+        &ws.weights
+    } else if penalty == ONE {
+        &ws.clipped
+    } else {
+        bonds::interpolate(&ws.weights, &ws.clipped, n, penalty, &mut ws.bonds, &mut interp);
+        &interp
+    };
+    let result = if input.yuma3_enabled {
+        bonds::load_bonds(input, true, &mut old);
+        let liquid = input.liquid_alpha_enabled && ws.consensus.iter().any(|c| *c != ZERO);
+        let ema = if liquid {
+            let p = LiquidAlphaParams::new(input);
+            bonds::ema_liquid(wfb, &old, &ws.consensus, &p, &mut ws.bonds, &mut ws.ema_bonds);
+            Ok(())
+        } else {
+            bonds::yuma3_fixed_alpha(input.bonds_moving_average)
+                .map(|a| bonds::ema_fixed(wfb, &old, a, n, &mut ws.bonds, &mut ws.ema_bonds))
+        };
+        ema.map(|()| {
+            norm.copy_from(&ws.ema_bonds);
+            norm.col_normalize(&mut ws.sums, n);
+            bonds::dividends_yuma3(&norm, &ws.incentive, &ws.active_stake, &mut ws.dividends);
+        })
+    } else {
+        bonds::load_bonds(input, false, &mut old);
+        old.col_normalize(&mut ws.sums, n);
+        delta.copy_from(wfb);
+        for i in 0..delta.rows() {
+            let s = ws.active_stake.get(i).copied().unwrap_or(ZERO);
+            for v in delta.row_vals_mut(i) {
+                *v = v.saturating_mul(s);
+            }
+        }
+        delta.col_normalize(&mut ws.sums, n);
+        let alpha = bonds::yuma2_alpha(input.bonds_moving_average);
+        bonds::ema_fixed(&delta, &old, alpha, n, &mut ws.bonds, &mut ws.ema_bonds);
+        ws.ema_bonds.col_normalize(&mut ws.sums, n);
+        bonds::dividends_yuma2(&ws.ema_bonds, &ws.incentive, &mut ws.dividends);
+        ws.ema_bonds.col_max_upscale(&mut ws.sums, n);
+        Ok(())
+    };
+    ws.bonds.interp = interp;
+    ws.bonds.bonds = old;
+    ws.bonds.delta = delta;
+    ws.bonds.norm = norm;
+    result?;
+
+    // == Emission ==
+    emission::emission(
+        &ws.incentive,
+        &ws.dividends,
+        &ws.stake,
+        &ws.active_stake,
+        input.rao_emission,
+        &mut ws.shares,
+        &mut ws.emission,
+    );
+    out.server_emission.clone_from(&ws.emission.server);
+    out.validator_emission.clone_from(&ws.emission.validator);
+    out.emission.clone_from(&ws.emission.combined);
+
+    // == Outputs ==
+    let u16s = |dst: &mut Vec<u16>, src: &[I32F32]| {
+        dst.clear();
+        dst.extend(src.iter().map(|x| fixed_proportion_to_u16(*x)));
+    };
+    out.stake.clear();
+    out.stake
+        .extend(ws.total_stake.iter().map(|s| s.saturating_to_num::<u64>()));
+    u16s(&mut out.stake_weight, &ws.stake);
+    u16s(&mut out.consensus, &ws.consensus);
+    u16s(&mut out.incentive, &ws.incentive);
+    u16s(&mut out.dividends, &ws.dividends);
+    u16s(&mut out.validator_trust, &ws.validator_trust);
+    resize_rows(&mut out.bonds, n);
+    for (i, row) in out.bonds.iter_mut().enumerate() {
+        if out.new_validator_permit.get(i).copied().unwrap_or(false) {
+            let (cols, vals) = ws.ema_bonds.row(i);
+            row.extend(cols.iter().zip(vals).map(|(&j, &v)| (j, fixed_proportion_to_u16(v))));
+        }
+    }
+    Ok(())
+}

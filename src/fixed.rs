@@ -1,0 +1,207 @@
+//! Fixed-point helpers: the chain's conversions and its overflow conventions, one named function each.
+//!
+//! Every helper states how it behaves at the edges in its name or doc:
+//! * `safe_div` — division where a zero divisor **or an overflowing quotient** gives 0
+//!   (the chain's `SafeDiv` is `checked_div().unwrap_or_default()`);
+//! * `wrapping_sum` — plain `Iterator::sum` on the chain, which is compiled without overflow
+//!   checks and therefore wraps;
+//! * `saturating_*` — saturating conversions and arithmetic, as named by `substrate-fixed`.
+
+use substrate_fixed::transcendental::exp;
+use substrate_fixed::types::{I32F32, I64F64, I96F32, U96F32};
+
+/// `0` as I32F32.
+pub const ZERO: I32F32 = I32F32::from_bits(0);
+/// `1` as I32F32.
+pub const ONE: I32F32 = I32F32::from_bits(1 << 32);
+/// `u16::MAX` (65535) as I32F32.
+pub const U16_MAX: I32F32 = I32F32::from_bits(65_535 << 32);
+
+/// `x / y`, or 0 when `y == 0` or the quotient overflows (the chain's `safe_div`).
+///
+/// ```
+/// use yuma::fixed::{safe_div, ONE, ZERO};
+/// assert_eq!(safe_div(ONE, ZERO), ZERO);
+/// ```
+#[inline]
+pub fn safe_div(x: I32F32, y: I32F32) -> I32F32 {
+    x.checked_div(y).unwrap_or(ZERO)
+}
+
+/// `x / y` on I64F64, 0 on a zero divisor or overflow.
+#[inline]
+pub fn safe_div_64(x: I64F64, y: I64F64) -> I64F64 {
+    x.checked_div(y).unwrap_or(I64F64::from_bits(0))
+}
+
+/// Sum that wraps on overflow, exactly like `Iterator::sum` in the (overflow-unchecked) runtime.
+///
+/// ```
+/// use substrate_fixed::types::I32F32;
+/// let big = I32F32::max_value();
+/// assert_eq!(yuma::fixed::wrapping_sum([big, I32F32::from_bits(1)].iter().copied()), I32F32::min_value());
+/// ```
+#[inline]
+pub fn wrapping_sum<I: IntoIterator<Item = I32F32>>(it: I) -> I32F32 {
+    it.into_iter().fold(ZERO, |a, b| a.wrapping_add(b))
+}
+
+/// Normalizes in place to sum 1: each value divided ([`safe_div`]) by the wrapping sum; left
+/// unchanged when that sum is 0 (`inplace_normalize`).
+///
+/// ```
+/// use substrate_fixed::types::I32F32;
+/// let mut v = [I32F32::from_num(1), I32F32::from_num(3)];
+/// yuma::fixed::normalize(&mut v);
+/// assert_eq!(v[1], I32F32::from_num(0.75));
+/// ```
+pub fn normalize(v: &mut [I32F32]) {
+    let sum = wrapping_sum(v.iter().copied());
+    if sum != ZERO {
+        for x in v.iter_mut() {
+            *x = safe_div(*x, sum);
+        }
+    }
+}
+
+/// Wrapping sum on I64F64.
+#[inline]
+pub fn wrapping_sum_64<I: IntoIterator<Item = I64F64>>(it: I) -> I64F64 {
+    it.into_iter()
+        .fold(I64F64::from_bits(0), |a, b| a.wrapping_add(b))
+}
+
+/// A u16 stored as an integer-valued I32F32 (`u16_to_fixed`): `65535 → 65535.0`.
+#[inline]
+pub fn u16_to_fixed(x: u16) -> I32F32 {
+    I32F32::from_bits(i64::from(x) << 32)
+}
+
+/// A u16 proportion of `u16::MAX` as I32F32: `x / 65535` (`u16_proportion_to_fixed`).
+///
+/// ```
+/// assert_eq!(yuma::fixed::u16_proportion_to_fixed(65535), yuma::fixed::ONE);
+/// ```
+#[inline]
+pub fn u16_proportion_to_fixed(x: u16) -> I32F32 {
+    safe_div(u16_to_fixed(x), U16_MAX)
+}
+
+/// `x / 65535` (`fixed_to_fixed_u16_proportion`): a stored u16 value as a proportion.
+#[inline]
+pub fn fixed_to_u16_proportion(x: I32F32) -> I32F32 {
+    safe_div(x, U16_MAX)
+}
+
+/// A proportion in `[0, 1]` to u16: `saturating(x · 65535)`, truncated, saturating to `0..=65535`
+/// (`fixed_proportion_to_u16`).
+///
+/// ```
+/// assert_eq!(yuma::fixed::fixed_proportion_to_u16(yuma::fixed::ONE), 65535);
+/// ```
+#[inline]
+pub fn fixed_proportion_to_u16(x: I32F32) -> u16 {
+    x.saturating_mul(U16_MAX).saturating_to_num::<u16>()
+}
+
+/// I64F64 → I32F32, saturating (`fixed64_to_fixed32`).
+#[inline]
+pub fn fixed64_to_fixed32(x: I64F64) -> I32F32 {
+    I32F32::saturating_from_num(x)
+}
+
+/// I64F64 → u64, saturating, fraction truncated (`fixed64_to_u64`).
+#[inline]
+pub fn fixed64_to_u64(x: I64F64) -> u64 {
+    x.saturating_to_num::<u64>()
+}
+
+/// A u64 as I64F64, saturating at `I64F64::MAX` for values above `i64::MAX`.
+#[inline]
+pub fn u64_to_fixed64(x: u64) -> I64F64 {
+    I64F64::saturating_from_num(x)
+}
+
+/// The chain's tao weight: `U96F32(raw) / U96F32(u64::MAX)`, as I64F64 (32 fractional bits survive).
+#[inline]
+pub fn tao_weight(raw: u64) -> I64F64 {
+    let w = U96F32::saturating_from_num(raw)
+        .checked_div(U96F32::saturating_from_num(u64::MAX))
+        .unwrap_or(U96F32::from_bits(0));
+    I64F64::saturating_from_num(w)
+}
+
+/// A normalized share times a rao amount: `saturating(I96F32(x) · I96F32(rao))` as u64, truncated,
+/// negative results give 0.
+///
+/// ```
+/// assert_eq!(yuma::fixed::share_of_rao(yuma::fixed::ONE, 1_000), 1_000);
+/// ```
+#[inline]
+pub fn share_of_rao(x: I32F32, rao: u64) -> u64 {
+    I96F32::saturating_from_num(x)
+        .saturating_mul(I96F32::saturating_from_num(rao))
+        .saturating_to_num::<u64>()
+}
+
+/// `exp(x)` with the input clamped to `[-20, 20]`; an overflowing series gives 0 for `x ≤ 0` and
+/// `I32F32::MAX` otherwise (`exp_safe`).
+pub fn exp_safe(input: I32F32) -> I32F32 {
+    let lo = I32F32::from_bits(-20_i64 << 32);
+    let hi = I32F32::from_bits(20_i64 << 32);
+    let x = if input < lo {
+        lo
+    } else if hi < input {
+        hi
+    } else {
+        input
+    };
+    match exp::<I32F32, I32F32>(x) {
+        Ok(v) => v,
+        Err(()) => {
+            if x <= ZERO {
+                ZERO
+            } else {
+                I32F32::max_value()
+            }
+        }
+    }
+}
+
+/// Raw bits of an I32F32 slice (for traces).
+pub fn to_bits(v: &[I32F32]) -> alloc::vec::Vec<i64> {
+    v.iter().map(|x| x.to_bits()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constants() {
+        assert_eq!(ONE, I32F32::from_num(1));
+        assert_eq!(U16_MAX, I32F32::from_num(65535));
+    }
+
+    #[test]
+    fn proportion_roundtrip() {
+        for x in [0u16, 1, 2, 100, 32767, 32768, 65534, 65535] {
+            let f = u16_proportion_to_fixed(x);
+            let back = fixed_proportion_to_u16(f);
+            assert!(back == x || back.wrapping_add(1) == x, "{x} -> {back}");
+        }
+    }
+
+    #[test]
+    fn tao_weight_bounds() {
+        assert_eq!(tao_weight(u64::MAX), I64F64::from_num(1));
+        assert_eq!(tao_weight(0), I64F64::from_num(0));
+    }
+
+    #[test]
+    fn exp_safe_clamps() {
+        assert!(exp_safe(I32F32::from_num(100)) > I32F32::from_num(1000));
+        assert!(exp_safe(I32F32::from_num(-100)) < I32F32::from_num(0.001));
+        assert_eq!(exp_safe(ZERO), ONE);
+    }
+}

@@ -1,0 +1,191 @@
+//! The epoch's input, output and trace types, field for field as the golden vectors name them.
+//!
+//! With feature `serde` they (de)serialize with exactly the JSON names of the vector format; with
+//! feature `codec` they are SCALE `Encode`/`Decode`.
+
+use alloc::vec::Vec;
+
+#[cfg(feature = "codec")]
+use parity_scale_codec::{Decode, Encode};
+#[cfg(feature = "serde")]
+use serde::{Deserialize, Serialize};
+
+/// One stored sparse row: `(uid_j, value)` pairs, in stored order.
+pub type SparseRowU16 = Vec<(u16, u16)>;
+
+/// Everything `epoch_mechanism` reads for one subnet mechanism.
+///
+/// Per-uid vectors hold one entry per uid `0..n`, except `last_update` and `validator_permit`,
+/// which are used as the chain stores them (a short `last_update` is padded with 0; a short
+/// `validator_permit` means "no permit" for the missing uids, and an empty one is a special case).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "codec", derive(Encode, Decode))]
+pub struct EpochInput {
+    /// Subnetwork size; uids are `0..n`.
+    pub n: u16,
+    /// Block the epoch runs at.
+    pub current_block: u64,
+    /// Subnet tempo.
+    pub tempo: u16,
+    /// Inactive if `last_update + activity_cutoff < current_block`.
+    pub activity_cutoff: u64,
+    /// Block of the previous epoch (0 = none; then `current_block - tempo` is used).
+    pub last_mechanism_step_block: u64,
+    /// Per uid, block of the last weight set.
+    pub last_update: Vec<u64>,
+    /// Per uid, block at registration (`n` entries).
+    pub block_at_registration: Vec<u64>,
+    /// Per uid inherited alpha stake (`n` entries).
+    pub alpha_stake: Vec<u64>,
+    /// Per uid root TAO stake (`n` entries).
+    pub tao_stake: Vec<u64>,
+    /// Raw chain value; the weight is `tao_weight / u64::MAX`.
+    pub tao_weight: u64,
+    /// Minimum total stake to keep a stake weight (the owner is exempt).
+    pub stake_threshold: u64,
+    /// The subnet owner's uid, if registered.
+    pub owner_uid: Option<u16>,
+    /// Validator permits as stored before the epoch.
+    pub validator_permit: Vec<bool>,
+    /// `k` for the new top-k permits.
+    pub max_allowed_validators: u16,
+    /// Weight rows as stored: `(uid_j, w)`, any order, may hold `uid_j >= n`.
+    pub weights: Vec<SparseRowU16>,
+    /// Bond rows as stored (Yuma 2: column max-upscaled; Yuma 3: proportions of `u16::MAX`).
+    pub bonds: Vec<SparseRowU16>,
+    /// Consensus quantile, fraction of `u16::MAX`.
+    pub kappa: u16,
+    /// Bonds penalty, fraction of `u16::MAX`.
+    pub bonds_penalty: u16,
+    /// Per million; EMA alpha = `1 - value / 1e6`.
+    pub bonds_moving_average: u64,
+    /// Yuma 3 bonds.
+    pub yuma3_enabled: bool,
+    /// Liquid alpha (Yuma 3 only).
+    pub liquid_alpha_enabled: bool,
+    /// Liquid alpha lower bound, fraction of `u16::MAX`.
+    pub alpha_low: u16,
+    /// Liquid alpha upper bound, fraction of `u16::MAX`.
+    pub alpha_high: u16,
+    /// Liquid alpha sigmoid steepness.
+    pub alpha_sigmoid_steepness: i16,
+    /// Commit-reveal weights.
+    pub commit_reveal_enabled: bool,
+    /// Per uid, block of the earliest still-active weight commit (`n` entries).
+    pub commit_blocks: Vec<Option<u64>>,
+    /// Emission to distribute this epoch, in rao.
+    pub rao_emission: u64,
+}
+
+/// What the chain stores after the epoch, per uid (every vector has `n` entries).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "codec", derive(Encode, Decode))]
+pub struct EpochOutput {
+    /// Active this epoch.
+    pub active: Vec<bool>,
+    /// Total stake (alpha + tao · tao_weight), saturated to u64.
+    pub stake: Vec<u64>,
+    /// Normalized stake as a fraction of `u16::MAX`.
+    pub stake_weight: Vec<u16>,
+    /// Stake-weighted median of the weights each uid received.
+    pub consensus: Vec<u16>,
+    /// Normalized rank.
+    pub incentive: Vec<u16>,
+    /// Normalized dividends.
+    pub dividends: Vec<u16>,
+    /// Sum of a validator's clipped weights.
+    pub validator_trust: Vec<u16>,
+    /// Permits after the epoch.
+    pub new_validator_permit: Vec<bool>,
+    /// Rao paid for incentive.
+    pub server_emission: Vec<u64>,
+    /// Rao paid for dividends.
+    pub validator_emission: Vec<u64>,
+    /// Rao paid in total (normalized incentive + dividends).
+    pub emission: Vec<u64>,
+    /// The bond rows the chain stores after the epoch.
+    pub bonds: Vec<SparseRowU16>,
+}
+
+/// Raw I32F32 bits (`to_bits()`) of the epoch's intermediates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "codec", derive(Encode, Decode))]
+pub struct EpochTrace {
+    /// Normalized stake.
+    pub stake: Vec<i64>,
+    /// Active, permitted stake, normalized.
+    pub active_stake: Vec<i64>,
+    /// Weights after every mask and row normalization.
+    pub weights_normalized: Vec<Vec<(u16, i64)>>,
+    /// Consensus per uid.
+    pub consensus: Vec<i64>,
+    /// Weights clipped at consensus.
+    pub clipped_weights: Vec<Vec<(u16, i64)>>,
+    /// Validator trust.
+    pub validator_trust: Vec<i64>,
+    /// Incentive.
+    pub incentive: Vec<i64>,
+    /// Yuma 2: EMA bonds after column max-upscale; Yuma 3: the EMA result.
+    pub ema_bonds: Vec<Vec<(u16, i64)>>,
+    /// Dividends.
+    pub dividends: Vec<i64>,
+}
+
+/// Bounds that keep a hostile input from costing unbounded memory or time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most `(uid, value)` pairs allowed across all weight and bond rows together.
+    pub max_entries: usize,
+}
+
+impl Limits {
+    /// The default: 16,777,216 stored weight and bond entries in total (a full 4096 × 4096 matrix).
+    pub const DEFAULT: Limits = Limits {
+        max_entries: 1 << 24,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+impl EpochInput {
+    /// Checks the input against what the chain can hold and against `limits`.
+    ///
+    /// `block_at_registration`, `alpha_stake`, `tao_stake` and `commit_blocks` must hold `n`
+    /// entries; weight and bond rows beyond `n` are ignored (as the chain ignores them) but count
+    /// toward `limits.max_entries`.
+    pub fn validate(&self, limits: &Limits) -> Result<(), crate::Error> {
+        let n = usize::from(self.n);
+        let per_uid: [(&'static str, usize); 4] = [
+            ("block_at_registration", self.block_at_registration.len()),
+            ("alpha_stake", self.alpha_stake.len()),
+            ("tao_stake", self.tao_stake.len()),
+            ("commit_blocks", self.commit_blocks.len()),
+        ];
+        for (field, found) in per_uid {
+            if found != n {
+                return Err(crate::Error::Length {
+                    field,
+                    expected: n,
+                    found,
+                });
+            }
+        }
+        let count = |rows: &[SparseRowU16]| rows.iter().fold(0usize, |a, r| a.saturating_add(r.len()));
+        let entries = count(&self.weights).saturating_add(count(&self.bonds));
+        if entries > limits.max_entries {
+            return Err(crate::Error::TooLarge {
+                field: "weights + bonds entries",
+                limit: limits.max_entries,
+                found: entries,
+            });
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,58 @@
+//! # yuma — Bittensor's Yuma Consensus epoch, bit for bit
+//!
+//! A deterministic, `no_std`, fixed-point re-implementation of subtensor's `epoch_mechanism`
+//! (opentensor/subtensor @ `14bc6f9f964b9cc362e9635dd110a487fa5d15a0`): weight masking and
+//! clipping, stake-weighted consensus, validator trust, incentive, bonds (Yuma 2 EMA, Yuma 3,
+//! liquid alpha, bonds penalty), dividends and emission, as pure functions.
+//!
+//! ```
+//! use yuma::{epoch, EpochInput};
+//! let input = EpochInput {
+//!     n: 2, current_block: 1_000, tempo: 100, activity_cutoff: 5_000,
+//!     last_update: vec![990, 990], block_at_registration: vec![0, 0],
+//!     alpha_stake: vec![1_000_000, 0], tao_stake: vec![0, 0],
+//!     validator_permit: vec![true, false], max_allowed_validators: 64,
+//!     weights: vec![vec![(1, 65_535)], vec![]], bonds: vec![vec![], vec![]],
+//!     kappa: 32_767, bonds_moving_average: 900_000, commit_blocks: vec![None, None],
+//!     rao_emission: 1_000_000_000, ..Default::default()
+//! };
+//! let out = epoch(&input)?;                       // the fast pipeline
+//! assert_eq!(out, yuma::reference::epoch(&input)?); // the upstream-shaped reference agrees
+//! # Ok::<(), yuma::Error>(())
+//! ```
+//!
+//! Stages, one module each: [`stake`] → [`weights`] → [`consensus`] → [`bonds`] → [`emission`],
+//! orchestrated by [`epoch`](mod@epoch); [`fixed`] holds the chain's fixed-point conventions and
+//! [`sparse`] the CSR layout. [`reference`] is the same epoch shaped like upstream.
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![deny(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::arithmetic_side_effects,
+    clippy::float_arithmetic
+)]
+
+extern crate alloc;
+
+pub mod bonds;
+pub mod consensus;
+pub mod emission;
+pub mod epoch;
+mod error;
+pub mod fixed;
+mod io;
+pub mod reference;
+pub mod sparse;
+pub mod stake;
+pub mod weights;
+
+pub use epoch::{epoch, epoch_into, epoch_with_trace, Workspace};
+pub use error::Error;
+pub use io::{EpochInput, EpochOutput, EpochTrace, Limits, SparseRowU16};
+
+/// The subtensor commit whose `epoch_mechanism` this crate reproduces.
+pub const REFERENCE_COMMIT: &str = "14bc6f9f964b9cc362e9635dd110a487fa5d15a0";

@@ -1,0 +1,267 @@
+//! The reference epoch: subtensor's `epoch_mechanism`, step for step, on upstream-shaped data
+//! (`Vec<Vec<(u16, I32F32)>>`, a fresh vector per step, a dense score table in the median).
+//!
+//! It exists to be read next to upstream and to judge the fast pipeline in [`crate::epoch`];
+//! both must produce identical bits. It is quadratic in `n` in places where upstream is.
+//!
+//! ```
+//! let input = yuma::EpochInput { n: 0, ..Default::default() };
+//! let out = yuma::reference::epoch(&input).unwrap();
+//! assert!(out.stake.is_empty());
+//! ```
+
+pub mod math;
+
+use alloc::vec;
+use alloc::vec::Vec;
+use substrate_fixed::types::{I32F32, I64F64};
+
+use crate::bonds::{alpha_sigmoid, yuma2_alpha, yuma3_fixed_alpha, LiquidAlphaParams};
+use crate::fixed::{
+    fixed64_to_fixed32, fixed64_to_u64, fixed_proportion_to_u16, fixed_to_u16_proportion, share_of_rao,
+    tao_weight, u16_proportion_to_fixed, u16_to_fixed, u64_to_fixed64, wrapping_sum, ZERO,
+};
+use crate::{EpochInput, EpochOutput, EpochTrace, Error, Limits};
+use math::*;
+
+/// Computes the epoch (see the module docs).
+pub fn epoch(input: &EpochInput) -> Result<EpochOutput, Error> {
+    epoch_with_trace(input).map(|(o, _)| o)
+}
+
+fn to_sparse(rows: &[Vec<(u16, u16)>], n: usize, keep_col: impl Fn(u16) -> bool) -> Sparse {
+    let mut out: Sparse = vec![Vec::new(); n];
+    for (row, dst) in rows.iter().zip(out.iter_mut()) {
+        dst.extend(row.iter().filter(|(j, _)| keep_col(*j)).map(|&(j, v)| (j, u16_to_fixed(v))));
+    }
+    out
+}
+
+fn sparse_bits(m: &Sparse) -> Vec<Vec<(u16, i64)>> {
+    m.iter()
+        .map(|r| r.iter().map(|&(j, v)| (j, v.to_bits())).collect())
+        .collect()
+}
+
+/// Computes the epoch and its trace.
+pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace), Error> {
+    input.validate(&Limits::DEFAULT)?;
+    let n16 = input.n;
+    let n = usize::from(n16);
+    let current_block = input.current_block;
+
+    // == Active & updated ==
+    let mut last_update = input.last_update.clone();
+    if last_update.len() < n {
+        last_update.resize(n, 0);
+    }
+    let inactive: Vec<bool> = last_update
+        .iter()
+        .map(|u| u.saturating_add(input.activity_cutoff) < current_block)
+        .collect();
+    let active: Vec<bool> = inactive.iter().map(|b| !b).collect();
+    let reg = &input.block_at_registration;
+
+    // == Stake ==
+    let tw = tao_weight(input.tao_weight);
+    let total_stake: Vec<I64F64> = input
+        .alpha_stake
+        .iter()
+        .zip(input.tao_stake.iter())
+        .map(|(&a, &t)| u64_to_fixed64(a).saturating_add(u64_to_fixed64(t).saturating_mul(tw)))
+        .collect();
+    let mut filtered: Vec<I64F64> = total_stake
+        .iter()
+        .enumerate()
+        .map(|(uid, &s)| {
+            if input.owner_uid != Some(uid as u16) && fixed64_to_u64(s) < input.stake_threshold {
+                I64F64::from_bits(0)
+            } else {
+                s
+            }
+        })
+        .collect();
+    inplace_normalize_64(&mut filtered);
+    let stake: Vec<I32F32> = filtered.into_iter().map(fixed64_to_fixed32).collect();
+
+    // == Validator permits ==
+    let mut permits = input.validator_permit.clone();
+    if let Some(o) = input.owner_uid {
+        if let Some(p) = permits.get_mut(usize::from(o)) {
+            *p = true;
+        }
+    }
+    let forbids: Vec<bool> = permits.iter().map(|b| !b).collect();
+    let mut new_permits = is_topk_nonzero(&stake, usize::from(input.max_allowed_validators));
+    if let Some(o) = input.owner_uid {
+        if let Some(p) = new_permits.get_mut(usize::from(o)) {
+            *p = true;
+        }
+    }
+
+    // == Active stake ==
+    let mut active_stake = stake.clone();
+    inplace_mask_vector(&inactive, &mut active_stake);
+    inplace_mask_vector(&forbids, &mut active_stake);
+    inplace_normalize(&mut active_stake);
+
+    // == Weights ==
+    let mut weights = to_sparse(&input.weights, n, |j| j < n16);
+    weights = mask_rows_sparse(&forbids, &weights);
+    weights = mask_diag_sparse(&weights, input.owner_uid);
+    weights = vec_mask_sparse_matrix(&weights, &last_update, reg, &|u, r| u <= r);
+    if input.commit_reveal_enabled {
+        let commits: Vec<u64> = input.commit_blocks.iter().map(|c| c.unwrap_or(u64::MAX)).collect();
+        weights = vec_mask_sparse_matrix(&weights, &commits, reg, &|c, r| c < r);
+    }
+    inplace_row_normalize_sparse(&mut weights);
+
+    // == Consensus, validator trust, incentive ==
+    let kappa = u16_proportion_to_fixed(input.kappa);
+    let consensus = weighted_median_col_sparse(&active_stake, &weights, n16, kappa);
+    let clipped = col_clip_sparse(&weights, &consensus);
+    let validator_trust = row_sum_sparse(&clipped);
+    let mut incentive = matmul_sparse(&clipped, &active_stake, n16);
+    inplace_normalize(&mut incentive);
+
+    // == Bonds and dividends ==
+    let penalty = u16_proportion_to_fixed(input.bonds_penalty);
+    let weights_for_bonds = interpolate_sparse(&weights, &clipped, n16, penalty);
+    let last_tempo = if input.last_mechanism_step_block == 0 {
+        current_block.saturating_sub(u64::from(input.tempo))
+    } else {
+        input.last_mechanism_step_block.saturating_add(1)
+    };
+    let raw_bonds = to_sparse(&input.bonds, n, |_| true);
+    let mut dividends: Vec<I32F32>;
+    let ema_bonds: Sparse;
+    if input.yuma3_enabled {
+        let mut bonds: Sparse = raw_bonds
+            .into_iter()
+            .map(|r| r.into_iter().map(|(j, v)| (j, fixed_to_u16_proportion(v))).collect())
+            .collect();
+        bonds = scalar_vec_mask_sparse_matrix(&bonds, last_tempo, reg, &|t, r| t <= r);
+        let liquid = input.liquid_alpha_enabled && consensus.iter().any(|c| *c != ZERO);
+        ema_bonds = if liquid {
+            let p = LiquidAlphaParams::new(input);
+            let alphas = liquid_alphas(&weights_for_bonds, &bonds, &consensus, &p);
+            mat_ema_alpha_sparse(&weights_for_bonds, &bonds, &alphas)
+        } else {
+            let alpha = yuma3_fixed_alpha(input.bonds_moving_average)?;
+            mat_ema_sparse(&weights_for_bonds, &bonds, alpha)
+        };
+        let mut norm = ema_bonds.clone();
+        inplace_col_normalize_sparse(&mut norm, n16);
+        let per_validator = row_sum_sparse(&mat_vec_mul_sparse(&norm, &incentive));
+        dividends = vec_mul(&per_validator, &active_stake);
+        inplace_normalize(&mut dividends);
+    } else {
+        let mut bonds = scalar_vec_mask_sparse_matrix(&raw_bonds, last_tempo, reg, &|t, r| t <= r);
+        inplace_col_normalize_sparse(&mut bonds, n16);
+        let mut delta = row_hadamard_sparse(&weights_for_bonds, &active_stake);
+        inplace_col_normalize_sparse(&mut delta, n16);
+        let mut ema = mat_ema_sparse(&delta, &bonds, yuma2_alpha(input.bonds_moving_average));
+        inplace_col_normalize_sparse(&mut ema, n16);
+        dividends = matmul_transpose_sparse(&ema, &incentive);
+        inplace_normalize(&mut dividends);
+        inplace_col_max_upscale_sparse(&mut ema, n16);
+        ema_bonds = ema;
+    }
+
+    // == Emission ==
+    let combined: Vec<I32F32> = incentive
+        .iter()
+        .zip(dividends.iter())
+        .map(|(i, d)| i.saturating_add(*d))
+        .collect();
+    let emission_sum = wrapping_sum(combined.iter().copied());
+    let mut server = incentive.clone();
+    let mut validator = dividends.clone();
+    let mut total = combined;
+    inplace_normalize_using_sum(&mut server, emission_sum);
+    inplace_normalize_using_sum(&mut validator, emission_sum);
+    inplace_normalize(&mut total);
+    if emission_sum == ZERO {
+        let fallback = if wrapping_sum(active_stake.iter().copied()) == ZERO {
+            &stake
+        } else {
+            &active_stake
+        };
+        validator.clone_from(fallback);
+        total.clone_from(fallback);
+    }
+    let rao = |v: &[I32F32]| -> Vec<u64> { v.iter().map(|x| share_of_rao(*x, input.rao_emission)).collect() };
+    let u16s = |v: &[I32F32]| -> Vec<u16> { v.iter().map(|x| fixed_proportion_to_u16(*x)).collect() };
+
+    let bonds_out: Vec<Vec<(u16, u16)>> = (0..n)
+        .map(|i| {
+            if new_permits.get(i).copied().unwrap_or(false) {
+                ema_bonds
+                    .get(i)
+                    .map(|r| r.iter().map(|&(j, v)| (j, fixed_proportion_to_u16(v))).collect())
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+
+    let output = EpochOutput {
+        active: active.into_iter().take(n).collect(),
+        stake: total_stake.iter().map(|s| s.saturating_to_num::<u64>()).collect(),
+        stake_weight: u16s(&stake),
+        consensus: u16s(&consensus),
+        incentive: u16s(&incentive),
+        dividends: u16s(&dividends),
+        validator_trust: u16s(&validator_trust),
+        new_validator_permit: new_permits,
+        server_emission: rao(&server),
+        validator_emission: rao(&validator),
+        emission: rao(&total),
+        bonds: bonds_out,
+    };
+    let trace = EpochTrace {
+        stake: crate::fixed::to_bits(&stake),
+        active_stake: crate::fixed::to_bits(&active_stake),
+        weights_normalized: sparse_bits(&weights),
+        consensus: crate::fixed::to_bits(&consensus),
+        clipped_weights: sparse_bits(&clipped),
+        validator_trust: crate::fixed::to_bits(&validator_trust),
+        incentive: crate::fixed::to_bits(&incentive),
+        ema_bonds: sparse_bits(&ema_bonds),
+        dividends: crate::fixed::to_bits(&dividends),
+    };
+    Ok((output, trace))
+}
+
+/// Upstream's dense liquid-alpha matrix: for every row and every column `j < n`, the weight and
+/// bond read by a forward scan that assumes ascending `uid_j` (unsorted entries read as 0).
+fn liquid_alphas(weights: &Sparse, bonds: &Sparse, consensus: &[I32F32], p: &LiquidAlphaParams) -> Vec<Vec<I32F32>> {
+    fn scan(row: &[(u16, I32F32)], pos: &mut usize, j: u16) -> I32F32 {
+        while let Some(&(i, v)) = row.get(*pos) {
+            if i < j {
+                *pos = pos.saturating_add(1);
+            } else {
+                return if i == j { v } else { ZERO };
+            }
+        }
+        ZERO
+    }
+    weights
+        .iter()
+        .zip(bonds.iter())
+        .map(|(wrow, brow)| {
+            let (mut wp, mut bp) = (0usize, 0usize);
+            consensus
+                .iter()
+                .enumerate()
+                .map(|(j, &c)| {
+                    let j = j as u16;
+                    let w = scan(wrow, &mut wp, j);
+                    let b = scan(brow, &mut bp, j);
+                    alpha_sigmoid(c, w, b, p)
+                })
+                .collect()
+        })
+        .collect()
+}

@@ -1,0 +1,167 @@
+//! Compressed sparse rows: `row_ptr` (`rows + 1` offsets), `col` (`u16` uids) and `val` (I32F32).
+//!
+//! Rows keep the order their entries were pushed in; upstream depends on stored order in a few
+//! places (liquid alpha scans rows assuming ascending uids), so no operation here sorts.
+//!
+//! ```
+//! use yuma::sparse::Csr;
+//! use yuma::fixed::ONE;
+//! let mut m = Csr::default();
+//! m.push(3, ONE);
+//! m.end_row();
+//! m.end_row();
+//! assert_eq!(m.rows(), 2);
+//! assert_eq!(m.row(0).0, &[3]);
+//! assert!(m.row(1).0.is_empty());
+//! ```
+
+use alloc::vec::Vec;
+use substrate_fixed::types::I32F32;
+
+use crate::fixed::{safe_div, ZERO};
+
+/// A CSR matrix with `u16` column indices and I32F32 values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Csr {
+    /// Row `i` holds entries `row_ptr[i]..row_ptr[i + 1]`.
+    pub row_ptr: Vec<u32>,
+    /// Column (uid) of each entry.
+    pub col: Vec<u16>,
+    /// Value of each entry.
+    pub val: Vec<I32F32>,
+}
+
+impl Default for Csr {
+    fn default() -> Self {
+        let mut row_ptr = Vec::new();
+        row_ptr.push(0);
+        Csr {
+            row_ptr,
+            col: Vec::new(),
+            val: Vec::new(),
+        }
+    }
+}
+
+fn to_usize(x: u32) -> usize {
+    usize::try_from(x).unwrap_or(usize::MAX)
+}
+
+impl Csr {
+    /// Empties the matrix, keeping its allocations.
+    pub fn clear(&mut self) {
+        self.row_ptr.clear();
+        self.row_ptr.push(0);
+        self.col.clear();
+        self.val.clear();
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.row_ptr.len().saturating_sub(1)
+    }
+
+    /// Number of stored entries.
+    pub fn nnz(&self) -> usize {
+        self.col.len()
+    }
+
+    /// Appends an entry to the open row.
+    #[inline]
+    pub fn push(&mut self, j: u16, v: I32F32) {
+        self.col.push(j);
+        self.val.push(v);
+    }
+
+    /// Closes the open row.
+    #[inline]
+    pub fn end_row(&mut self) {
+        self.row_ptr.push(u32::try_from(self.col.len()).unwrap_or(u32::MAX));
+    }
+
+    /// Entry range of row `i` (empty when out of range).
+    #[inline]
+    pub fn range(&self, i: usize) -> core::ops::Range<usize> {
+        let a = self.row_ptr.get(i).copied().map(to_usize).unwrap_or(0);
+        let b = self
+            .row_ptr
+            .get(i.saturating_add(1))
+            .copied()
+            .map(to_usize)
+            .unwrap_or(a);
+        a..b.max(a)
+    }
+
+    /// Columns and values of row `i`.
+    #[inline]
+    pub fn row(&self, i: usize) -> (&[u16], &[I32F32]) {
+        let r = self.range(i);
+        (
+            self.col.get(r.clone()).unwrap_or(&[]),
+            self.val.get(r).unwrap_or(&[]),
+        )
+    }
+
+    /// Mutable values of row `i`.
+    #[inline]
+    pub fn row_vals_mut(&mut self, i: usize) -> &mut [I32F32] {
+        let r = self.range(i);
+        self.val.get_mut(r).unwrap_or(&mut [])
+    }
+
+    /// Copies `other` into `self`, reusing allocations.
+    pub fn copy_from(&mut self, other: &Csr) {
+        self.row_ptr.clone_from(&other.row_ptr);
+        self.col.clone_from(&other.col);
+        self.val.clone_from(&other.val);
+    }
+
+    /// Rows as `(uid, raw bits)` pairs (the trace format).
+    pub fn to_bits_rows(&self) -> Vec<Vec<(u16, i64)>> {
+        (0..self.rows())
+            .map(|i| {
+                let (c, v) = self.row(i);
+                c.iter().zip(v).map(|(&j, x)| (j, x.to_bits())).collect()
+            })
+            .collect()
+    }
+
+    /// Normalizes every column `j < sums.len()` by its saturating sum (`sums` is scratch).
+    /// Columns outside are left unchanged, as upstream leaves them.
+    pub fn col_normalize(&mut self, sums: &mut Vec<I32F32>, columns: usize) {
+        sums.clear();
+        sums.resize(columns, ZERO);
+        for (&j, &v) in self.col.iter().zip(self.val.iter()) {
+            if let Some(s) = sums.get_mut(usize::from(j)) {
+                *s = s.saturating_add(v);
+            }
+        }
+        for (&j, v) in self.col.iter().zip(self.val.iter_mut()) {
+            if let Some(&s) = sums.get(usize::from(j)) {
+                if s != ZERO {
+                    *v = safe_div(*v, s);
+                }
+            }
+        }
+    }
+
+    /// Divides every column `j < columns` by its maximum (`maxes` is scratch).
+    pub fn col_max_upscale(&mut self, maxes: &mut Vec<I32F32>, columns: usize) {
+        maxes.clear();
+        maxes.resize(columns, ZERO);
+        for (&j, &v) in self.col.iter().zip(self.val.iter()) {
+            if let Some(m) = maxes.get_mut(usize::from(j)) {
+                if *m < v {
+                    *m = v;
+                }
+            }
+        }
+        for (&j, v) in self.col.iter().zip(self.val.iter_mut()) {
+            if let Some(&m) = maxes.get(usize::from(j)) {
+                if m != ZERO {
+                    *v = safe_div(*v, m);
+                }
+            }
+        }
+    }
+}
