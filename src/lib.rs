@@ -45,6 +45,9 @@ pub mod epoch;
 mod error;
 pub mod fixed;
 mod io;
+#[cfg(feature = "json")]
+pub mod json;
+pub mod mechanisms;
 pub mod reference;
 pub mod sparse;
 pub mod stake;
@@ -52,6 +55,7 @@ pub mod weights;
 
 pub use epoch::{epoch, epoch_into, epoch_with_trace, Workspace};
 pub use error::Error;
+pub use mechanisms::{epoch_with_mechanisms, MechanismsInput, MechanismsOutput};
 pub use io::{EpochInput, EpochOutput, EpochTrace, Limits, SparseRowU16};
 
 /// The subtensor commit whose `epoch_mechanism` this crate reproduces.

@@ -1,1 +1,307 @@
-fn main() {}
+//! `yuma` — compute, verify and time Bittensor Yuma Consensus epochs, bit-exact with subtensor.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use yuma::json::{self, Document, Implementation, VectorFile};
+
+#[derive(Parser)]
+#[command(
+    name = "yuma",
+    version,
+    about = "Compute Bittensor's Yuma Consensus epoch exactly as the subtensor chain does",
+    long_about = "Compute Bittensor's Yuma Consensus epoch exactly as the subtensor chain does \
+(opentensor/subtensor @ 14bc6f9f, epoch_mechanism), bit for bit, from a JSON snapshot of a subnet.\n\n\
+Inputs are JSON: an EpochInput (the fields listed in tests/vectors/README.md), a MechanismsInput \
+(an object with a `mechanisms` key), or a golden-vector file (an object with `input` and `expected`).\n\n\
+Exit codes: 0 success, 1 a vector did not match, 2 bad input or usage.",
+    after_help = "Examples:\n  yuma epoch examples/epoch-small.json\n  yuma epoch --trace tests/vectors/tiny-n2-cross-weights-y2.json\n  yuma verify tests/vectors\n  yuma bench ../shared/bench/b256-v64-y2.json --reps 20"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compute one epoch and print the EpochOutput as JSON on stdout.
+    Epoch {
+        /// EpochInput, MechanismsInput or vector file; `-` reads stdin.
+        file: PathBuf,
+        /// Add a `trace` field with the raw I32F32 bits of every intermediate.
+        #[arg(long)]
+        trace: bool,
+        /// Indent the JSON.
+        #[arg(long)]
+        pretty: bool,
+        /// Use the upstream-shaped reference implementation instead of the fast pipeline.
+        #[arg(long)]
+        reference: bool,
+    },
+    /// Check vector files (or directories of them) against their `expected` results.
+    ///
+    /// Prints one line per failing vector (the first differing field and uid) and a summary
+    /// `N passed, M failed`. Exits 1 if any vector fails.
+    Verify {
+        /// Vector files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Which implementation to check.
+        #[arg(long, value_enum, default_value_t = Impl::Main)]
+        implementation: Impl,
+        /// Print every mismatch of a failing vector, not just the first.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Time the fast pipeline and the reference on one input (JSON parsing excluded).
+    ///
+    /// Prints one JSON line: {"n":..,"main_ns":..,"reference_ns":..} with median times.
+    Bench {
+        /// EpochInput or vector file.
+        file: PathBuf,
+        /// Timed runs of the fast pipeline.
+        #[arg(long, default_value_t = 21)]
+        reps: usize,
+        /// Timed runs of the reference (slow on large liquid-alpha inputs).
+        #[arg(long, default_value_t = 3)]
+        reference_reps: usize,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Impl {
+    Main,
+    Reference,
+    Both,
+}
+
+/// A failure that ends the command: message for stderr, and the exit code.
+struct Fail(String, u8);
+
+fn bad_input(msg: impl std::fmt::Display) -> Fail {
+    Fail(msg.to_string(), 2)
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>, Fail> {
+    if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| bad_input(format!("stdin: {e}")))?;
+        Ok(buf)
+    } else {
+        std::fs::read(path).map_err(|e| bad_input(format!("{}: {e}", path.display())))
+    }
+}
+
+fn load(path: &Path) -> Result<Document, Fail> {
+    let bytes = read_bytes(path)?;
+    json::parse_document(&bytes).map_err(|e| bad_input(format!("{}: {e}", path.display())))
+}
+
+fn print_json(v: &serde_json::Value, pretty: bool) -> Result<(), Fail> {
+    let text = if pretty {
+        serde_json::to_string_pretty(v)
+    } else {
+        serde_json::to_string(v)
+    }
+    .map_err(|e| Fail(e.to_string(), 2))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").map_err(|e| Fail(format!("stdout: {e}"), 2))
+}
+
+fn cmd_epoch(file: &Path, trace: bool, pretty: bool, reference: bool) -> Result<(), Fail> {
+    let doc = load(file)?;
+    let epoch_input = match doc {
+        Document::Epoch(i) => Some(i),
+        Document::Vector(v) => match v.input {
+            json::VectorInput::Epoch(i) => Some(i),
+            json::VectorInput::Mechanisms(m) => return print_mechanisms(&m, reference, pretty),
+        },
+        Document::Mechanisms(m) => return print_mechanisms(&m, reference, pretty),
+    };
+    let Some(input) = epoch_input else { return Ok(()) };
+    let run = if reference {
+        yuma::reference::epoch_with_trace
+    } else {
+        yuma::epoch_with_trace
+    };
+    let (out, t) = run(&input).map_err(|e| bad_input(format!("{}: {e}", file.display())))?;
+    print_json(&json::output_json(&out, trace.then_some(&t)), pretty)
+}
+
+fn print_mechanisms(m: &yuma::MechanismsInput, reference: bool, pretty: bool) -> Result<(), Fail> {
+    let out = if reference {
+        yuma::mechanisms::epoch_with_mechanisms_reference(m)
+    } else {
+        yuma::epoch_with_mechanisms(m)
+    }
+    .map_err(bad_input)?;
+    print_json(&serde_json::to_value(&out).map_err(|e| Fail(e.to_string(), 2))?, pretty)
+}
+
+fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Fail> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let entries = std::fs::read_dir(p).map_err(|e| bad_input(format!("{}: {e}", p.display())))?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "json"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else if p.exists() {
+            files.push(p.clone());
+        } else {
+            return Err(bad_input(format!("{}: no such file or directory", p.display())));
+        }
+    }
+    Ok(files)
+}
+
+fn cmd_verify(paths: &[PathBuf], which: Impl, all: bool) -> Result<(), Fail> {
+    let files = collect_files(paths)?;
+    let imps: &[(Implementation, &str)] = match which {
+        Impl::Main => &[(Implementation::Main, "main")],
+        Impl::Reference => &[(Implementation::Reference, "reference")],
+        Impl::Both => &[(Implementation::Main, "main"), (Implementation::Reference, "reference")],
+    };
+    let progress = std::io::stderr().is_terminal();
+    let (mut passed, mut failed, mut unreadable) = (0usize, 0usize, 0usize);
+    let total = files.len();
+    for (k, f) in files.iter().enumerate() {
+        if progress {
+            eprint!("\r\x1b[2K[{}/{}] {}", k.saturating_add(1), total, f.display());
+        }
+        let vector: Box<VectorFile> = match load(f) {
+            Ok(Document::Vector(v)) => v,
+            Ok(_) => {
+                clear(progress);
+                println!("{}: not a vector file (no `input`/`expected`)", f.display());
+                unreadable = unreadable.saturating_add(1);
+                continue;
+            }
+            Err(Fail(msg, _)) => {
+                clear(progress);
+                println!("{msg}");
+                unreadable = unreadable.saturating_add(1);
+                continue;
+            }
+        };
+        for (imp, label) in imps {
+            let r = json::verify_vector(&vector, *imp);
+            if r.passed {
+                passed = passed.saturating_add(1);
+                continue;
+            }
+            failed = failed.saturating_add(1);
+            clear(progress);
+            let tag = if imps.len() > 1 { format!(" [{label}]") } else { String::new() };
+            match (&r.error, r.mismatches.first()) {
+                (Some(e), _) => println!("FAIL {}{tag}: error: {e}", r.name),
+                (None, Some(m)) => {
+                    let more = r.mismatches.len().saturating_sub(1);
+                    let extra = if more > 0 && !all { format!(" (+{more} more)") } else { String::new() };
+                    println!("FAIL {}{tag}: {m}{extra}", r.name);
+                    if all {
+                        for m in r.mismatches.iter().skip(1) {
+                            println!("     {m}");
+                        }
+                    }
+                }
+                (None, None) => println!("FAIL {}{tag}: no expected result in the file", r.name),
+            }
+        }
+    }
+    clear(progress);
+    failed = failed.saturating_add(unreadable);
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
+        Err(Fail(String::new(), 1))
+    } else {
+        Ok(())
+    }
+}
+
+fn clear(progress: bool) {
+    if progress {
+        eprint!("\r\x1b[2K");
+    }
+}
+
+fn median_ns(mut xs: Vec<u128>) -> u128 {
+    xs.sort_unstable();
+    xs.get(xs.len() / 2).copied().unwrap_or(0)
+}
+
+fn time_runs(reps: usize, label: &str, mut f: impl FnMut() -> Result<(), yuma::Error>) -> Result<u128, Fail> {
+    let progress = std::io::stderr().is_terminal();
+    let mut times = Vec::with_capacity(reps);
+    for r in 0..reps.max(1) {
+        if progress {
+            eprint!("\r\x1b[2K{label}: run {}/{}", r.saturating_add(1), reps.max(1));
+        }
+        let t = Instant::now();
+        f().map_err(bad_input)?;
+        times.push(t.elapsed().as_nanos());
+    }
+    clear(progress);
+    Ok(median_ns(times))
+}
+
+fn cmd_bench(file: &Path, reps: usize, reference_reps: usize) -> Result<(), Fail> {
+    let input = match load(file)? {
+        Document::Epoch(i) => i,
+        Document::Vector(v) => match v.input {
+            json::VectorInput::Epoch(i) => i,
+            json::VectorInput::Mechanisms(_) => return Err(bad_input("bench takes an epoch input, not mechanisms")),
+        },
+        Document::Mechanisms(_) => return Err(bad_input("bench takes an epoch input, not mechanisms")),
+    };
+    let mut ws = yuma::Workspace::new();
+    let mut out = yuma::EpochOutput::default();
+    // One untimed run warms the workspace (steady state: no allocation).
+    yuma::epoch_into(&input, &mut ws, &mut out).map_err(bad_input)?;
+    let main_ns = time_runs(reps, "main", || yuma::epoch_into(&input, &mut ws, &mut out))?;
+    let reference_ns = time_runs(reference_reps, "reference", || yuma::reference::epoch(&input).map(|_| ()))?;
+    println!(
+        "{}",
+        serde_json::json!({"n": input.n, "main_ns": main_ns, "reference_ns": reference_ns})
+    );
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Epoch {
+            file,
+            trace,
+            pretty,
+            reference,
+        } => cmd_epoch(file, *trace, *pretty, *reference),
+        Command::Verify {
+            paths,
+            implementation,
+            all,
+        } => cmd_verify(paths, *implementation, *all),
+        Command::Bench {
+            file,
+            reps,
+            reference_reps,
+        } => cmd_bench(file, *reps, *reference_reps),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Fail(msg, code)) => {
+            if !msg.is_empty() {
+                eprintln!("yuma: {msg}");
+            }
+            ExitCode::from(code)
+        }
+    }
+}

@@ -1,0 +1,381 @@
+//! JSON documents (feature `json`): epoch inputs, golden-vector files, and comparison reports.
+//!
+//! Shared by the CLI and the WASM build so both accept the same files and word their errors the
+//! same way. Errors are one line naming the field path and the position.
+//!
+//! ```
+//! let doc = yuma::json::parse_document(br#"{"n": 0, "current_block": 1, "tempo": 1, "activity_cutoff": 1,
+//!   "last_mechanism_step_block": 0, "last_update": [], "block_at_registration": [], "alpha_stake": [],
+//!   "tao_stake": [], "tao_weight": 0, "stake_threshold": 0, "owner_uid": null, "validator_permit": [],
+//!   "max_allowed_validators": 0, "weights": [], "bonds": [], "kappa": 0, "bonds_penalty": 0,
+//!   "bonds_moving_average": 0, "yuma3_enabled": false, "liquid_alpha_enabled": false, "alpha_low": 0,
+//!   "alpha_high": 0, "alpha_sigmoid_steepness": 0, "commit_reveal_enabled": false, "commit_blocks": [],
+//!   "rao_emission": 0}"#).unwrap();
+//! assert!(matches!(doc, yuma::json::Document::Epoch(_)));
+//! ```
+
+extern crate std;
+
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
+
+use crate::mechanisms::{MechanismsInput, MechanismsOutput};
+use crate::{EpochInput, EpochOutput, EpochTrace};
+
+/// A document the tools accept.
+#[derive(Debug, Clone)]
+pub enum Document {
+    /// A bare [`EpochInput`].
+    Epoch(EpochInput),
+    /// A bare [`MechanismsInput`] (recognized by its `mechanisms` key).
+    Mechanisms(MechanismsInput),
+    /// A golden-vector file: an input plus, usually, the claimed results.
+    Vector(Box<VectorFile>),
+}
+
+/// The input of a vector file.
+#[derive(Debug, Clone)]
+pub enum VectorInput {
+    /// An epoch vector.
+    Epoch(EpochInput),
+    /// A `mechanisms` vector.
+    Mechanisms(MechanismsInput),
+}
+
+/// The claimed results of a vector file.
+#[derive(Debug, Clone)]
+pub enum VectorExpected {
+    /// An [`EpochOutput`].
+    Epoch(EpochOutput),
+    /// A [`MechanismsOutput`].
+    Mechanisms(MechanismsOutput),
+}
+
+/// A golden-vector file (`name`, `category`, `input`, `expected`, optional `trace`).
+#[derive(Debug, Clone)]
+pub struct VectorFile {
+    /// Vector name.
+    pub name: String,
+    /// Vector category (`tiny`, `yuma2`, …, `mechanisms`).
+    pub category: String,
+    /// The input.
+    pub input: VectorInput,
+    /// Claimed results, if the file carries them.
+    pub expected: Option<VectorExpected>,
+    /// Claimed intermediates, if the file carries them.
+    pub trace: Option<EpochTrace>,
+}
+
+/// A malformed document: one line naming what is wrong and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError(pub String);
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+/// Top-level object as raw members, rejecting duplicate keys.
+struct Members(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for Members {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Members;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+                let mut out: Vec<(String, Box<RawValue>)> = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    if out.iter().any(|(e, _)| *e == k) {
+                        return Err(serde::de::Error::custom(format!("duplicate key `{k}`")));
+                    }
+                    let v: Box<RawValue> = map.next_value()?;
+                    out.push((k, v));
+                }
+                Ok(Members(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Members {
+    fn get(&self, key: &str) -> Option<&RawValue> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| &**v)
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Parses `text` as `T`, naming the failing field path on error.
+fn parse_as<T: DeserializeOwned>(text: &str, context: &str) -> Result<T, JsonError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let at = if path == "." || path.is_empty() {
+            String::from(context)
+        } else if context.is_empty() {
+            format!("`{path}`")
+        } else {
+            format!("{context}.`{path}`")
+        };
+        JsonError(one_line(&format!("{at}: {inner}")))
+    })?;
+    de.end().map_err(|e| JsonError(one_line(&format!("{context}: {e}"))))?;
+    Ok(value)
+}
+
+fn is_mechanisms(m: &Members) -> bool {
+    m.get("mechanisms").is_some()
+}
+
+/// Parses a document: an [`EpochInput`], a [`MechanismsInput`], or a vector file (an object with
+/// an `input` key). Rejects non-UTF-8 bytes, unknown or duplicate keys, wrong types, floats or
+/// negative numbers where integers are expected, and out-of-range integers.
+pub fn parse_document(bytes: &[u8]) -> Result<Document, JsonError> {
+    let text = core::str::from_utf8(bytes).map_err(|e| {
+        JsonError(format!(
+            "input is not UTF-8: invalid byte at offset {}",
+            e.valid_up_to()
+        ))
+    })?;
+    let members: Members = serde_json::from_str(text).map_err(|e| JsonError(one_line(&format!("document: {e}"))))?;
+    let Some(input) = members.get("input") else {
+        return if is_mechanisms(&members) {
+            parse_as(text, "").map(Document::Mechanisms)
+        } else {
+            parse_as(text, "").map(Document::Epoch)
+        };
+    };
+    for (k, _) in &members.0 {
+        if !matches!(
+            k.as_str(),
+            "name" | "category" | "description" | "reference" | "input" | "expected" | "trace"
+        ) {
+            return Err(JsonError(format!("vector file: unknown key `{k}`")));
+        }
+    }
+    let string = |key: &str| -> Result<String, JsonError> {
+        members
+            .get(key)
+            .map(|r| parse_as::<String>(r.get(), key))
+            .transpose()
+            .map(|s| s.unwrap_or_default())
+    };
+    let category = string("category")?;
+    let input_members: Members =
+        serde_json::from_str(input.get()).map_err(|e| JsonError(one_line(&format!("input: {e}"))))?;
+    let mech = category == "mechanisms" || is_mechanisms(&input_members);
+    let (input, expected) = if mech {
+        let i = VectorInput::Mechanisms(parse_as(input.get(), "input")?);
+        let e = members
+            .get("expected")
+            .map(|r| parse_as(r.get(), "expected").map(VectorExpected::Mechanisms))
+            .transpose()?;
+        (i, e)
+    } else {
+        let i = VectorInput::Epoch(parse_as(input.get(), "input")?);
+        let e = members
+            .get("expected")
+            .map(|r| parse_as(r.get(), "expected").map(VectorExpected::Epoch))
+            .transpose()?;
+        (i, e)
+    };
+    let trace = match members.get("trace") {
+        Some(r) if !mech => Some(parse_as(r.get(), "trace")?),
+        _ => None,
+    };
+    Ok(Document::Vector(Box::new(VectorFile {
+        name: string("name")?,
+        category,
+        input,
+        expected,
+        trace,
+    })))
+}
+
+/// One differing cell between a computed and a claimed result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mismatch {
+    /// Field name (`incentive`, `bonds`, `trace.consensus`, `per_mechanism[1].dividends`, …).
+    pub field: String,
+    /// The uid (row) where the values differ, if the field is per uid.
+    pub uid: Option<usize>,
+    /// Computed value, as JSON.
+    pub got: String,
+    /// Claimed value, as JSON.
+    pub expected: String,
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.uid {
+            Some(u) => write!(f, "{} uid {}: got {}, expected {}", self.field, u, self.got, self.expected),
+            None => write!(f, "{}: got {}, expected {}", self.field, self.got, self.expected),
+        }
+    }
+}
+
+/// Every per-uid difference between two serializable results (objects of arrays), in field order.
+/// A length difference is reported at the first missing uid.
+pub fn mismatches<T: Serialize>(prefix: &str, got: &T, expected: &T) -> Vec<Mismatch> {
+    let (Ok(a), Ok(b)) = (serde_json::to_value(got), serde_json::to_value(expected)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    diff_values(prefix, &a, &b, &mut out);
+    out
+}
+
+fn diff_values(prefix: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<Mismatch>) {
+    use serde_json::Value;
+    let (Value::Object(ma), Value::Object(mb)) = (a, b) else {
+        if a != b {
+            out.push(Mismatch {
+                field: prefix.to_string(),
+                uid: None,
+                got: a.to_string(),
+                expected: b.to_string(),
+            });
+        }
+        return;
+    };
+    for (k, va) in ma {
+        let vb = mb.get(k).unwrap_or(&Value::Null);
+        let field = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match (va, vb) {
+            (Value::Array(xa), Value::Array(xb)) if xa.iter().chain(xb).all(|x| !x.is_object()) => {
+                let len = xa.len().max(xb.len());
+                for i in 0..len {
+                    let (x, y) = (xa.get(i), xb.get(i));
+                    if x != y {
+                        let show = |v: Option<&Value>| v.map_or_else(|| "(missing)".to_string(), |v| v.to_string());
+                        out.push(Mismatch {
+                            field: field.clone(),
+                            uid: Some(i),
+                            got: show(x),
+                            expected: show(y),
+                        });
+                    }
+                }
+            }
+            (Value::Array(xa), Value::Array(xb)) => {
+                for (i, (x, y)) in xa.iter().zip(xb).enumerate() {
+                    diff_values(&format!("{field}[{i}]"), x, y, out);
+                }
+                if xa.len() != xb.len() {
+                    out.push(Mismatch {
+                        field,
+                        uid: None,
+                        got: format!("{} entries", xa.len()),
+                        expected: format!("{} entries", xb.len()),
+                    });
+                }
+            }
+            _ => {
+                if va != vb {
+                    diff_values(&field, va, vb, out);
+                }
+            }
+        }
+    }
+}
+
+/// An epoch output as a JSON object, with the trace as a `trace` field when given.
+pub fn output_json(out: &EpochOutput, trace: Option<&EpochTrace>) -> serde_json::Value {
+    let mut v = serde_json::to_value(out).unwrap_or(serde_json::Value::Null);
+    if let (Some(t), serde_json::Value::Object(m)) = (trace, &mut v) {
+        m.insert("trace".into(), serde_json::to_value(t).unwrap_or(serde_json::Value::Null));
+    }
+    v
+}
+
+/// The result of checking one vector.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    /// Vector name.
+    pub name: String,
+    /// Vector category.
+    pub category: String,
+    /// Whether every output (and trace) field matched.
+    pub passed: bool,
+    /// Why the epoch could not be computed, if it could not.
+    pub error: Option<String>,
+    /// Differences, outputs first, then trace fields (`trace.*`).
+    pub mismatches: Vec<Mismatch>,
+}
+
+/// Which implementation to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Implementation {
+    /// The fast pipeline ([`crate::epoch`]).
+    Main,
+    /// The upstream-shaped [`crate::reference`].
+    Reference,
+}
+
+/// Runs a vector's input and compares the result with its `expected` (and `trace`, for epochs).
+pub fn verify_vector(v: &VectorFile, imp: Implementation) -> VerifyReport {
+    let mut report = VerifyReport {
+        name: v.name.clone(),
+        category: v.category.clone(),
+        passed: false,
+        error: None,
+        mismatches: Vec::new(),
+    };
+    match (&v.input, &v.expected) {
+        (VectorInput::Epoch(input), expected) => {
+            let run = match imp {
+                Implementation::Main => crate::epoch_with_trace(input),
+                Implementation::Reference => crate::reference::epoch_with_trace(input),
+            };
+            match run {
+                Ok((out, trace)) => {
+                    if let Some(VectorExpected::Epoch(e)) = expected {
+                        report.mismatches = mismatches("", &out, e);
+                    }
+                    if let Some(t) = &v.trace {
+                        report.mismatches.extend(mismatches("trace", &trace, t));
+                    }
+                }
+                Err(e) => report.error = Some(e.to_string()),
+            }
+        }
+        (VectorInput::Mechanisms(input), expected) => {
+            let run = match imp {
+                Implementation::Main => crate::mechanisms::epoch_with_mechanisms(input),
+                Implementation::Reference => crate::mechanisms::epoch_with_mechanisms_reference(input),
+            };
+            match run {
+                Ok(out) => {
+                    if let Some(VectorExpected::Mechanisms(e)) = expected {
+                        report.mismatches = mismatches("", &out, e);
+                    }
+                }
+                Err(e) => report.error = Some(e.to_string()),
+            }
+        }
+    }
+    report.passed = report.error.is_none() && report.mismatches.is_empty();
+    report
+}
