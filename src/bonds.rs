@@ -17,7 +17,8 @@ use alloc::vec::Vec;
 use substrate_fixed::types::{I32F32, I64F64};
 
 use crate::fixed::{
-    exp_safe, fixed_to_u16_proportion, normalize, u16_proportion_to_fixed, u16_to_fixed, wrapping_sum, ONE, ZERO,
+    exp_safe, fixed_to_u16_proportion, normalize, u16_proportion_to_fixed, u16_to_fixed,
+    wrapping_sum, ONE, ZERO,
 };
 use crate::sparse::Csr;
 use crate::{EpochInput, Error};
@@ -56,7 +57,12 @@ impl LiquidAlphaParams {
 /// let a = alpha_sigmoid(I32F32::from_num(0.5), I32F32::from_num(0.5), I32F32::from_num(0), &p);
 /// assert!(a >= p.low && a <= p.high);
 /// ```
-pub fn alpha_sigmoid(consensus: I32F32, weight: I32F32, bond: I32F32, p: &LiquidAlphaParams) -> I32F32 {
+pub fn alpha_sigmoid(
+    consensus: I32F32,
+    weight: I32F32,
+    bond: I32F32,
+    p: &LiquidAlphaParams,
+) -> I32F32 {
     let clamp01 = |x: I32F32| x.min(ONE).max(ZERO);
     let diff = if weight >= bond {
         clamp01(weight.saturating_sub(consensus))
@@ -133,12 +139,23 @@ pub fn load_bonds(input: &EpochInput, proportion: bool, out: &mut Csr) {
     for i in 0..n {
         if let Some(row) = input.bonds.get(i) {
             for &(j, b) in row {
-                let registered = input.block_at_registration.get(usize::from(j)).copied().unwrap_or(0);
+                let registered = input
+                    .block_at_registration
+                    .get(usize::from(j))
+                    .copied()
+                    .unwrap_or(0);
                 if lt <= registered {
                     continue;
                 }
                 let v = u16_to_fixed(b);
-                out.push(j, if proportion { fixed_to_u16_proportion(v) } else { v });
+                out.push(
+                    j,
+                    if proportion {
+                        fixed_to_u16_proportion(v)
+                    } else {
+                        v
+                    },
+                );
             }
         }
         out.end_row();
@@ -147,7 +164,14 @@ pub fn load_bonds(input: &EpochInput, proportion: bool, out: &mut Csr) {
 
 /// `W + ratio · (C − W)` per row through dense scratch (last entry of a repeated column wins),
 /// positive results in ascending column order.
-pub fn interpolate(w: &Csr, c: &Csr, columns: usize, ratio: I32F32, s: &mut BondsScratch, out: &mut Csr) {
+pub fn interpolate(
+    w: &Csr,
+    c: &Csr,
+    columns: usize,
+    ratio: I32F32,
+    s: &mut BondsScratch,
+    out: &mut Csr,
+) {
     out.clear();
     s.acc.clear();
     s.acc.resize(columns, ZERO);
@@ -179,7 +203,10 @@ pub fn interpolate(w: &Csr, c: &Csr, columns: usize, ratio: I32F32, s: &mut Bond
             if v > ZERO {
                 out.push(j, v);
             }
-            for d in [s.acc.get_mut(ju), s.acc2.get_mut(ju)].into_iter().flatten() {
+            for d in [s.acc.get_mut(ju), s.acc2.get_mut(ju)]
+                .into_iter()
+                .flatten()
+            {
                 *d = ZERO;
             }
             if let Some(mk) = s.mark.get_mut(ju) {
@@ -192,7 +219,14 @@ pub fn interpolate(w: &Csr, c: &Csr, columns: usize, ratio: I32F32, s: &mut Bond
 
 /// `alpha·new + (1−alpha)·old` per cell (saturating; `new`'s entries first, then `old`'s), over
 /// columns `< columns`, positives kept in ascending column order.
-pub fn ema_fixed(new: &Csr, old: &Csr, alpha: I32F32, columns: usize, s: &mut BondsScratch, out: &mut Csr) {
+pub fn ema_fixed(
+    new: &Csr,
+    old: &Csr,
+    alpha: I32F32,
+    columns: usize,
+    s: &mut BondsScratch,
+    out: &mut Csr,
+) {
     let one_minus = ONE.saturating_sub(alpha);
     out.clear();
     s.acc.clear();
@@ -294,7 +328,9 @@ pub fn ema_liquid(
         visible_entries(ocols, ovals, columns, &mut s.visible_b);
         for (&j, &w) in ncols.iter().zip(nvals) {
             let ju = usize::from(j);
-            let Some(&c) = consensus.get(ju) else { continue };
+            let Some(&c) = consensus.get(ju) else {
+                continue;
+            };
             let alpha = alpha_sigmoid(c, lookup(&s.visible_w, j), lookup(&s.visible_b, j), p);
             let old_b = if s.mark.get(ju).copied().unwrap_or(false) {
                 s.acc.get(ju).copied().unwrap_or(ZERO)
@@ -327,7 +363,13 @@ pub fn dividends_yuma2(ema: &Csr, incentive: &[I32F32], out: &mut Vec<I32F32>) {
     out.extend((0..ema.rows()).map(|i| {
         let (cols, vals) = ema.row(i);
         cols.iter().zip(vals).fold(ZERO, |acc, (&j, &b)| {
-            acc.saturating_add(incentive.get(usize::from(j)).copied().unwrap_or(ZERO).saturating_mul(b))
+            acc.saturating_add(
+                incentive
+                    .get(usize::from(j))
+                    .copied()
+                    .unwrap_or(ZERO)
+                    .saturating_mul(b),
+            )
         })
     }));
     normalize(out);
@@ -335,17 +377,20 @@ pub fn dividends_yuma2(ema: &Csr, incentive: &[I32F32], out: &mut Vec<I32F32>) {
 
 /// Yuma 3 dividends: `d_i = S_i · Σ_j B̂_ij · incentive_j` with `B̂` column-normalized
 /// (products saturating, the row sum wrapping, `S_i ·` giving 0 on overflow), normalized.
-pub fn dividends_yuma3(norm: &Csr, incentive: &[I32F32], active_stake: &[I32F32], out: &mut Vec<I32F32>) {
+pub fn dividends_yuma3(
+    norm: &Csr,
+    incentive: &[I32F32],
+    active_stake: &[I32F32],
+    out: &mut Vec<I32F32>,
+) {
     out.clear();
     out.extend((0..norm.rows()).zip(active_stake.iter()).map(|(i, &s)| {
         let (cols, vals) = norm.row(i);
-        let per = wrapping_sum(
-            cols.iter()
-                .zip(vals)
-                .filter_map(|(&j, &b)| incentive.get(usize::from(j)).map(|&x| b.saturating_mul(x))),
-        );
+        let per =
+            wrapping_sum(cols.iter().zip(vals).filter_map(|(&j, &b)| {
+                incentive.get(usize::from(j)).map(|&x| b.saturating_mul(x))
+            }));
         per.checked_mul(s).unwrap_or(ZERO)
     }));
     normalize(out);
 }
-

@@ -41,11 +41,20 @@ fn idx(x: u32) -> usize {
 /// use substrate_fixed::types::I32F32;
 /// let half = I32F32::from_num(0.5);
 /// let mut pairs = vec![(I32F32::from_num(0.25), half)];
-/// // two validators of equal stake, one scores 0.25, one scores 0: median at kappa 0.5 is 0
+/// // Two validators of equal stake, one scores 0.25, one scores 0 (no entry). At kappa 0.5 the
+/// // minority point is 0.5: the zero score holds [0, 0.5), 0.25 holds [0.5, 1), so 0.25 wins.
 /// let m = yuma::consensus::column_median(&mut pairs, 2, I32F32::from_num(1), half);
-/// assert_eq!(m, I32F32::from_num(0));
+/// assert_eq!(m, I32F32::from_num(0.25));
+/// // At kappa 0.6 the minority point is 0.4, inside the zero score's interval.
+/// let minority = I32F32::from_num(1) - I32F32::from_num(0.6);
+/// assert_eq!(yuma::consensus::column_median(&mut pairs, 2, I32F32::from_num(1), minority), I32F32::from_num(0));
 /// ```
-pub fn column_median(pairs: &mut [(I32F32, I32F32)], members: usize, total: I32F32, minority: I32F32) -> I32F32 {
+pub fn column_median(
+    pairs: &mut [(I32F32, I32F32)],
+    members: usize,
+    total: I32F32,
+    minority: I32F32,
+) -> I32F32 {
     if members == 0 {
         return ZERO;
     }
@@ -101,7 +110,8 @@ pub fn weighted_median_columns(
     out.resize(columns, ZERO);
     // Validators with positive stake, renormalized (as upstream does).
     s.use_stake.clear();
-    s.use_stake.extend(active_stake.iter().copied().filter(|x| *x > ZERO));
+    s.use_stake
+        .extend(active_stake.iter().copied().filter(|x| *x > ZERO));
     let members = s.use_stake.len();
     normalize(&mut s.use_stake);
     let total = wrapping_sum(s.use_stake.iter().copied());
@@ -155,7 +165,11 @@ pub fn weighted_median_columns(
                 continue;
             }
             let at = idx(*f);
-            if let (Some(a), Some(b), Some(o)) = (s.score.get_mut(at), s.stake.get_mut(at), s.owner.get_mut(at)) {
+            if let (Some(a), Some(b), Some(o)) = (
+                s.score.get_mut(at),
+                s.stake.get_mut(at),
+                s.owner.get_mut(at),
+            ) {
                 *a = v;
                 *b = my_stake;
                 *o = k;

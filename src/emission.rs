@@ -42,12 +42,21 @@ pub fn emission(
     out: &mut Emission,
 ) {
     scratch.clear();
-    scratch.extend(incentive.iter().zip(dividends.iter()).map(|(i, d)| i.saturating_add(*d)));
+    scratch.extend(
+        incentive
+            .iter()
+            .zip(dividends.iter())
+            .map(|(i, d)| i.saturating_add(*d)),
+    );
     let sum = wrapping_sum(scratch.iter().copied());
     normalize(scratch);
     let share = |x: I32F32| if sum == ZERO { x } else { safe_div(x, sum) };
     out.server.clear();
-    out.server.extend(incentive.iter().map(|&x| share_of_rao(share(x), rao_emission)));
+    out.server.extend(
+        incentive
+            .iter()
+            .map(|&x| share_of_rao(share(x), rao_emission)),
+    );
     let fallback = if sum == ZERO {
         Some(if wrapping_sum(active_stake.iter().copied()) == ZERO {
             stake
@@ -61,12 +70,19 @@ pub fn emission(
     out.combined.clear();
     match fallback {
         Some(f) => {
-            out.validator.extend(f.iter().map(|&x| share_of_rao(x, rao_emission)));
-            out.combined.extend(f.iter().map(|&x| share_of_rao(x, rao_emission)));
+            out.validator
+                .extend(f.iter().map(|&x| share_of_rao(x, rao_emission)));
+            out.combined
+                .extend(f.iter().map(|&x| share_of_rao(x, rao_emission)));
         }
         None => {
-            out.validator.extend(dividends.iter().map(|&x| share_of_rao(share(x), rao_emission)));
-            out.combined.extend(scratch.iter().map(|&x| share_of_rao(x, rao_emission)));
+            out.validator.extend(
+                dividends
+                    .iter()
+                    .map(|&x| share_of_rao(share(x), rao_emission)),
+            );
+            out.combined
+                .extend(scratch.iter().map(|&x| share_of_rao(x, rao_emission)));
         }
     }
 }

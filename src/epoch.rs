@@ -110,7 +110,11 @@ fn resize_rows(rows: &mut Vec<Vec<(u16, u16)>>, n: usize) {
 }
 
 /// Computes one epoch into `out`, reusing the buffers of `ws` and `out`.
-pub fn epoch_into(input: &EpochInput, ws: &mut Workspace, out: &mut EpochOutput) -> Result<(), Error> {
+pub fn epoch_into(
+    input: &EpochInput,
+    ws: &mut Workspace,
+    out: &mut EpochOutput,
+) -> Result<(), Error> {
     input.validate(&ws.limits)?;
     let n = usize::from(input.n);
 
@@ -166,7 +170,14 @@ pub fn epoch_into(input: &EpochInput, ws: &mut Workspace, out: &mut EpochOutput)
     } else if penalty == ONE {
         &ws.clipped
     } else {
-        bonds::interpolate(&ws.weights, &ws.clipped, n, penalty, &mut ws.bonds, &mut interp);
+        bonds::interpolate(
+            &ws.weights,
+            &ws.clipped,
+            n,
+            penalty,
+            &mut ws.bonds,
+            &mut interp,
+        );
         &interp
     };
     let result = if input.yuma3_enabled {
@@ -174,7 +185,14 @@ pub fn epoch_into(input: &EpochInput, ws: &mut Workspace, out: &mut EpochOutput)
         let liquid = input.liquid_alpha_enabled && ws.consensus.iter().any(|c| *c != ZERO);
         let ema = if liquid {
             let p = LiquidAlphaParams::new(input);
-            bonds::ema_liquid(wfb, &old, &ws.consensus, &p, &mut ws.bonds, &mut ws.ema_bonds);
+            bonds::ema_liquid(
+                wfb,
+                &old,
+                &ws.consensus,
+                &p,
+                &mut ws.bonds,
+                &mut ws.ema_bonds,
+            );
             Ok(())
         } else {
             bonds::yuma3_fixed_alpha(input.bonds_moving_average)
@@ -240,7 +258,11 @@ pub fn epoch_into(input: &EpochInput, ws: &mut Workspace, out: &mut EpochOutput)
     for (i, row) in out.bonds.iter_mut().enumerate() {
         if out.new_validator_permit.get(i).copied().unwrap_or(false) {
             let (cols, vals) = ws.ema_bonds.row(i);
-            row.extend(cols.iter().zip(vals).map(|(&j, &v)| (j, fixed_proportion_to_u16(v))));
+            row.extend(
+                cols.iter()
+                    .zip(vals)
+                    .map(|(&j, &v)| (j, fixed_proportion_to_u16(v))),
+            );
         }
     }
     Ok(())

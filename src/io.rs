@@ -19,7 +19,11 @@ pub type SparseRowU16 = Vec<(u16, u16)>;
 /// which are used as the chain stores them (a short `last_update` is padded with 0; a short
 /// `validator_permit` means "no permit" for the missing uids, and an empty one is a special case).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(Serialize, Deserialize), serde(deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    derive(Serialize, Deserialize),
+    serde(deny_unknown_fields)
+)]
 #[cfg_attr(feature = "codec", derive(Encode, Decode))]
 pub struct EpochInput {
     /// Subnetwork size; uids are `0..n`.
@@ -80,7 +84,11 @@ pub struct EpochInput {
 
 /// What the chain stores after the epoch, per uid (every vector has `n` entries).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(Serialize, Deserialize), serde(deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    derive(Serialize, Deserialize),
+    serde(deny_unknown_fields)
+)]
 #[cfg_attr(feature = "codec", derive(Encode, Decode))]
 pub struct EpochOutput {
     /// Active this epoch.
@@ -111,7 +119,11 @@ pub struct EpochOutput {
 
 /// Raw I32F32 bits (`to_bits()`) of the epoch's intermediates.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(Serialize, Deserialize), serde(deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    derive(Serialize, Deserialize),
+    serde(deny_unknown_fields)
+)]
 #[cfg_attr(feature = "codec", derive(Encode, Decode))]
 pub struct EpochTrace {
     /// Normalized stake.
@@ -177,7 +189,8 @@ impl EpochInput {
                 });
             }
         }
-        let count = |rows: &[SparseRowU16]| rows.iter().fold(0usize, |a, r| a.saturating_add(r.len()));
+        let count =
+            |rows: &[SparseRowU16]| rows.iter().fold(0usize, |a, r| a.saturating_add(r.len()));
         let entries = count(&self.weights).saturating_add(count(&self.bonds));
         if entries > limits.max_entries {
             return Err(crate::Error::TooLarge {

@@ -31,6 +31,7 @@ use crate::{EpochInput, EpochOutput, EpochTrace};
 
 /// A document the tools accept.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // parsed once per file; boxing would only add indirection
 pub enum Document {
     /// A bare [`EpochInput`].
     Epoch(EpochInput),
@@ -42,6 +43,7 @@ pub enum Document {
 
 /// The input of a vector file.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum VectorInput {
     /// An epoch vector.
     Epoch(EpochInput),
@@ -135,9 +137,14 @@ fn parse_as<T: DeserializeOwned>(text: &str, context: &str) -> Result<T, JsonErr
         } else {
             format!("{context}.`{path}`")
         };
-        JsonError(one_line(&format!("{at}: {inner}")))
+        if at.is_empty() {
+            JsonError(one_line(&inner.to_string()))
+        } else {
+            JsonError(one_line(&format!("{at}: {inner}")))
+        }
     })?;
-    de.end().map_err(|e| JsonError(one_line(&format!("{context}: {e}"))))?;
+    de.end()
+        .map_err(|e| JsonError(one_line(&format!("{context}: {e}"))))?;
     Ok(value)
 }
 
@@ -155,7 +162,8 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, JsonError> {
             e.valid_up_to()
         ))
     })?;
-    let members: Members = serde_json::from_str(text).map_err(|e| JsonError(one_line(&format!("document: {e}"))))?;
+    let members: Members =
+        serde_json::from_str(text).map_err(|e| JsonError(one_line(&format!("document: {e}"))))?;
     let Some(input) = members.get("input") else {
         return if is_mechanisms(&members) {
             parse_as(text, "").map(Document::Mechanisms)
@@ -179,8 +187,8 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, JsonError> {
             .map(|s| s.unwrap_or_default())
     };
     let category = string("category")?;
-    let input_members: Members =
-        serde_json::from_str(input.get()).map_err(|e| JsonError(one_line(&format!("input: {e}"))))?;
+    let input_members: Members = serde_json::from_str(input.get())
+        .map_err(|e| JsonError(one_line(&format!("input: {e}"))))?;
     let mech = category == "mechanisms" || is_mechanisms(&input_members);
     let (input, expected) = if mech {
         let i = VectorInput::Mechanisms(parse_as(input.get(), "input")?);
@@ -226,8 +234,16 @@ pub struct Mismatch {
 impl fmt::Display for Mismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.uid {
-            Some(u) => write!(f, "{} uid {}: got {}, expected {}", self.field, u, self.got, self.expected),
-            None => write!(f, "{}: got {}, expected {}", self.field, self.got, self.expected),
+            Some(u) => write!(
+                f,
+                "{} uid {}: got {}, expected {}",
+                self.field, u, self.got, self.expected
+            ),
+            None => write!(
+                f,
+                "{}: got {}, expected {}",
+                self.field, self.got, self.expected
+            ),
         }
     }
 }
@@ -243,7 +259,12 @@ pub fn mismatches<T: Serialize>(prefix: &str, got: &T, expected: &T) -> Vec<Mism
     out
 }
 
-fn diff_values(prefix: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<Mismatch>) {
+fn diff_values(
+    prefix: &str,
+    a: &serde_json::Value,
+    b: &serde_json::Value,
+    out: &mut Vec<Mismatch>,
+) {
     use serde_json::Value;
     let (Value::Object(ma), Value::Object(mb)) = (a, b) else {
         if a != b {
@@ -269,7 +290,9 @@ fn diff_values(prefix: &str, a: &serde_json::Value, b: &serde_json::Value, out: 
                 for i in 0..len {
                     let (x, y) = (xa.get(i), xb.get(i));
                     if x != y {
-                        let show = |v: Option<&Value>| v.map_or_else(|| "(missing)".to_string(), |v| v.to_string());
+                        let show = |v: Option<&Value>| {
+                            v.map_or_else(|| "(missing)".to_string(), |v| v.to_string())
+                        };
                         out.push(Mismatch {
                             field: field.clone(),
                             uid: Some(i),
@@ -305,7 +328,10 @@ fn diff_values(prefix: &str, a: &serde_json::Value, b: &serde_json::Value, out: 
 pub fn output_json(out: &EpochOutput, trace: Option<&EpochTrace>) -> serde_json::Value {
     let mut v = serde_json::to_value(out).unwrap_or(serde_json::Value::Null);
     if let (Some(t), serde_json::Value::Object(m)) = (trace, &mut v) {
-        m.insert("trace".into(), serde_json::to_value(t).unwrap_or(serde_json::Value::Null));
+        m.insert(
+            "trace".into(),
+            serde_json::to_value(t).unwrap_or(serde_json::Value::Null),
+        );
     }
     v
 }
@@ -364,7 +390,9 @@ pub fn verify_vector(v: &VectorFile, imp: Implementation) -> VerifyReport {
         (VectorInput::Mechanisms(input), expected) => {
             let run = match imp {
                 Implementation::Main => crate::mechanisms::epoch_with_mechanisms(input),
-                Implementation::Reference => crate::mechanisms::epoch_with_mechanisms_reference(input),
+                Implementation::Reference => {
+                    crate::mechanisms::epoch_with_mechanisms_reference(input)
+                }
             };
             match run {
                 Ok(out) => {

@@ -55,8 +55,11 @@ pub mod weights;
 
 pub use epoch::{epoch, epoch_into, epoch_with_trace, Workspace};
 pub use error::Error;
-pub use mechanisms::{epoch_with_mechanisms, MechanismsInput, MechanismsOutput};
 pub use io::{EpochInput, EpochOutput, EpochTrace, Limits, SparseRowU16};
+pub use mechanisms::{epoch_with_mechanisms, MechanismsInput, MechanismsOutput};
+
+/// This crate's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The subtensor commit whose `epoch_mechanism` this crate reproduces.
 pub const REFERENCE_COMMIT: &str = "14bc6f9f964b9cc362e9635dd110a487fa5d15a0";

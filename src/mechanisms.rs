@@ -22,7 +22,11 @@ use crate::{EpochInput, EpochOutput, Error};
 
 /// Input of [`epoch_with_mechanisms`]. Each mechanism's own `rao_emission` is ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(Serialize, Deserialize), serde(deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    derive(Serialize, Deserialize),
+    serde(deny_unknown_fields)
+)]
 #[cfg_attr(feature = "codec", derive(Encode, Decode))]
 pub struct MechanismsInput {
     /// Emission of the whole subnet this epoch.
@@ -35,7 +39,11 @@ pub struct MechanismsInput {
 
 /// The per-uid aggregate across mechanisms.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(Serialize, Deserialize), serde(deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    derive(Serialize, Deserialize),
+    serde(deny_unknown_fields)
+)]
 #[cfg_attr(feature = "codec", derive(Encode, Decode))]
 pub struct AggregatedOutput {
     /// Weighted dividends.
@@ -64,7 +72,11 @@ pub struct AggregatedOutput {
 
 /// Output of [`epoch_with_mechanisms`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(Serialize, Deserialize), serde(deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    derive(Serialize, Deserialize),
+    serde(deny_unknown_fields)
+)]
 #[cfg_attr(feature = "codec", derive(Encode, Decode))]
 pub struct MechanismsOutput {
     /// Emission per mechanism.
@@ -134,7 +146,10 @@ pub fn epoch_with_mechanisms_reference(input: &MechanismsInput) -> Result<Mechan
     run(input, crate::reference::epoch)
 }
 
-fn run(input: &MechanismsInput, epoch: fn(&EpochInput) -> Result<EpochOutput, Error>) -> Result<MechanismsOutput, Error> {
+fn run(
+    input: &MechanismsInput,
+    epoch: fn(&EpochInput) -> Result<EpochOutput, Error>,
+) -> Result<MechanismsOutput, Error> {
     let count = input.mechanisms.len();
     if count == 0 {
         return Err(Error::Mechanisms {
@@ -148,7 +163,11 @@ fn run(input: &MechanismsInput, epoch: fn(&EpochInput) -> Result<EpochOutput, Er
             found: count,
         });
     }
-    let n = input.mechanisms.first().map(|m| usize::from(m.n)).unwrap_or(0);
+    let n = input
+        .mechanisms
+        .first()
+        .map(|m| usize::from(m.n))
+        .unwrap_or(0);
     if input.mechanisms.iter().any(|m| usize::from(m.n) != n) {
         return Err(Error::Mechanisms {
             reason: "every mechanism must have the same n (they share the subnet's uids)",
@@ -203,7 +222,11 @@ fn run(input: &MechanismsInput, epoch: fn(&EpochInput) -> Result<EpochOutput, Er
         for (d, &s) in agg.active.iter_mut().zip(&out.active) {
             *d |= s;
         }
-        for (d, &s) in agg.new_validator_permit.iter_mut().zip(&out.new_validator_permit) {
+        for (d, &s) in agg
+            .new_validator_permit
+            .iter_mut()
+            .zip(&out.new_validator_permit)
+        {
             *d |= s;
         }
         per_mechanism.push(out);

@@ -33,10 +33,8 @@ pub struct Csr {
 
 impl Default for Csr {
     fn default() -> Self {
-        let mut row_ptr = Vec::new();
-        row_ptr.push(0);
         Csr {
-            row_ptr,
+            row_ptr: alloc::vec![0],
             col: Vec::new(),
             val: Vec::new(),
         }
@@ -76,7 +74,8 @@ impl Csr {
     /// Closes the open row.
     #[inline]
     pub fn end_row(&mut self) {
-        self.row_ptr.push(u32::try_from(self.col.len()).unwrap_or(u32::MAX));
+        self.row_ptr
+            .push(u32::try_from(self.col.len()).unwrap_or(u32::MAX));
     }
 
     /// Entry range of row `i` (empty when out of range).

@@ -11,7 +11,8 @@ use alloc::vec::Vec;
 use substrate_fixed::types::{I32F32, I64F64};
 
 use crate::fixed::{
-    fixed64_to_fixed32, fixed64_to_u64, normalize, safe_div_64, tao_weight, u64_to_fixed64, wrapping_sum_64, ZERO,
+    fixed64_to_fixed32, fixed64_to_u64, normalize, safe_div_64, tao_weight, u64_to_fixed64,
+    wrapping_sum_64, ZERO,
 };
 use crate::EpochInput;
 
@@ -62,7 +63,13 @@ pub fn stake_weights(input: &EpochInput, total: &[I64F64], out: &mut Vec<I32F32>
 /// yuma::stake::new_permits(&[ONE, ZERO, ONE], 1, None, &mut Vec::new(), &mut permits);
 /// assert_eq!(permits, vec![false, false, true]); // tie at the cutoff: the lower uid loses
 /// ```
-pub fn new_permits(stake: &[I32F32], k: usize, owner: Option<u16>, idx: &mut Vec<u32>, out: &mut Vec<bool>) {
+pub fn new_permits(
+    stake: &[I32F32],
+    k: usize,
+    owner: Option<u16>,
+    idx: &mut Vec<u32>,
+    out: &mut Vec<bool>,
+) {
     let n = stake.len();
     out.clear();
     out.extend(stake.iter().map(|s| *s != ZERO));
@@ -72,7 +79,10 @@ pub fn new_permits(stake: &[I32F32], k: usize, owner: Option<u16>, idx: &mut Vec
         idx.extend((0..n).map(|i| u32::try_from(i).unwrap_or(u32::MAX)));
         // Stable ascending sort by stake == ascending by (stake, uid).
         let key = |i: &u32| {
-            let s = stake.get(usize::try_from(*i).unwrap_or(usize::MAX)).copied().unwrap_or(ZERO);
+            let s = stake
+                .get(usize::try_from(*i).unwrap_or(usize::MAX))
+                .copied()
+                .unwrap_or(ZERO);
             (s, *i)
         };
         if losers > 0 && losers < n {

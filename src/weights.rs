@@ -31,7 +31,12 @@ pub fn masked_weights(input: &EpochInput, last_update: &[u64], out: &mut Csr) {
         }
         let updated = last_update.get(i).copied().unwrap_or(0);
         let commit = if input.commit_reveal_enabled {
-            input.commit_blocks.get(i).copied().flatten().unwrap_or(u64::MAX)
+            input
+                .commit_blocks
+                .get(i)
+                .copied()
+                .flatten()
+                .unwrap_or(u64::MAX)
         } else {
             u64::MAX
         };
@@ -39,7 +44,9 @@ pub fn masked_weights(input: &EpochInput, last_update: &[u64], out: &mut Csr) {
         let start = out.nnz();
         for &(j, w) in row {
             let ju = usize::from(j);
-            let Some(&registered) = reg.get(ju) else { continue };
+            let Some(&registered) = reg.get(ju) else {
+                continue;
+            };
             if ju >= n || (ju == i && !is_owner) || updated <= registered {
                 continue;
             }

@@ -21,7 +21,11 @@ fn vector_files() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
-    assert!(files.len() >= 650, "expected the 650 public vectors, found {}", files.len());
+    assert!(
+        files.len() >= 650,
+        "expected the 650 public vectors, found {}",
+        files.len()
+    );
     files
 }
 
@@ -80,7 +84,11 @@ fn check(run: fn(&EpochInput) -> Result<(EpochOutput, EpochTrace), yuma::Error>,
     for f in &failures {
         eprintln!("[{label}] FAIL {f}");
     }
-    assert!(failures.is_empty(), "[{label}] {passed} passed, {} failed", failures.len());
+    assert!(
+        failures.is_empty(),
+        "[{label}] {passed} passed, {} failed",
+        failures.len()
+    );
     eprintln!("[{label}] {passed} epoch vectors passed");
 }
 

@@ -18,7 +18,7 @@ use yuma::json::{self, Document, Implementation, VectorFile};
 Inputs are JSON: an EpochInput (the fields listed in tests/vectors/README.md), a MechanismsInput \
 (an object with a `mechanisms` key), or a golden-vector file (an object with `input` and `expected`).\n\n\
 Exit codes: 0 success, 1 a vector did not match, 2 bad input or usage.",
-    after_help = "Examples:\n  yuma epoch examples/epoch-small.json\n  yuma epoch --trace tests/vectors/tiny-n2-cross-weights-y2.json\n  yuma verify tests/vectors\n  yuma bench ../shared/bench/b256-v64-y2.json --reps 20"
+    after_help = "Examples:\n  yuma epoch examples/epoch-small.json\n  yuma epoch --table examples/subnet-256.json\n  yuma epoch --trace tests/vectors/tiny-n2-cross-weights-y2.json\n  yuma verify tests/vectors\n  yuma bench ../shared/bench/b256-v64-y2.json --reps 20"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -37,6 +37,9 @@ enum Command {
         /// Indent the JSON.
         #[arg(long)]
         pretty: bool,
+        /// Print a per-uid table for people instead of JSON.
+        #[arg(long, conflicts_with_all = ["trace", "pretty"])]
+        table: bool,
         /// Use the upstream-shaped reference implementation instead of the fast pipeline.
         #[arg(long)]
         reference: bool,
@@ -97,9 +100,17 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, Fail> {
     }
 }
 
+fn shown(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "stdin".into()
+    } else {
+        path.display().to_string()
+    }
+}
+
 fn load(path: &Path) -> Result<Document, Fail> {
     let bytes = read_bytes(path)?;
-    json::parse_document(&bytes).map_err(|e| bad_input(format!("{}: {e}", path.display())))
+    json::parse_document(&bytes).map_err(|e| bad_input(format!("{}: {e}", shown(path))))
 }
 
 fn print_json(v: &serde_json::Value, pretty: bool) -> Result<(), Fail> {
@@ -113,7 +124,70 @@ fn print_json(v: &serde_json::Value, pretty: bool) -> Result<(), Fail> {
     writeln!(out, "{text}").map_err(|e| Fail(format!("stdout: {e}"), 2))
 }
 
-fn cmd_epoch(file: &Path, trace: bool, pretty: bool, reference: bool) -> Result<(), Fail> {
+fn print_table(out: &yuma::EpochOutput) -> Result<(), Fail> {
+    // A u16 fraction of 65535 shown with four decimals, rounded half up (integer math only).
+    let pct = |x: u16| {
+        let scaled = (u32::from(x) * 20_000 + 65_535) / 131_070;
+        format!("{}.{:04}", scaled / 10_000, scaled % 10_000)
+    };
+    let mut w = std::io::stdout().lock();
+    let mut line = |s: String| writeln!(w, "{s}").map_err(|e| Fail(format!("stdout: {e}"), 2));
+    line(format!(
+        "{:>5} {:>6} {:>6} {:>20} {:>8} {:>9} {:>9} {:>9} {:>9} {:>15} {:>15} {:>5}",
+        "uid",
+        "active",
+        "permit",
+        "stake",
+        "weight",
+        "consensus",
+        "incentive",
+        "dividends",
+        "v_trust",
+        "server_rao",
+        "validator_rao",
+        "bonds"
+    ))?;
+    for uid in 0..out.stake.len() {
+        let b = |v: &[bool]| {
+            if v.get(uid).copied().unwrap_or(false) {
+                "yes"
+            } else {
+                "-"
+            }
+        };
+        let u = |v: &[u16]| pct(v.get(uid).copied().unwrap_or(0));
+        let r = |v: &[u64]| v.get(uid).copied().unwrap_or(0);
+        line(format!(
+            "{:>5} {:>6} {:>6} {:>20} {:>8} {:>9} {:>9} {:>9} {:>9} {:>15} {:>15} {:>5}",
+            uid,
+            b(&out.active),
+            b(&out.new_validator_permit),
+            r(&out.stake),
+            u(&out.stake_weight),
+            u(&out.consensus),
+            u(&out.incentive),
+            u(&out.dividends),
+            u(&out.validator_trust),
+            r(&out.server_emission),
+            r(&out.validator_emission),
+            out.bonds.get(uid).map_or(0, |r| r.len()),
+        ))?;
+    }
+    let total: u128 = out.emission.iter().map(|&x| u128::from(x)).sum();
+    line(format!(
+        "{} uids, {} rao emitted (u16 fields shown as fractions of 65535)",
+        out.stake.len(),
+        total
+    ))
+}
+
+fn cmd_epoch(
+    file: &Path,
+    trace: bool,
+    pretty: bool,
+    table: bool,
+    reference: bool,
+) -> Result<(), Fail> {
     let doc = load(file)?;
     let epoch_input = match doc {
         Document::Epoch(i) => Some(i),
@@ -123,13 +197,18 @@ fn cmd_epoch(file: &Path, trace: bool, pretty: bool, reference: bool) -> Result<
         },
         Document::Mechanisms(m) => return print_mechanisms(&m, reference, pretty),
     };
-    let Some(input) = epoch_input else { return Ok(()) };
+    let Some(input) = epoch_input else {
+        return Ok(());
+    };
     let run = if reference {
         yuma::reference::epoch_with_trace
     } else {
         yuma::epoch_with_trace
     };
-    let (out, t) = run(&input).map_err(|e| bad_input(format!("{}: {e}", file.display())))?;
+    let (out, t) = run(&input).map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
+    if table {
+        return print_table(&out);
+    }
     print_json(&json::output_json(&out, trace.then_some(&t)), pretty)
 }
 
@@ -140,14 +219,18 @@ fn print_mechanisms(m: &yuma::MechanismsInput, reference: bool, pretty: bool) ->
         yuma::epoch_with_mechanisms(m)
     }
     .map_err(bad_input)?;
-    print_json(&serde_json::to_value(&out).map_err(|e| Fail(e.to_string(), 2))?, pretty)
+    print_json(
+        &serde_json::to_value(&out).map_err(|e| Fail(e.to_string(), 2))?,
+        pretty,
+    )
 }
 
 fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Fail> {
     let mut files = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let entries = std::fs::read_dir(p).map_err(|e| bad_input(format!("{}: {e}", p.display())))?;
+            let entries =
+                std::fs::read_dir(p).map_err(|e| bad_input(format!("{}: {e}", p.display())))?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| f.extension().is_some_and(|x| x == "json"))
@@ -157,7 +240,10 @@ fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Fail> {
         } else if p.exists() {
             files.push(p.clone());
         } else {
-            return Err(bad_input(format!("{}: no such file or directory", p.display())));
+            return Err(bad_input(format!(
+                "{}: no such file or directory",
+                p.display()
+            )));
         }
     }
     Ok(files)
@@ -168,14 +254,22 @@ fn cmd_verify(paths: &[PathBuf], which: Impl, all: bool) -> Result<(), Fail> {
     let imps: &[(Implementation, &str)] = match which {
         Impl::Main => &[(Implementation::Main, "main")],
         Impl::Reference => &[(Implementation::Reference, "reference")],
-        Impl::Both => &[(Implementation::Main, "main"), (Implementation::Reference, "reference")],
+        Impl::Both => &[
+            (Implementation::Main, "main"),
+            (Implementation::Reference, "reference"),
+        ],
     };
     let progress = std::io::stderr().is_terminal();
     let (mut passed, mut failed, mut unreadable) = (0usize, 0usize, 0usize);
     let total = files.len();
     for (k, f) in files.iter().enumerate() {
         if progress {
-            eprint!("\r\x1b[2K[{}/{}] {}", k.saturating_add(1), total, f.display());
+            eprint!(
+                "\r\x1b[2K[{}/{}] {}",
+                k.saturating_add(1),
+                total,
+                f.display()
+            );
         }
         let vector: Box<VectorFile> = match load(f) {
             Ok(Document::Vector(v)) => v,
@@ -200,12 +294,20 @@ fn cmd_verify(paths: &[PathBuf], which: Impl, all: bool) -> Result<(), Fail> {
             }
             failed = failed.saturating_add(1);
             clear(progress);
-            let tag = if imps.len() > 1 { format!(" [{label}]") } else { String::new() };
+            let tag = if imps.len() > 1 {
+                format!(" [{label}]")
+            } else {
+                String::new()
+            };
             match (&r.error, r.mismatches.first()) {
                 (Some(e), _) => println!("FAIL {}{tag}: error: {e}", r.name),
                 (None, Some(m)) => {
                     let more = r.mismatches.len().saturating_sub(1);
-                    let extra = if more > 0 && !all { format!(" (+{more} more)") } else { String::new() };
+                    let extra = if more > 0 && !all {
+                        format!(" (+{more} more)")
+                    } else {
+                        String::new()
+                    };
                     println!("FAIL {}{tag}: {m}{extra}", r.name);
                     if all {
                         for m in r.mismatches.iter().skip(1) {
@@ -238,12 +340,20 @@ fn median_ns(mut xs: Vec<u128>) -> u128 {
     xs.get(xs.len() / 2).copied().unwrap_or(0)
 }
 
-fn time_runs(reps: usize, label: &str, mut f: impl FnMut() -> Result<(), yuma::Error>) -> Result<u128, Fail> {
+fn time_runs(
+    reps: usize,
+    label: &str,
+    mut f: impl FnMut() -> Result<(), yuma::Error>,
+) -> Result<u128, Fail> {
     let progress = std::io::stderr().is_terminal();
     let mut times = Vec::with_capacity(reps);
     for r in 0..reps.max(1) {
         if progress {
-            eprint!("\r\x1b[2K{label}: run {}/{}", r.saturating_add(1), reps.max(1));
+            eprint!(
+                "\r\x1b[2K{label}: run {}/{}",
+                r.saturating_add(1),
+                reps.max(1)
+            );
         }
         let t = Instant::now();
         f().map_err(bad_input)?;
@@ -258,16 +368,22 @@ fn cmd_bench(file: &Path, reps: usize, reference_reps: usize) -> Result<(), Fail
         Document::Epoch(i) => i,
         Document::Vector(v) => match v.input {
             json::VectorInput::Epoch(i) => i,
-            json::VectorInput::Mechanisms(_) => return Err(bad_input("bench takes an epoch input, not mechanisms")),
+            json::VectorInput::Mechanisms(_) => {
+                return Err(bad_input("bench takes an epoch input, not mechanisms"))
+            }
         },
-        Document::Mechanisms(_) => return Err(bad_input("bench takes an epoch input, not mechanisms")),
+        Document::Mechanisms(_) => {
+            return Err(bad_input("bench takes an epoch input, not mechanisms"))
+        }
     };
     let mut ws = yuma::Workspace::new();
     let mut out = yuma::EpochOutput::default();
     // One untimed run warms the workspace (steady state: no allocation).
     yuma::epoch_into(&input, &mut ws, &mut out).map_err(bad_input)?;
     let main_ns = time_runs(reps, "main", || yuma::epoch_into(&input, &mut ws, &mut out))?;
-    let reference_ns = time_runs(reference_reps, "reference", || yuma::reference::epoch(&input).map(|_| ()))?;
+    let reference_ns = time_runs(reference_reps, "reference", || {
+        yuma::reference::epoch(&input).map(|_| ())
+    })?;
     println!(
         "{}",
         serde_json::json!({"n": input.n, "main_ns": main_ns, "reference_ns": reference_ns})
@@ -282,8 +398,9 @@ fn main() -> ExitCode {
             file,
             trace,
             pretty,
+            table,
             reference,
-        } => cmd_epoch(file, *trace, *pretty, *reference),
+        } => cmd_epoch(file, *trace, *pretty, *table, *reference),
         Command::Verify {
             paths,
             implementation,

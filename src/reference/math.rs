@@ -98,7 +98,12 @@ pub fn mask_diag_sparse(m: &Sparse, keep: Option<u16>) -> Sparse {
 }
 
 /// Drop `(i, j)` where `f(first[i], second[j])`; missing entries read as 0.
-pub fn vec_mask_sparse_matrix(m: &Sparse, first: &[u64], second: &[u64], f: &dyn Fn(u64, u64) -> bool) -> Sparse {
+pub fn vec_mask_sparse_matrix(
+    m: &Sparse,
+    first: &[u64],
+    second: &[u64],
+    f: &dyn Fn(u64, u64) -> bool,
+) -> Sparse {
     m.iter()
         .enumerate()
         .map(|(i, row)| {
@@ -112,7 +117,12 @@ pub fn vec_mask_sparse_matrix(m: &Sparse, first: &[u64], second: &[u64], f: &dyn
 }
 
 /// Drop `(i, j)` where `f(scalar, v[j])`.
-pub fn scalar_vec_mask_sparse_matrix(m: &Sparse, scalar: u64, v: &[u64], f: &dyn Fn(u64, u64) -> bool) -> Sparse {
+pub fn scalar_vec_mask_sparse_matrix(
+    m: &Sparse,
+    scalar: u64,
+    v: &[u64],
+    f: &dyn Fn(u64, u64) -> bool,
+) -> Sparse {
     m.iter()
         .map(|row| {
             row.iter()
@@ -296,7 +306,12 @@ pub fn weighted_median(
 
 /// Column-wise stake-weighted median at `majority` (kappa): a dense columns × validators score
 /// table over the validators with positive stake, exactly as upstream builds it.
-pub fn weighted_median_col_sparse(stake: &[I32F32], score: &Sparse, columns: u16, majority: I32F32) -> Vec<I32F32> {
+pub fn weighted_median_col_sparse(
+    stake: &[I32F32],
+    score: &Sparse,
+    columns: u16,
+    majority: I32F32,
+) -> Vec<I32F32> {
     let mut use_stake: Vec<I32F32> = stake.iter().copied().filter(|s| *s > ZERO).collect();
     inplace_normalize(&mut use_stake);
     let stake_sum = wrapping_sum(use_stake.iter().copied());
@@ -431,13 +446,17 @@ pub fn mat_ema_alpha_sparse(new: &Sparse, old: &Sparse, alpha: &[Vec<I32F32>]) -
         .map(|((nrow, orow), arow)| {
             let mut decayed = vec![ZERO; arow.len()];
             for &(j, v) in orow {
-                if let (Some(&a), Some(c)) = (arow.get(usize::from(j)), decayed.get_mut(usize::from(j))) {
+                if let (Some(&a), Some(c)) =
+                    (arow.get(usize::from(j)), decayed.get_mut(usize::from(j)))
+                {
                     *c = one.saturating_sub(a).saturating_mul(v);
                 }
             }
             let mut out = Vec::new();
             for &(j, v) in nrow {
-                if let (Some(&a), Some(&d)) = (arow.get(usize::from(j)), decayed.get(usize::from(j))) {
+                if let (Some(&a), Some(&d)) =
+                    (arow.get(usize::from(j)), decayed.get(usize::from(j)))
+                {
                     let inc = a.saturating_mul(v).max(ZERO);
                     let val = d.saturating_add(inc).min(one);
                     if val > ZERO {

@@ -18,8 +18,9 @@ use substrate_fixed::types::{I32F32, I64F64};
 
 use crate::bonds::{alpha_sigmoid, yuma2_alpha, yuma3_fixed_alpha, LiquidAlphaParams};
 use crate::fixed::{
-    fixed64_to_fixed32, fixed64_to_u64, fixed_proportion_to_u16, fixed_to_u16_proportion, share_of_rao,
-    tao_weight, u16_proportion_to_fixed, u16_to_fixed, u64_to_fixed64, wrapping_sum, ZERO,
+    fixed64_to_fixed32, fixed64_to_u64, fixed_proportion_to_u16, fixed_to_u16_proportion,
+    share_of_rao, tao_weight, u16_proportion_to_fixed, u16_to_fixed, u64_to_fixed64, wrapping_sum,
+    ZERO,
 };
 use crate::{EpochInput, EpochOutput, EpochTrace, Error, Limits};
 use math::*;
@@ -32,7 +33,11 @@ pub fn epoch(input: &EpochInput) -> Result<EpochOutput, Error> {
 fn to_sparse(rows: &[Vec<(u16, u16)>], n: usize, keep_col: impl Fn(u16) -> bool) -> Sparse {
     let mut out: Sparse = vec![Vec::new(); n];
     for (row, dst) in rows.iter().zip(out.iter_mut()) {
-        dst.extend(row.iter().filter(|(j, _)| keep_col(*j)).map(|&(j, v)| (j, u16_to_fixed(v))));
+        dst.extend(
+            row.iter()
+                .filter(|(j, _)| keep_col(*j))
+                .map(|&(j, v)| (j, u16_to_fixed(v))),
+        );
     }
     out
 }
@@ -111,7 +116,11 @@ pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace),
     weights = mask_diag_sparse(&weights, input.owner_uid);
     weights = vec_mask_sparse_matrix(&weights, &last_update, reg, &|u, r| u <= r);
     if input.commit_reveal_enabled {
-        let commits: Vec<u64> = input.commit_blocks.iter().map(|c| c.unwrap_or(u64::MAX)).collect();
+        let commits: Vec<u64> = input
+            .commit_blocks
+            .iter()
+            .map(|c| c.unwrap_or(u64::MAX))
+            .collect();
         weights = vec_mask_sparse_matrix(&weights, &commits, reg, &|c, r| c < r);
     }
     inplace_row_normalize_sparse(&mut weights);
@@ -138,7 +147,11 @@ pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace),
     if input.yuma3_enabled {
         let mut bonds: Sparse = raw_bonds
             .into_iter()
-            .map(|r| r.into_iter().map(|(j, v)| (j, fixed_to_u16_proportion(v))).collect())
+            .map(|r| {
+                r.into_iter()
+                    .map(|(j, v)| (j, fixed_to_u16_proportion(v)))
+                    .collect()
+            })
             .collect();
         bonds = scalar_vec_mask_sparse_matrix(&bonds, last_tempo, reg, &|t, r| t <= r);
         let liquid = input.liquid_alpha_enabled && consensus.iter().any(|c| *c != ZERO);
@@ -190,15 +203,24 @@ pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace),
         validator.clone_from(fallback);
         total.clone_from(fallback);
     }
-    let rao = |v: &[I32F32]| -> Vec<u64> { v.iter().map(|x| share_of_rao(*x, input.rao_emission)).collect() };
-    let u16s = |v: &[I32F32]| -> Vec<u16> { v.iter().map(|x| fixed_proportion_to_u16(*x)).collect() };
+    let rao = |v: &[I32F32]| -> Vec<u64> {
+        v.iter()
+            .map(|x| share_of_rao(*x, input.rao_emission))
+            .collect()
+    };
+    let u16s =
+        |v: &[I32F32]| -> Vec<u16> { v.iter().map(|x| fixed_proportion_to_u16(*x)).collect() };
 
     let bonds_out: Vec<Vec<(u16, u16)>> = (0..n)
         .map(|i| {
             if new_permits.get(i).copied().unwrap_or(false) {
                 ema_bonds
                     .get(i)
-                    .map(|r| r.iter().map(|&(j, v)| (j, fixed_proportion_to_u16(v))).collect())
+                    .map(|r| {
+                        r.iter()
+                            .map(|&(j, v)| (j, fixed_proportion_to_u16(v)))
+                            .collect()
+                    })
                     .unwrap_or_default()
             } else {
                 Vec::new()
@@ -208,7 +230,10 @@ pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace),
 
     let output = EpochOutput {
         active: active.into_iter().take(n).collect(),
-        stake: total_stake.iter().map(|s| s.saturating_to_num::<u64>()).collect(),
+        stake: total_stake
+            .iter()
+            .map(|s| s.saturating_to_num::<u64>())
+            .collect(),
         stake_weight: u16s(&stake),
         consensus: u16s(&consensus),
         incentive: u16s(&incentive),
@@ -236,7 +261,12 @@ pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace),
 
 /// Upstream's dense liquid-alpha matrix: for every row and every column `j < n`, the weight and
 /// bond read by a forward scan that assumes ascending `uid_j` (unsorted entries read as 0).
-fn liquid_alphas(weights: &Sparse, bonds: &Sparse, consensus: &[I32F32], p: &LiquidAlphaParams) -> Vec<Vec<I32F32>> {
+fn liquid_alphas(
+    weights: &Sparse,
+    bonds: &Sparse,
+    consensus: &[I32F32],
+    p: &LiquidAlphaParams,
+) -> Vec<Vec<I32F32>> {
     fn scan(row: &[(u16, I32F32)], pos: &mut usize, j: u16) -> I32F32 {
         while let Some(&(i, v)) = row.get(*pos) {
             if i < j {

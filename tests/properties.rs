@@ -1,0 +1,185 @@
+//! Property tests: the fast pipeline equals the reference on generated subnets (outputs and
+//! traces), the fast median equals upstream's pivot search, and the epoch's invariants hold.
+
+use proptest::prelude::*;
+use substrate_fixed::types::I32F32;
+use yuma::{EpochInput, EpochTrace};
+
+fn sparse_rows(n: u16, max_len: usize) -> impl Strategy<Value = Vec<Vec<(u16, u16)>>> {
+    let cols = n.saturating_add(2);
+    let row = prop::collection::vec((0..cols.max(1), any::<u16>()), 0..=max_len);
+    prop::collection::vec(row, n as usize..=n as usize)
+}
+
+fn sorted_unique(rows: Vec<Vec<(u16, u16)>>, n: u16) -> Vec<Vec<(u16, u16)>> {
+    rows.into_iter()
+        .map(|mut r| {
+            r.retain(|(j, _)| *j < n);
+            r.sort_by_key(|e| e.0);
+            r.dedup_by_key(|e| e.0);
+            r
+        })
+        .collect()
+}
+
+prop_compose! {
+    /// A chain-shaped subnet. Blocks come from a small range so that the masks' boundary
+    /// comparisons (`<=` vs `<`) are exercised often. `wild` allows everything the chain can store (unsorted rows,
+    /// duplicates, out-of-range uids, short vectors, u64::MAX stakes); otherwise rows are sorted
+    /// and unique and stakes moderate.
+    fn subnet(wild: bool)(n in 0u16..24)(
+        n in Just(n),
+        current_block in 0u64..60,
+        tempo in 0u16..30,
+        activity_cutoff in 0u64..40,
+        lmsb in prop_oneof![Just(0u64), 0u64..60],
+        last_update in prop::collection::vec(0u64..60, if wild { 0..=(n as usize + 2) } else { n as usize..=n as usize }),
+        reg in prop::collection::vec(0u64..60, n as usize..=n as usize),
+        alpha in prop::collection::vec(prop_oneof![Just(0u64), 0u64..1_000_000_000_000, if wild { Just(u64::MAX).boxed() } else { Just(7u64).boxed() }], n as usize..=n as usize),
+        tao in prop::collection::vec(prop_oneof![Just(0u64), 0u64..1_000_000_000_000], n as usize..=n as usize),
+        tao_weight in any::<u64>(),
+        stake_threshold in prop_oneof![Just(0u64), 0u64..1_000_000_000],
+        owner in prop::option::of(0u16..n.max(1)),
+        permits in prop::collection::vec(any::<bool>(), if wild { 0..=(n as usize + 1) } else { n as usize..=n as usize }),
+        max_validators in 0u16..30,
+        weights in sparse_rows(n, 8),
+        bonds in sparse_rows(n, 8),
+        kappa in any::<u16>(),
+        penalty in prop_oneof![Just(0u16), Just(65535u16), any::<u16>()],
+        bma in prop_oneof![Just(900_000u64), 0u64..2_000_000],
+        yuma3 in any::<bool>(),
+        liquid in any::<bool>(),
+        alpha_low in any::<u16>(),
+        alpha_high in any::<u16>(),
+        steepness in any::<i16>(),
+        commit_reveal in any::<bool>(),
+        commits in prop::collection::vec(prop::option::of(0u64..60), n as usize..=n as usize),
+        rao in prop_oneof![Just(0u64), any::<u64>(), 0u64..10_000_000_000],
+    ) -> EpochInput {
+        let (weights, bonds) = if wild { (weights, bonds) } else { (sorted_unique(weights, n), sorted_unique(bonds, n)) };
+        EpochInput {
+            n, current_block, tempo, activity_cutoff, last_mechanism_step_block: lmsb,
+            last_update, block_at_registration: reg, alpha_stake: alpha, tao_stake: tao,
+            tao_weight, stake_threshold, owner_uid: owner.filter(|_| n > 0),
+            validator_permit: permits, max_allowed_validators: max_validators,
+            weights, bonds, kappa, bonds_penalty: penalty, bonds_moving_average: bma,
+            yuma3_enabled: yuma3, liquid_alpha_enabled: liquid,
+            alpha_low: alpha_low.min(alpha_high), alpha_high: alpha_high.max(alpha_low),
+            alpha_sigmoid_steepness: steepness, commit_reveal_enabled: commit_reveal,
+            commit_blocks: commits, rao_emission: rao,
+        }
+    }
+}
+
+fn sum_bits(v: &[i64]) -> i128 {
+    v.iter().map(|&x| i128::from(x)).sum()
+}
+
+const ONE_BITS: i128 = 1 << 32;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn main_equals_reference_on_any_storable_input(input in subnet(true)) {
+        let fast = yuma::epoch_with_trace(&input);
+        let slow = yuma::reference::epoch_with_trace(&input);
+        prop_assert_eq!(fast, slow);
+    }
+
+    #[test]
+    fn invariants_hold(input in subnet(false)) {
+        let (out, trace): (_, EpochTrace) = yuma::epoch_with_trace(&input).unwrap();
+        let n = input.n as usize;
+        for len in [out.active.len(), out.stake.len(), out.stake_weight.len(), out.consensus.len(),
+                    out.incentive.len(), out.dividends.len(), out.validator_trust.len(),
+                    out.new_validator_permit.len(), out.server_emission.len(),
+                    out.validator_emission.len(), out.emission.len(), out.bonds.len()] {
+            prop_assert_eq!(len, n);
+        }
+        for v in [&trace.stake, &trace.active_stake, &trace.incentive, &trace.dividends] {
+            prop_assert!(sum_bits(v) <= ONE_BITS, "normalized vector sums above 1: {}", sum_bits(v));
+            prop_assert!(v.iter().all(|&x| x >= 0));
+        }
+        for row in &trace.clipped_weights {
+            for &(j, w) in row {
+                prop_assert!(w <= trace.consensus[j as usize], "clipped weight above consensus");
+            }
+        }
+        let paid: u128 = out.server_emission.iter().chain(&out.validator_emission).map(|&x| u128::from(x)).sum();
+        prop_assert!(paid <= u128::from(input.rao_emission), "paid {} of {}", paid, input.rao_emission);
+        let again = yuma::epoch(&input).unwrap();
+        prop_assert_eq!(&again, &out, "not deterministic");
+        let mut ws = yuma::Workspace::new();
+        let mut reused = yuma::EpochOutput::default();
+        yuma::epoch_into(&input, &mut ws, &mut reused).unwrap();
+        yuma::epoch_into(&input, &mut ws, &mut reused).unwrap();
+        prop_assert_eq!(&reused, &out, "workspace reuse changed the result");
+    }
+
+    #[test]
+    fn fast_median_equals_upstream_pivot_search(
+        stakes in prop::collection::vec(prop_oneof![Just(0i64), 0i64..(1 << 33)], 0..40),
+        scores in prop::collection::vec(prop_oneof![Just(0i64), Just(1i64 << 31), 0i64..(1 << 33)], 40),
+        kappa in prop_oneof![Just(0u16), Just(65535u16), any::<u16>()],
+    ) {
+        // Normalize stake as the pipeline does, then compare the two medians.
+        let mut stake: Vec<I32F32> = stakes.iter().map(|&s| I32F32::from_bits(s)).collect();
+        yuma::fixed::normalize(&mut stake);
+        let score: Vec<I32F32> = scores.iter().take(stake.len()).map(|&s| I32F32::from_bits(s)).collect();
+        let total = yuma::fixed::wrapping_sum(stake.iter().copied());
+        let minority = total.saturating_sub(yuma::fixed::u16_proportion_to_fixed(kappa));
+        let idx: Vec<usize> = (0..stake.len()).collect();
+        let slow = yuma::reference::math::weighted_median(&stake, &score, &idx, minority, I32F32::from_bits(0), total);
+        let mut pairs: Vec<(I32F32, I32F32)> = stake.iter().zip(&score)
+            .filter(|(_, s)| **s > I32F32::from_bits(0)).map(|(w, s)| (*s, *w)).collect();
+        let fast = yuma::consensus::column_median(&mut pairs, stake.len(), total, minority);
+        prop_assert_eq!(fast, slow);
+    }
+}
+
+#[test]
+fn empty_subnet() {
+    let input = EpochInput::default();
+    let out = yuma::epoch(&input).unwrap();
+    assert!(out.active.is_empty() && out.bonds.is_empty());
+}
+
+#[test]
+fn wrong_length_is_a_typed_error() {
+    let input = EpochInput {
+        n: 2,
+        block_at_registration: vec![0],
+        ..Default::default()
+    };
+    let err = yuma::epoch(&input).unwrap_err();
+    assert_eq!(
+        err,
+        yuma::Error::Length {
+            field: "block_at_registration",
+            expected: 2,
+            found: 1
+        }
+    );
+    assert!(err.to_string().contains("block_at_registration"));
+}
+
+#[test]
+fn huge_bonds_moving_average_is_an_error_in_yuma3_only() {
+    let mut input = EpochInput {
+        n: 1,
+        block_at_registration: vec![0],
+        alpha_stake: vec![1],
+        tao_stake: vec![0],
+        commit_blocks: vec![None],
+        bonds_moving_average: u64::MAX,
+        ..Default::default()
+    };
+    assert!(yuma::epoch(&input).is_ok());
+    input.yuma3_enabled = true;
+    assert_eq!(
+        yuma::epoch(&input),
+        Err(yuma::Error::BondsMovingAverageOverflow { value: u64::MAX })
+    );
+    assert_eq!(yuma::reference::epoch(&input), yuma::epoch(&input));
+}

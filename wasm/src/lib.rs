@@ -1,0 +1,399 @@
+//! # yuma-wasm — the `yuma` epoch in JavaScript
+//!
+//! wasm-bindgen exports over [`yuma::json`], so Node and the browser accept the same documents as
+//! the `yuma` CLI (an `EpochInput`, a `MechanismsInput`, or a golden-vector file) and report the
+//! same errors. Every export takes and returns JSON text; u64 values stay exact in that text.
+//!
+//! | export | returns |
+//! |---|---|
+//! | `epoch(json)` | the output JSON, as `yuma epoch FILE` prints it |
+//! | `epoch_with_trace(json)` | the same with a `trace` field, as `yuma epoch --trace FILE` |
+//! | `verify(json)` | `{name, category, kind, n, passed, error, has_expected, mismatches, output}` |
+//! | `analyze(json, overrides)` | what the verifier page renders (output, comparison, traces, timings) |
+//! | `run_timed(json, reps)` | `{n, reps, parse_ms, first_ms, median_ms, min_ms, max_ms}` |
+//! | `version()` | `"yuma 0.1.0 (subtensor 14bc6f9f…)"` |
+//!
+//! Malformed input throws a JS `Error` whose message is the CLI's text without the
+//! `yuma: <path>: ` prefix; nothing here panics on any input.
+
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use wasm_bindgen::prelude::*;
+use yuma::json::{self as yj, Document, Implementation, VectorExpected, VectorFile, VectorInput};
+use yuma::{EpochInput, EpochOutput, EpochTrace, MechanismsInput, Workspace};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `performance.now()`: present in browsers and in Node >= 16.
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn perf_now() -> f64;
+}
+
+/// The input a document describes.
+enum Input {
+    Epoch(EpochInput),
+    Mechanisms(MechanismsInput),
+}
+
+/// A parsed document: its input, and the vector file around it if it is one.
+struct Loaded {
+    input: Input,
+    vector: Option<Box<VectorFile>>,
+}
+
+fn load(text: &str) -> Result<Loaded, String> {
+    match yj::parse_document(text.as_bytes()).map_err(|e| e.to_string())? {
+        Document::Epoch(i) => Ok(Loaded {
+            input: Input::Epoch(i),
+            vector: None,
+        }),
+        Document::Mechanisms(m) => Ok(Loaded {
+            input: Input::Mechanisms(m),
+            vector: None,
+        }),
+        Document::Vector(v) => {
+            let input = match &v.input {
+                VectorInput::Epoch(i) => Input::Epoch(i.clone()),
+                VectorInput::Mechanisms(m) => Input::Mechanisms(m.clone()),
+            };
+            Ok(Loaded {
+                input,
+                vector: Some(v),
+            })
+        }
+    }
+}
+
+fn to_value<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+fn epoch_text(text: &str, trace: bool) -> Result<String, String> {
+    let value = match load(text)?.input {
+        Input::Epoch(i) if trace => {
+            let (out, t) = yuma::epoch_with_trace(&i).map_err(|e| e.to_string())?;
+            yj::output_json(&out, Some(&t))
+        }
+        Input::Epoch(i) => yj::output_json(&yuma::epoch(&i).map_err(|e| e.to_string())?, None),
+        // As the CLI: a mechanisms document prints its MechanismsOutput, without a trace.
+        Input::Mechanisms(m) => {
+            to_value(&yuma::epoch_with_mechanisms(&m).map_err(|e| e.to_string())?)
+        }
+    };
+    Ok(value.to_string())
+}
+
+fn n_of(input: &Input) -> u16 {
+    match input {
+        Input::Epoch(i) => i.n,
+        Input::Mechanisms(m) => m.mechanisms.first().map_or(0, |e| e.n),
+    }
+}
+
+fn kind_of(input: &Input) -> &'static str {
+    match input {
+        Input::Epoch(_) => "epoch",
+        Input::Mechanisms(_) => "mechanisms",
+    }
+}
+
+fn verify_text(text: &str) -> Result<String, String> {
+    let loaded = load(text)?;
+    let Some(vector) = loaded.vector else {
+        return Err("not a vector file (no `input`/`expected`)".into());
+    };
+    let report = yj::verify_vector(&vector, Implementation::Main);
+    // `VerifyReport` does not carry the computed output; compute it once more for display.
+    let output = match &loaded.input {
+        Input::Epoch(i) => yuma::epoch(i).ok().map(|o| yj::output_json(&o, None)),
+        Input::Mechanisms(m) => yuma::epoch_with_mechanisms(m).ok().map(|o| to_value(&o)),
+    };
+    let mut v = to_value(&report);
+    if let Value::Object(map) = &mut v {
+        map.insert("kind".into(), kind_of(&loaded.input).into());
+        map.insert("n".into(), n_of(&loaded.input).into());
+        map.insert("has_expected".into(), vector.expected.is_some().into());
+        map.insert("output".into(), output.unwrap_or(Value::Null));
+    }
+    Ok(v.to_string())
+}
+
+/// Hyperparameters the page's what-if panel may change. Absent fields keep the input's value.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Overrides {
+    kappa: Option<u16>,
+    bonds_penalty: Option<u16>,
+    bonds_moving_average: Option<u64>,
+    yuma3_enabled: Option<bool>,
+    liquid_alpha_enabled: Option<bool>,
+    alpha_low: Option<u16>,
+    alpha_high: Option<u16>,
+    alpha_sigmoid_steepness: Option<i16>,
+}
+
+impl Overrides {
+    fn parse(text: &str) -> Result<Self, String> {
+        if text.trim().is_empty() {
+            return Ok(Self::default());
+        }
+        serde_json::from_str(text).map_err(|e| format!("overrides: {e}"))
+    }
+
+    /// Applies the overrides; true if any value changed.
+    fn apply(&self, i: &mut EpochInput) -> bool {
+        fn set<T: Copy + PartialEq>(dst: &mut T, v: Option<T>) -> bool {
+            match v {
+                Some(v) if *dst != v => {
+                    *dst = v;
+                    true
+                }
+                _ => false,
+            }
+        }
+        let mut changed = set(&mut i.kappa, self.kappa);
+        changed |= set(&mut i.bonds_penalty, self.bonds_penalty);
+        changed |= set(&mut i.bonds_moving_average, self.bonds_moving_average);
+        changed |= set(&mut i.yuma3_enabled, self.yuma3_enabled);
+        changed |= set(&mut i.liquid_alpha_enabled, self.liquid_alpha_enabled);
+        changed |= set(&mut i.alpha_low, self.alpha_low);
+        changed |= set(&mut i.alpha_high, self.alpha_high);
+        changed |= set(&mut i.alpha_sigmoid_steepness, self.alpha_sigmoid_steepness);
+        changed
+    }
+}
+
+fn params(i: &EpochInput) -> Value {
+    json!({
+        "kappa": i.kappa,
+        "bonds_penalty": i.bonds_penalty,
+        "bonds_moving_average": i.bonds_moving_average,
+        "yuma3_enabled": i.yuma3_enabled,
+        "liquid_alpha_enabled": i.liquid_alpha_enabled,
+        "alpha_low": i.alpha_low,
+        "alpha_high": i.alpha_high,
+        "alpha_sigmoid_steepness": i.alpha_sigmoid_steepness,
+        "max_allowed_validators": i.max_allowed_validators,
+        "rao_emission": i.rao_emission,
+    })
+}
+
+/// The parts of a trace the page charts: consensus and the weights before and after clipping.
+fn chart_trace(t: &EpochTrace) -> Value {
+    json!({
+        "consensus": t.consensus,
+        "weights_normalized": t.weights_normalized,
+        "clipped_weights": t.clipped_weights,
+    })
+}
+
+fn analyze_text(text: &str, overrides: &str) -> Result<String, String> {
+    let t0 = perf_now();
+    let overrides = Overrides::parse(overrides)?;
+    let Loaded { mut input, vector } = load(text)?;
+    let parse_ms = perf_now() - t0;
+    let whatif = match &mut input {
+        Input::Epoch(i) => overrides.apply(i),
+        Input::Mechanisms(m) => m
+            .mechanisms
+            .iter_mut()
+            .fold(false, |c, i| overrides.apply(i) | c),
+    };
+    let expected = vector.as_ref().and_then(|v| v.expected.as_ref());
+    let compared = expected.is_some() && !whatif;
+    let mut mismatches = Vec::new();
+    let (output, traces, effective, compute_ms) = match &input {
+        Input::Epoch(i) => {
+            let mut ws = Workspace::new();
+            let mut out = EpochOutput::default();
+            let t = perf_now();
+            yuma::epoch_into(i, &mut ws, &mut out).map_err(|e| e.to_string())?;
+            let compute_ms = perf_now() - t;
+            let trace = ws.trace();
+            if compared {
+                if let Some(VectorExpected::Epoch(e)) = expected {
+                    mismatches = yj::mismatches("", &out, e);
+                }
+                if let Some(vt) = vector.as_ref().and_then(|v| v.trace.as_ref()) {
+                    mismatches.extend(yj::mismatches("trace", &trace, vt));
+                }
+            }
+            (
+                yj::output_json(&out, None),
+                vec![chart_trace(&trace)],
+                params(i),
+                compute_ms,
+            )
+        }
+        Input::Mechanisms(m) => {
+            let t = perf_now();
+            let out = yuma::epoch_with_mechanisms(m).map_err(|e| e.to_string())?;
+            let compute_ms = perf_now() - t;
+            if compared {
+                if let Some(VectorExpected::Mechanisms(e)) = expected {
+                    mismatches = yj::mismatches("", &out, e);
+                }
+            }
+            // The weights a mechanism's epoch clips do not depend on its emission share.
+            let traces = m
+                .mechanisms
+                .iter()
+                .map(|e| yuma::epoch_with_trace(e).map_or(Value::Null, |(_, t)| chart_trace(&t)))
+                .collect();
+            let effective = m.mechanisms.first().map_or(Value::Null, params);
+            (to_value(&out), traces, effective, compute_ms)
+        }
+    };
+    let mut map = Map::new();
+    map.insert("kind".into(), kind_of(&input).into());
+    map.insert(
+        "name".into(),
+        vector.as_ref().map(|v| v.name.clone()).into(),
+    );
+    map.insert(
+        "category".into(),
+        vector.as_ref().map(|v| v.category.clone()).into(),
+    );
+    map.insert("n".into(), n_of(&input).into());
+    if let Input::Mechanisms(m) = &input {
+        map.insert("mechanisms".into(), m.mechanisms.len().into());
+    }
+    map.insert("has_expected".into(), expected.is_some().into());
+    map.insert("whatif".into(), whatif.into());
+    map.insert("compared".into(), compared.into());
+    map.insert(
+        "passed".into(),
+        if compared {
+            mismatches.is_empty().into()
+        } else {
+            Value::Null
+        },
+    );
+    map.insert("mismatches".into(), to_value(&mismatches));
+    map.insert("params".into(), effective);
+    map.insert("parse_ms".into(), parse_ms.into());
+    map.insert("compute_ms".into(), compute_ms.into());
+    map.insert("output".into(), output);
+    map.insert("traces".into(), Value::Array(traces));
+    Ok(Value::Object(map).to_string())
+}
+
+fn median(xs: &mut [f64]) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs.get(xs.len() / 2).copied().unwrap_or(0.0)
+}
+
+fn run_timed_text(text: &str, reps: u32) -> Result<String, String> {
+    let t0 = perf_now();
+    let loaded = load(text)?;
+    let parse_ms = perf_now() - t0;
+    let reps = reps.max(1);
+    let mut times = Vec::new();
+    let first_ms;
+    match &loaded.input {
+        Input::Epoch(i) => {
+            // As `yuma bench`: one untimed-for-the-median run warms the workspace.
+            let mut ws = Workspace::new();
+            let mut out = EpochOutput::default();
+            let t = perf_now();
+            yuma::epoch_into(i, &mut ws, &mut out).map_err(|e| e.to_string())?;
+            first_ms = perf_now() - t;
+            for _ in 0..reps {
+                let t = perf_now();
+                yuma::epoch_into(i, &mut ws, &mut out).map_err(|e| e.to_string())?;
+                times.push(perf_now() - t);
+            }
+        }
+        Input::Mechanisms(m) => {
+            let t = perf_now();
+            yuma::epoch_with_mechanisms(m).map_err(|e| e.to_string())?;
+            first_ms = perf_now() - t;
+            for _ in 0..reps {
+                let t = perf_now();
+                yuma::epoch_with_mechanisms(m).map_err(|e| e.to_string())?;
+                times.push(perf_now() - t);
+            }
+        }
+    }
+    let min = times.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = times.iter().copied().fold(0.0, f64::max);
+    Ok(json!({
+        "kind": kind_of(&loaded.input),
+        "n": n_of(&loaded.input),
+        "reps": reps,
+        "parse_ms": parse_ms,
+        "first_ms": first_ms,
+        "median_ms": median(&mut times),
+        "min_ms": min,
+        "max_ms": max,
+    })
+    .to_string())
+}
+
+fn js(r: Result<String, String>) -> Result<String, JsError> {
+    r.map_err(|e| JsError::new(&e))
+}
+
+/// Computes the epoch of an `EpochInput`, a `MechanismsInput`, or a vector file's input, and
+/// returns the output JSON exactly as `yuma epoch` prints it (without the newline).
+#[wasm_bindgen]
+pub fn epoch(input_json: &str) -> Result<String, JsError> {
+    js(epoch_text(input_json, false))
+}
+
+/// As [`epoch`], with a `trace` field (raw I32F32 bits of every intermediate) for epoch inputs,
+/// as `yuma epoch --trace` prints it. Mechanisms inputs return their output without a trace.
+#[wasm_bindgen]
+pub fn epoch_with_trace(input_json: &str) -> Result<String, JsError> {
+    js(epoch_text(input_json, true))
+}
+
+/// Checks a vector file against its `expected` (and `trace`) as `yuma verify` does.
+///
+/// Returns `{name, category, kind, n, passed, error, has_expected, mismatches: [{field, uid, got,
+/// expected}], output}`; `error` is set (and `output` null) when the epoch cannot be computed.
+/// Throws if the document is malformed or not a vector file.
+#[wasm_bindgen]
+pub fn verify(vector_json: &str) -> Result<String, JsError> {
+    js(verify_text(vector_json))
+}
+
+/// What the verifier page renders: the document's output (after the what-if `overrides_json`, an
+/// object with any of `kappa`, `bonds_penalty`, `bonds_moving_average`, `yuma3_enabled`,
+/// `liquid_alpha_enabled`, `alpha_low`, `alpha_high`, `alpha_sigmoid_steepness`; `""` for none),
+/// its comparison with `expected` (only when no override changed the input), per-mechanism chart
+/// traces (`consensus`, `weights_normalized`, `clipped_weights`), the effective hyperparameters,
+/// and `parse_ms` / `compute_ms` measured inside WASM.
+#[wasm_bindgen]
+pub fn analyze(document_json: &str, overrides_json: &str) -> Result<String, JsError> {
+    js(analyze_text(document_json, overrides_json))
+}
+
+/// Times the epoch (JSON parsing excluded, as `yuma bench`): one warm-up run, then `reps` runs
+/// reusing one workspace. Returns `{kind, n, reps, parse_ms, first_ms, median_ms, min_ms, max_ms}`.
+#[wasm_bindgen]
+pub fn run_timed(input_json: &str, reps: u32) -> Result<String, JsError> {
+    js(run_timed_text(input_json, reps))
+}
+
+/// `"yuma <version> (subtensor <commit>)"`.
+#[wasm_bindgen]
+pub fn version() -> String {
+    format!(
+        "yuma {} (subtensor {})",
+        yuma::VERSION,
+        yuma::REFERENCE_COMMIT
+    )
+}
+
+/// The yuma crate version.
+#[wasm_bindgen]
+pub fn crate_version() -> String {
+    yuma::VERSION.into()
+}
+
+/// The subtensor commit the epoch reproduces.
+#[wasm_bindgen]
+pub fn reference_commit() -> String {
+    yuma::REFERENCE_COMMIT.into()
+}
