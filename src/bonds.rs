@@ -217,51 +217,122 @@ pub fn interpolate(
     }
 }
 
+/// Whether a row's columns strictly ascend and all lie below `columns`.
+#[inline]
+pub fn strictly_ascending(cols: &[u16], columns: usize) -> bool {
+    cols.windows(2).all(|w| matches!(w, [a, b] if a < b))
+        && cols.last().is_none_or(|&j| usize::from(j) < columns)
+}
+
 /// `alpha·new + (1−alpha)·old` per cell (saturating; `new`'s entries first, then `old`'s), over
 /// columns `< columns`, positives kept in ascending column order.
-pub fn ema_fixed(
-    new: &Csr,
-    old: &Csr,
+///
+/// Rows whose columns strictly ascend (the chain's normal shape) are merged in one linear pass;
+/// other rows go through a dense accumulator, which reproduces upstream's handling of repeated
+/// and out-of-order entries.
+pub fn ema_fixed(new: &Csr, old: &Csr, alpha: I32F32, columns: usize, s: &mut BondsScratch, out: &mut Csr) {
+    let one_minus = ONE.saturating_sub(alpha);
+    out.clear();
+    out.col.reserve(new.nnz().saturating_add(old.nnz()));
+    out.val.reserve(new.nnz().saturating_add(old.nnz()));
+    for i in 0..new.rows() {
+        let (nc, nv) = new.row(i);
+        let (oc, ov) = old.row(i);
+        if strictly_ascending(nc, columns) && strictly_ascending(oc, usize::from(u16::MAX).saturating_add(1)) {
+            merge_ema_row(nc, nv, oc, ov, alpha, one_minus, columns, out);
+        } else {
+            dense_ema_row(nc, nv, oc, ov, alpha, one_minus, columns, s, out);
+        }
+        out.end_row();
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn merge_ema_row(
+    nc: &[u16],
+    nv: &[I32F32],
+    oc: &[u16],
+    ov: &[I32F32],
     alpha: I32F32,
+    one_minus: I32F32,
+    columns: usize,
+    out: &mut Csr,
+) {
+    let (mut a, mut b) = (0usize, 0usize);
+    loop {
+        let nj = nc.get(a).copied();
+        let oj = oc.get(b).copied().filter(|&j| usize::from(j) < columns);
+        let (j, v) = match (nj, oj) {
+            (None, None) => break,
+            (Some(x), Some(y)) if x == y => {
+                let n = nv.get(a).copied().unwrap_or(ZERO);
+                let o = ov.get(b).copied().unwrap_or(ZERO);
+                a = a.saturating_add(1);
+                b = b.saturating_add(1);
+                (x, alpha.saturating_mul(n).saturating_add(one_minus.saturating_mul(o)))
+            }
+            (Some(x), y) if y.is_none_or(|y| x < y) => {
+                let n = nv.get(a).copied().unwrap_or(ZERO);
+                a = a.saturating_add(1);
+                (x, alpha.saturating_mul(n))
+            }
+            (_, Some(y)) => {
+                let o = ov.get(b).copied().unwrap_or(ZERO);
+                b = b.saturating_add(1);
+                (y, one_minus.saturating_mul(o))
+            }
+            (Some(_), None) => break, // unreachable: covered above
+        };
+        if v > ZERO {
+            out.push(j, v);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn dense_ema_row(
+    nc: &[u16],
+    nv: &[I32F32],
+    oc: &[u16],
+    ov: &[I32F32],
+    alpha: I32F32,
+    one_minus: I32F32,
     columns: usize,
     s: &mut BondsScratch,
     out: &mut Csr,
 ) {
-    let one_minus = ONE.saturating_sub(alpha);
-    out.clear();
-    s.acc.clear();
-    s.acc.resize(columns, ZERO);
-    s.mark.clear();
-    s.mark.resize(columns, false);
-    for i in 0..new.rows() {
-        s.touched.clear();
-        for (m, a) in [(new, alpha), (old, one_minus)] {
-            let (cols, vals) = m.row(i);
-            for (&j, &v) in cols.iter().zip(vals) {
-                let ju = usize::from(j);
-                if let (Some(d), Some(mk)) = (s.acc.get_mut(ju), s.mark.get_mut(ju)) {
-                    *d = d.saturating_add(a.saturating_mul(v));
-                    if !*mk {
-                        *mk = true;
-                        s.touched.push(j);
-                    }
-                }
-            }
-        }
-        s.touched.sort_unstable();
-        for &j in &s.touched {
+    if s.acc.len() != columns {
+        s.acc.clear();
+        s.acc.resize(columns, ZERO);
+        s.mark.clear();
+        s.mark.resize(columns, false);
+    }
+    s.touched.clear();
+    for (cols, vals, a) in [(nc, nv, alpha), (oc, ov, one_minus)] {
+        for (&j, &v) in cols.iter().zip(vals) {
             let ju = usize::from(j);
-            if let Some(d) = s.acc.get_mut(ju) {
-                if *d > ZERO {
-                    out.push(j, *d);
+            if let (Some(d), Some(mk)) = (s.acc.get_mut(ju), s.mark.get_mut(ju)) {
+                *d = d.saturating_add(a.saturating_mul(v));
+                if !*mk {
+                    *mk = true;
+                    s.touched.push(j);
                 }
-                *d = ZERO;
-            }
-            if let Some(mk) = s.mark.get_mut(ju) {
-                *mk = false;
             }
         }
-        out.end_row();
+    }
+    s.touched.sort_unstable();
+    for &j in &s.touched {
+        let ju = usize::from(j);
+        if let Some(d) = s.acc.get_mut(ju) {
+            if *d > ZERO {
+                out.push(j, *d);
+            }
+            *d = ZERO;
+        }
+        if let Some(mk) = s.mark.get_mut(ju) {
+            *mk = false;
+        }
     }
 }
 

@@ -35,7 +35,7 @@ fn idx(x: u32) -> usize {
 
 /// The weighted median of one column from its `(score, stake)` entries (scores `> 0`), the
 /// validator count `members`, the total stake `total` and `minority`. Validators without an entry
-/// score 0. `pairs` is sorted in place.
+/// score 0. `pairs` is reordered in place (an in-place weighted quickselect, `O(k)` on average).
 ///
 /// ```
 /// use substrate_fixed::types::I32F32;
@@ -49,50 +49,73 @@ fn idx(x: u32) -> usize {
 /// let minority = I32F32::from_num(1) - I32F32::from_num(0.6);
 /// assert_eq!(yuma::consensus::column_median(&mut pairs, 2, I32F32::from_num(1), minority), I32F32::from_num(0));
 /// ```
-pub fn column_median(
-    pairs: &mut [(I32F32, I32F32)],
-    members: usize,
-    total: I32F32,
-    minority: I32F32,
-) -> I32F32 {
+pub fn column_median(pairs: &mut [(I32F32, I32F32)], members: usize, total: I32F32, minority: I32F32) -> I32F32 {
     if members == 0 {
         return ZERO;
     }
-    pairs.sort_unstable_by_key(|p| p.0);
-    let positive_stake = pairs.iter().fold(ZERO, |a, p| a.wrapping_add(p.1));
     let has_zero_group = members > pairs.len();
-    let zero_mass = total.wrapping_sub(positive_stake);
-    let lowest = if has_zero_group {
-        ZERO
-    } else {
-        pairs.first().map(|p| p.0).unwrap_or(ZERO)
-    };
-    let highest = pairs.last().map(|p| p.0).unwrap_or(ZERO);
+    let (mut lowest, mut highest, mut positive_stake) = (I32F32::max_value(), ZERO, ZERO);
+    for &(v, s) in pairs.iter() {
+        lowest = lowest.min(v);
+        highest = highest.max(v);
+        positive_stake = positive_stake.wrapping_add(s);
+    }
+    if has_zero_group {
+        lowest = ZERO;
+    }
     if minority < ZERO {
         return lowest;
     }
     if minority >= total {
         return highest;
     }
-    let mut upto = if has_zero_group { zero_mass } else { ZERO };
-    if minority < upto {
+    // Stake below the current slice; the zero group holds [0, zero_mass).
+    let mut below = if has_zero_group {
+        total.wrapping_sub(positive_stake)
+    } else {
+        ZERO
+    };
+    if minority < below {
         return ZERO;
     }
-    let mut rest = pairs.iter().peekable();
-    while let Some(&(v, s)) = rest.next() {
-        upto = upto.wrapping_add(s);
-        while let Some(&&(v2, s2)) = rest.peek() {
-            if v2 != v {
-                break;
-            }
-            upto = upto.wrapping_add(s2);
-            rest.next();
-        }
-        if minority < upto {
-            return v;
+    let mut slice = pairs;
+    loop {
+        let Some(&(pivot, _)) = slice.get(slice.len() / 2) else {
+            return highest;
+        };
+        let (lt, gt, lo_mass, eq_mass) = partition3(slice, pivot);
+        if minority < below.wrapping_add(lo_mass) {
+            slice = slice.get_mut(..lt).unwrap_or(&mut []);
+        } else if minority < below.wrapping_add(lo_mass).wrapping_add(eq_mass) {
+            return pivot;
+        } else {
+            below = below.wrapping_add(lo_mass).wrapping_add(eq_mass);
+            slice = slice.get_mut(gt..).unwrap_or(&mut []);
         }
     }
-    highest
+}
+
+/// Three-way partition around `pivot`: `[..lt) < pivot`, `[lt..gt) == pivot`, `[gt..) > pivot`,
+/// returning `lt`, `gt` and the stake below and at the pivot.
+fn partition3(v: &mut [(I32F32, I32F32)], pivot: I32F32) -> (usize, usize, I32F32, I32F32) {
+    let (mut lt, mut i, mut gt) = (0usize, 0usize, v.len());
+    let (mut lo_mass, mut eq_mass) = (ZERO, ZERO);
+    while i < gt {
+        let Some(&(x, s)) = v.get(i) else { break };
+        if x < pivot {
+            lo_mass = lo_mass.wrapping_add(s);
+            v.swap(lt, i);
+            lt = lt.saturating_add(1);
+            i = i.saturating_add(1);
+        } else if x > pivot {
+            gt = gt.saturating_sub(1);
+            v.swap(i, gt);
+        } else {
+            eq_mass = eq_mass.wrapping_add(s);
+            i = i.saturating_add(1);
+        }
+    }
+    (lt, gt, lo_mass, eq_mass)
 }
 
 /// Stake-weighted median per column (`columns` wide) of `weights` over validators with positive

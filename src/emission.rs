@@ -10,7 +10,7 @@
 use alloc::vec::Vec;
 use substrate_fixed::types::I32F32;
 
-use crate::fixed::{normalize, safe_div, share_of_rao, wrapping_sum, ZERO};
+use crate::fixed::{normalize, safe_div_fast, share_of_rao, wrapping_sum, ZERO};
 
 /// Rao amounts per uid.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -50,7 +50,7 @@ pub fn emission(
     );
     let sum = wrapping_sum(scratch.iter().copied());
     normalize(scratch);
-    let share = |x: I32F32| if sum == ZERO { x } else { safe_div(x, sum) };
+    let share = |x: I32F32| if sum == ZERO { x } else { safe_div_fast(x, sum) };
     out.server.clear();
     out.server.extend(
         incentive

@@ -18,7 +18,7 @@
 use alloc::vec::Vec;
 use substrate_fixed::types::I32F32;
 
-use crate::fixed::{safe_div, ZERO};
+use crate::fixed::{safe_div_fast, ZERO};
 
 /// A CSR matrix with `u16` column indices and I32F32 values.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,7 +138,7 @@ impl Csr {
         for (&j, v) in self.col.iter().zip(self.val.iter_mut()) {
             if let Some(&s) = sums.get(usize::from(j)) {
                 if s != ZERO {
-                    *v = safe_div(*v, s);
+                    *v = safe_div_fast(*v, s);
                 }
             }
         }
@@ -158,7 +158,7 @@ impl Csr {
         for (&j, v) in self.col.iter().zip(self.val.iter_mut()) {
             if let Some(&m) = maxes.get(usize::from(j)) {
                 if m != ZERO {
-                    *v = safe_div(*v, m);
+                    *v = safe_div_fast(*v, m);
                 }
             }
         }

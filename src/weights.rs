@@ -11,7 +11,7 @@
 
 use substrate_fixed::types::I32F32;
 
-use crate::fixed::{safe_div, u16_to_fixed, wrapping_sum, ZERO};
+use crate::fixed::{safe_div_fast, u16_to_fixed, wrapping_sum, ZERO};
 use crate::sparse::Csr;
 use crate::stake::has_permit;
 use crate::EpochInput;
@@ -59,7 +59,7 @@ pub fn masked_weights(input: &EpochInput, last_update: &[u64], out: &mut Csr) {
         let sum: I32F32 = wrapping_sum(vals.iter().copied());
         if sum > ZERO {
             for v in vals.iter_mut() {
-                *v = safe_div(*v, sum);
+                *v = safe_div_fast(*v, sum);
             }
         }
         out.end_row();
