@@ -27,6 +27,7 @@ pub struct MedianScratch {
     stake: Vec<I32F32>,
     owner: Vec<u32>,
     pairs: Vec<(I32F32, I32F32)>,
+    keys: Vec<u64>,
 }
 
 fn idx(x: u32) -> usize {
@@ -143,7 +144,17 @@ pub fn weighted_median_columns(
         return;
     }
 
-    // Column counts (upper bound: duplicates counted), then a CSC fill.
+    let simple = active_stake.iter().enumerate().filter(|(_, x)| **x > ZERO).all(|(i, _)| {
+        let (cols, vals) = weights.row(i);
+        crate::bonds::strictly_ascending(cols, columns) && vals.iter().all(|v| (0..1 << 48).contains(&v.to_bits()))
+    });
+    if simple && members <= usize::from(u16::MAX) {
+        keyed_medians(active_stake, weights, columns, members, total, minority, s, out);
+        return;
+    }
+
+    // General rows (repeated or unsorted columns): column counts (upper bound: duplicates
+    // counted), then a CSC fill where a repeated column overwrites.
     s.col_ptr.clear();
     s.col_ptr.resize(columns.saturating_add(1), 0);
     for (i, _) in active_stake.iter().enumerate().filter(|(_, x)| **x > ZERO) {
@@ -214,6 +225,142 @@ pub fn weighted_median_columns(
         }
         *med = column_median(&mut s.pairs, members, total, minority);
     }
+}
+
+/// Medians for rows whose columns strictly ascend and whose scores are below 2⁴⁸: each column's
+/// positive scores become `u64` keys `score << 16 | validator` (stake looked up by validator),
+/// selected in place by [`keyed_median`].
+#[allow(clippy::too_many_arguments)]
+fn keyed_medians(
+    active_stake: &[I32F32],
+    weights: &Csr,
+    columns: usize,
+    members: usize,
+    total: I32F32,
+    minority: I32F32,
+    s: &mut MedianScratch,
+    out: &mut [I32F32],
+) {
+    s.col_ptr.clear();
+    s.col_ptr.resize(columns.saturating_add(1), 0);
+    for (i, _) in active_stake.iter().enumerate().filter(|(_, x)| **x > ZERO) {
+        let (cols, vals) = weights.row(i);
+        for (&j, v) in cols.iter().zip(vals) {
+            if let Some(c) = s.col_ptr.get_mut(usize::from(j).saturating_add(1)) {
+                *c = c.saturating_add(u32::from(*v > ZERO));
+            }
+        }
+    }
+    let mut acc = 0u32;
+    for c in s.col_ptr.iter_mut() {
+        acc = acc.saturating_add(*c);
+        *c = acc;
+    }
+    s.keys.clear();
+    s.keys.resize(idx(acc), 0);
+    s.fill.clear();
+    s.fill.extend(s.col_ptr.iter().take(columns).copied());
+    let mut k = 0u64;
+    for (i, _) in active_stake.iter().enumerate().filter(|(_, x)| **x > ZERO) {
+        let (cols, vals) = weights.row(i);
+        for (&j, v) in cols.iter().zip(vals) {
+            if *v > ZERO {
+                if let Some(f) = s.fill.get_mut(usize::from(j)) {
+                    if let Some(slot) = s.keys.get_mut(idx(*f)) {
+                        *slot = ((v.to_bits() as u64) << 16) | k;
+                    }
+                    *f = f.saturating_add(1);
+                }
+            }
+        }
+        k = k.saturating_add(1);
+    }
+    for (c, med) in out.iter_mut().enumerate() {
+        let start = s.col_ptr.get(c).copied().map(idx).unwrap_or(0);
+        let end = s.fill.get(c).copied().map(idx).unwrap_or(start);
+        let keys = s.keys.get_mut(start..end).unwrap_or(&mut []);
+        *med = keyed_median(keys, &s.use_stake, members, total, minority);
+    }
+}
+
+/// [`column_median`] on keys `score << 16 | validator` (scores `> 0`), stakes looked up by
+/// validator. Each round sums the stake below and at a pivot without moving anything, then
+/// compacts the side that holds the answer: about `4·k` simple steps for `k` keys.
+pub fn keyed_median(keys: &mut [u64], stake: &[I32F32], members: usize, total: I32F32, minority: I32F32) -> I32F32 {
+    let score = |key: u64| I32F32::from_bits((key >> 16) as i64);
+    let weight = |key: u64| stake.get((key & 0xFFFF) as usize).map_or(0, |s| s.to_bits());
+    if members == 0 {
+        return ZERO;
+    }
+    let (mut lo_key, mut hi_key, mut positive) = (u64::MAX, 0u64, 0i64);
+    for &key in keys.iter() {
+        lo_key = lo_key.min(key);
+        hi_key = hi_key.max(key);
+        positive = positive.wrapping_add(weight(key));
+    }
+    let has_zero_group = members > keys.len();
+    let lowest = if has_zero_group || keys.is_empty() { ZERO } else { score(lo_key) };
+    let highest = if keys.is_empty() { ZERO } else { score(hi_key) };
+    if minority < ZERO {
+        return lowest;
+    }
+    if minority >= total {
+        return highest;
+    }
+    let minority = minority.to_bits();
+    let mut below = if has_zero_group {
+        total.to_bits().wrapping_sub(positive)
+    } else {
+        0
+    };
+    if minority < below {
+        return ZERO;
+    }
+    let mut len = keys.len();
+    let mut rounds = 0u32;
+    while len > 0 {
+        let slice = keys.get_mut(..len).unwrap_or(&mut []);
+        let pivot = slice.get(len / 2).map_or(0, |k| k >> 16);
+        let (lt, eq_end) = (pivot << 16, (pivot.wrapping_add(1)) << 16);
+        let (mut lo_mass, mut eq_mass) = (0i64, 0i64);
+        for &key in slice.iter() {
+            let w = weight(key);
+            lo_mass = lo_mass.wrapping_add(if key < lt { w } else { 0 });
+            eq_mass = eq_mass.wrapping_add(if key >= lt && key < eq_end { w } else { 0 });
+        }
+        let keep_low = minority < below.wrapping_add(lo_mass);
+        if !keep_low && minority < below.wrapping_add(lo_mass).wrapping_add(eq_mass) {
+            return score(pivot << 16);
+        }
+        if !keep_low {
+            below = below.wrapping_add(lo_mass).wrapping_add(eq_mass);
+        }
+        // Compact the kept side to the front (stable, branch-free).
+        let mut w = 0usize;
+        for r in 0..len {
+            let key = slice.get(r).copied().unwrap_or(0);
+            let keep = if keep_low { key < lt } else { key >= eq_end };
+            if let Some(dst) = slice.get_mut(w) {
+                *dst = key;
+            }
+            w = w.wrapping_add(usize::from(keep));
+        }
+        len = w;
+        rounds = rounds.saturating_add(1);
+        if rounds > 64 {
+            // Pathological pivots: finish by sorting what is left.
+            let rest = keys.get_mut(..len).unwrap_or(&mut []);
+            rest.sort_unstable();
+            for &key in rest.iter() {
+                below = below.wrapping_add(weight(key));
+                if minority < below {
+                    return score(key);
+                }
+            }
+            return highest;
+        }
+    }
+    highest
 }
 
 /// Clips each weight at its column's consensus; a weight above a non-positive consensus is dropped.

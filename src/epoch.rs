@@ -43,6 +43,7 @@ pub struct Workspace {
     median: MedianScratch,
     bonds: BondsScratch,
     sums: Vec<I32F32>,
+    divs: Vec<crate::fixed::Divisor>,
     shares: Vec<I32F32>,
     emission: Emission,
 }
@@ -200,12 +201,12 @@ pub fn epoch_into(
         };
         ema.map(|()| {
             norm.copy_from(&ws.ema_bonds);
-            norm.col_normalize(&mut ws.sums, n);
+            norm.col_normalize(&mut ws.sums, &mut ws.divs, n);
             bonds::dividends_yuma3(&norm, &ws.incentive, &ws.active_stake, &mut ws.dividends);
         })
     } else {
         bonds::load_bonds(input, false, &mut old);
-        old.col_normalize(&mut ws.sums, n);
+        old.col_normalize(&mut ws.sums, &mut ws.divs, n);
         delta.copy_from(wfb);
         for i in 0..delta.rows() {
             let s = ws.active_stake.get(i).copied().unwrap_or(ZERO);
@@ -213,12 +214,12 @@ pub fn epoch_into(
                 *v = v.saturating_mul(s);
             }
         }
-        delta.col_normalize(&mut ws.sums, n);
+        delta.col_normalize(&mut ws.sums, &mut ws.divs, n);
         let alpha = bonds::yuma2_alpha(input.bonds_moving_average);
         bonds::ema_fixed(&delta, &old, alpha, n, &mut ws.bonds, &mut ws.ema_bonds);
-        ws.ema_bonds.col_normalize(&mut ws.sums, n);
+        ws.ema_bonds.col_normalize(&mut ws.sums, &mut ws.divs, n);
         bonds::dividends_yuma2(&ws.ema_bonds, &ws.incentive, &mut ws.dividends);
-        ws.ema_bonds.col_max_upscale(&mut ws.sums, n);
+        ws.ema_bonds.col_max_upscale(&mut ws.sums, &mut ws.divs, n);
         Ok(())
     };
     ws.bonds.interp = interp;

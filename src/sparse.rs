@@ -18,7 +18,7 @@
 use alloc::vec::Vec;
 use substrate_fixed::types::I32F32;
 
-use crate::fixed::{safe_div_fast, ZERO};
+use crate::fixed::{Divisor, ZERO};
 
 /// A CSR matrix with `u16` column indices and I32F32 values.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,42 +125,51 @@ impl Csr {
             .collect()
     }
 
-    /// Normalizes every column `j < sums.len()` by its saturating sum (`sums` is scratch).
-    /// Columns outside are left unchanged, as upstream leaves them.
-    pub fn col_normalize(&mut self, sums: &mut Vec<I32F32>, columns: usize) {
-        sums.clear();
-        sums.resize(columns, ZERO);
-        for (&j, &v) in self.col.iter().zip(self.val.iter()) {
-            if let Some(s) = sums.get_mut(usize::from(j)) {
-                *s = s.saturating_add(v);
-            }
-        }
-        for (&j, v) in self.col.iter().zip(self.val.iter_mut()) {
-            if let Some(&s) = sums.get(usize::from(j)) {
-                if s != ZERO {
-                    *v = safe_div_fast(*v, s);
-                }
-            }
-        }
+    /// Normalizes every column `j < columns` by its saturating sum (`sums` and `divs` are
+    /// scratch). Columns outside are left unchanged, as upstream leaves them.
+    pub fn col_normalize(&mut self, sums: &mut Vec<I32F32>, divs: &mut Vec<Divisor>, columns: usize) {
+        col_sums(&self.col, &self.val, columns, sums);
+        self.divide_cols(sums, divs);
     }
 
-    /// Divides every column `j < columns` by its maximum (`maxes` is scratch).
-    pub fn col_max_upscale(&mut self, maxes: &mut Vec<I32F32>, columns: usize) {
+    /// Divides every column `j < columns` by its maximum (`maxes`, `divs` are scratch).
+    pub fn col_max_upscale(&mut self, maxes: &mut Vec<I32F32>, divs: &mut Vec<Divisor>, columns: usize) {
         maxes.clear();
         maxes.resize(columns, ZERO);
         for (&j, &v) in self.col.iter().zip(self.val.iter()) {
             if let Some(m) = maxes.get_mut(usize::from(j)) {
-                if *m < v {
-                    *m = v;
-                }
+                *m = (*m).max(v);
             }
         }
+        self.divide_cols(maxes, divs);
+    }
+
+    /// `v_ij ← v_ij / by_j` for every entry with `by_j ≠ 0` (columns beyond `by` untouched).
+    pub fn divide_cols(&mut self, by: &[I32F32], divs: &mut Vec<Divisor>) {
+        prepare_divisors(by, divs);
         for (&j, v) in self.col.iter().zip(self.val.iter_mut()) {
-            if let Some(&m) = maxes.get(usize::from(j)) {
-                if m != ZERO {
-                    *v = safe_div_fast(*v, m);
+            if let Some(d) = divs.get(usize::from(j)) {
+                if d.is_nonzero() {
+                    *v = d.div(*v);
                 }
             }
         }
     }
+}
+
+/// Saturating column sums of entries with `j < columns`, in storage order.
+pub fn col_sums(col: &[u16], val: &[I32F32], columns: usize, sums: &mut Vec<I32F32>) {
+    sums.clear();
+    sums.resize(columns, ZERO);
+    for (&j, &v) in col.iter().zip(val.iter()) {
+        if let Some(s) = sums.get_mut(usize::from(j)) {
+            *s = s.saturating_add(v);
+        }
+    }
+}
+
+/// One [`Divisor`] per value.
+pub fn prepare_divisors(by: &[I32F32], divs: &mut Vec<Divisor>) {
+    divs.clear();
+    divs.extend(by.iter().map(|&d| if d == ZERO { Divisor::default() } else { Divisor::new(d) }));
 }

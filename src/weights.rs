@@ -11,7 +11,7 @@
 
 use substrate_fixed::types::I32F32;
 
-use crate::fixed::{safe_div_fast, u16_to_fixed, wrapping_sum, ZERO};
+use crate::fixed::{u16_to_fixed, wrapping_sum, Divisor, ZERO};
 use crate::sparse::Csr;
 use crate::stake::has_permit;
 use crate::EpochInput;
@@ -58,8 +58,9 @@ pub fn masked_weights(input: &EpochInput, last_update: &[u64], out: &mut Csr) {
         let vals = out.val.get_mut(start..).unwrap_or(&mut []);
         let sum: I32F32 = wrapping_sum(vals.iter().copied());
         if sum > ZERO {
+            let d = Divisor::new(sum);
             for v in vals.iter_mut() {
-                *v = safe_div_fast(*v, sum);
+                *v = d.div(*v);
             }
         }
         out.end_row();

@@ -120,7 +120,7 @@ proptest! {
     #[test]
     fn fast_median_equals_upstream_pivot_search(
         stakes in prop::collection::vec(prop_oneof![Just(0i64), 0i64..(1 << 33)], 0..40),
-        scores in prop::collection::vec(prop_oneof![Just(0i64), Just(1i64 << 31), 0i64..(1 << 33)], 40),
+        scores in prop::collection::vec(prop_oneof![Just(0i64), Just(1i64 << 31), 0i64..(1 << 33), 1i64..4], 40),
         kappa in prop_oneof![Just(0u16), Just(65535u16), any::<u16>()],
     ) {
         // Normalize stake as the pipeline does, then compare the two medians.
@@ -133,8 +133,13 @@ proptest! {
         let slow = yuma::reference::math::weighted_median(&stake, &score, &idx, minority, I32F32::from_bits(0), total);
         let mut pairs: Vec<(I32F32, I32F32)> = stake.iter().zip(&score)
             .filter(|(_, s)| **s > I32F32::from_bits(0)).map(|(w, s)| (*s, *w)).collect();
+        let mut keys: Vec<u64> = stake.iter().zip(&score).enumerate()
+            .filter(|(_, (_, s))| **s > I32F32::from_bits(0))
+            .map(|(k, (_, s))| ((s.to_bits() as u64) << 16) | k as u64).collect();
         let fast = yuma::consensus::column_median(&mut pairs, stake.len(), total, minority);
         prop_assert_eq!(fast, slow);
+        let keyed = yuma::consensus::keyed_median(&mut keys, &stake, stake.len(), total, minority);
+        prop_assert_eq!(keyed, slow);
     }
 }
 
@@ -182,4 +187,19 @@ fn huge_bonds_moving_average_is_an_error_in_yuma3_only() {
         Err(yuma::Error::BondsMovingAverageOverflow { value: u64::MAX })
     );
     assert_eq!(yuma::reference::epoch(&input), yuma::epoch(&input));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 20_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn fast_divisions_equal_checked_div(
+        x in prop_oneof![any::<i64>(), 0i64..(1 << 33), (0i64..65536).prop_map(|v| v << 32)],
+        d in prop_oneof![any::<i64>(), 1i64..(1 << 34), (1i64..(1 << 30)).prop_map(|v| v << 32), (0u32..63).prop_map(|k| 1i64 << k)],
+    ) {
+        let (x, d) = (I32F32::from_bits(x), I32F32::from_bits(d));
+        let want = yuma::fixed::safe_div(x, d);
+        prop_assert_eq!(yuma::fixed::safe_div_fast(x, d), want);
+        prop_assert_eq!(yuma::fixed::Divisor::new(d).div(x), want);
+    }
 }
