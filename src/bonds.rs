@@ -17,10 +17,9 @@ use alloc::vec::Vec;
 use substrate_fixed::types::{I32F32, I64F64};
 
 use crate::fixed::{
-    exp_safe, fixed_to_u16_proportion, normalize, u16_proportion_to_fixed, u16_to_fixed,
-    wrapping_sum, ONE, ZERO,
+    exp_safe, mul_or_zero, mul_sat, normalize, u16_proportion_to_fixed, u16_to_fixed, Divisor, ONE, ZERO,
 };
-use crate::sparse::Csr;
+use crate::sparse::{col_sums, prepare_divisors, Csr};
 use crate::{EpochInput, Error};
 
 /// Liquid-alpha hyperparameters as the chain converts them.
@@ -109,16 +108,16 @@ pub struct BondsScratch {
     pub bonds: Csr,
     /// Interpolated weights for bonds (only when `0 < penalty < 1`).
     pub interp: Csr,
-    /// Yuma 2 `ΔB`.
-    pub delta: Csr,
-    /// Yuma 3 column-normalized EMA bonds.
-    pub norm: Csr,
     acc: Vec<I32F32>,
     acc2: Vec<I32F32>,
     touched: Vec<u16>,
     mark: Vec<bool>,
     visible_w: Vec<(u16, I32F32)>,
     visible_b: Vec<(u16, I32F32)>,
+    sums: Vec<I32F32>,
+    new_divs: Vec<Divisor>,
+    old_divs: Vec<Divisor>,
+    ema_divs: Vec<Divisor>,
 }
 
 /// The last-tempo block bonds are compared against.
@@ -131,31 +130,28 @@ pub fn last_tempo(input: &EpochInput) -> u64 {
 }
 
 /// Stored bonds (rows `< n`, every column kept) as I32F32 (`proportion` → divided by 65535),
-/// without entries whose column uid registered at or after `last_tempo`.
-pub fn load_bonds(input: &EpochInput, proportion: bool, out: &mut Csr) {
+/// without entries whose column uid registered at or after `last_tempo`; also returns the
+/// saturating column sums (columns `< n`) in `sums`.
+pub fn load_bonds(input: &EpochInput, proportion: bool, out: &mut Csr, sums: &mut Vec<I32F32>) {
     let n = usize::from(input.n);
     let lt = last_tempo(input);
+    let by_65535 = Divisor::new(crate::fixed::U16_MAX);
+    let reg = &input.block_at_registration;
     out.clear();
+    sums.clear();
+    sums.resize(n, ZERO);
     for i in 0..n {
         if let Some(row) = input.bonds.get(i) {
             for &(j, b) in row {
-                let registered = input
-                    .block_at_registration
-                    .get(usize::from(j))
-                    .copied()
-                    .unwrap_or(0);
-                if lt <= registered {
+                if lt <= reg.get(usize::from(j)).copied().unwrap_or(0) {
                     continue;
                 }
-                let v = u16_to_fixed(b);
-                out.push(
-                    j,
-                    if proportion {
-                        fixed_to_u16_proportion(v)
-                    } else {
-                        v
-                    },
-                );
+                let raw = u16_to_fixed(b);
+                let v = if proportion { by_65535.div(raw) } else { raw };
+                out.push(j, v);
+                if let Some(s) = sums.get_mut(usize::from(j)) {
+                    *s = s.saturating_add(v);
+                }
             }
         }
         out.end_row();
@@ -225,114 +221,100 @@ pub fn strictly_ascending(cols: &[u16], columns: usize) -> bool {
 }
 
 /// `alpha·new + (1−alpha)·old` per cell (saturating; `new`'s entries first, then `old`'s), over
-/// columns `< columns`, positives kept in ascending column order.
+/// columns `< columns`, positives kept in ascending column order; `nv(i, j, w)` and `ov(j, b)`
+/// transform the stored values on the fly (e.g. column normalization). Column sums of the result
+/// (saturating, in storage order) are left in `sums`.
 ///
 /// Rows whose columns strictly ascend (the chain's normal shape) are merged in one linear pass;
 /// other rows go through a dense accumulator, which reproduces upstream's handling of repeated
 /// and out-of-order entries.
-pub fn ema_fixed(new: &Csr, old: &Csr, alpha: I32F32, columns: usize, s: &mut BondsScratch, out: &mut Csr) {
+#[allow(clippy::too_many_arguments)]
+pub fn ema_fixed<NV, OV>(
+    new: &Csr,
+    old: &Csr,
+    nv: NV,
+    ov: OV,
+    alpha: I32F32,
+    columns: usize,
+    s: &mut BondsScratch,
+    out: &mut Csr,
+) where
+    NV: Fn(usize, u16, I32F32) -> I32F32,
+    OV: Fn(u16, I32F32) -> I32F32,
+{
     let one_minus = ONE.saturating_sub(alpha);
     out.clear();
     out.col.reserve(new.nnz().saturating_add(old.nnz()));
     out.val.reserve(new.nnz().saturating_add(old.nnz()));
     for i in 0..new.rows() {
-        let (nc, nv) = new.row(i);
-        let (oc, ov) = old.row(i);
+        let (nc, nvals) = new.row(i);
+        let (oc, ovals) = old.row(i);
+        let start = out.nnz();
         if strictly_ascending(nc, columns) && strictly_ascending(oc, usize::from(u16::MAX).saturating_add(1)) {
-            merge_ema_row(nc, nv, oc, ov, alpha, one_minus, columns, out);
+            let (mut a, mut b) = (0usize, 0usize);
+            loop {
+                let nj = nc.get(a).copied();
+                let oj = oc.get(b).copied().filter(|&j| usize::from(j) < columns);
+                let (j, v) = match (nj, oj) {
+                    (Some(x), Some(y)) if x == y => {
+                        let n = nv(i, x, nvals.get(a).copied().unwrap_or(ZERO));
+                        let o = ov(y, ovals.get(b).copied().unwrap_or(ZERO));
+                        a = a.wrapping_add(1);
+                        b = b.wrapping_add(1);
+                        (x, mul_sat(alpha, n).saturating_add(mul_sat(one_minus, o)))
+                    }
+                    (Some(x), y) if y.is_none_or(|y| x < y) => {
+                        let n = nv(i, x, nvals.get(a).copied().unwrap_or(ZERO));
+                        a = a.wrapping_add(1);
+                        (x, mul_sat(alpha, n))
+                    }
+                    (_, Some(y)) => {
+                        let o = ov(y, ovals.get(b).copied().unwrap_or(ZERO));
+                        b = b.wrapping_add(1);
+                        (y, mul_sat(one_minus, o))
+                    }
+                    _ => break,
+                };
+                if v > ZERO {
+                    out.push(j, v);
+                }
+            }
         } else {
-            dense_ema_row(nc, nv, oc, ov, alpha, one_minus, columns, s, out);
-        }
-        out.end_row();
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-#[inline]
-fn merge_ema_row(
-    nc: &[u16],
-    nv: &[I32F32],
-    oc: &[u16],
-    ov: &[I32F32],
-    alpha: I32F32,
-    one_minus: I32F32,
-    columns: usize,
-    out: &mut Csr,
-) {
-    let (mut a, mut b) = (0usize, 0usize);
-    loop {
-        let nj = nc.get(a).copied();
-        let oj = oc.get(b).copied().filter(|&j| usize::from(j) < columns);
-        let (j, v) = match (nj, oj) {
-            (None, None) => break,
-            (Some(x), Some(y)) if x == y => {
-                let n = nv.get(a).copied().unwrap_or(ZERO);
-                let o = ov.get(b).copied().unwrap_or(ZERO);
-                a = a.saturating_add(1);
-                b = b.saturating_add(1);
-                (x, alpha.saturating_mul(n).saturating_add(one_minus.saturating_mul(o)))
+            if s.acc.len() != columns {
+                s.acc.clear();
+                s.acc.resize(columns, ZERO);
+                s.mark.clear();
+                s.mark.resize(columns, false);
             }
-            (Some(x), y) if y.is_none_or(|y| x < y) => {
-                let n = nv.get(a).copied().unwrap_or(ZERO);
-                a = a.saturating_add(1);
-                (x, alpha.saturating_mul(n))
+            s.touched.clear();
+            let news = nc.iter().zip(nvals).map(|(&j, &w)| (j, mul_sat(alpha, nv(i, j, w))));
+            let olds = oc.iter().zip(ovals).map(|(&j, &b)| (j, mul_sat(one_minus, ov(j, b))));
+            for (j, x) in news.chain(olds) {
+                let ju = usize::from(j);
+                if let (Some(d), Some(mk)) = (s.acc.get_mut(ju), s.mark.get_mut(ju)) {
+                    *d = d.saturating_add(x);
+                    if !*mk {
+                        *mk = true;
+                        s.touched.push(j);
+                    }
+                }
             }
-            (_, Some(y)) => {
-                let o = ov.get(b).copied().unwrap_or(ZERO);
-                b = b.saturating_add(1);
-                (y, one_minus.saturating_mul(o))
-            }
-            (Some(_), None) => break, // unreachable: covered above
-        };
-        if v > ZERO {
-            out.push(j, v);
-        }
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn dense_ema_row(
-    nc: &[u16],
-    nv: &[I32F32],
-    oc: &[u16],
-    ov: &[I32F32],
-    alpha: I32F32,
-    one_minus: I32F32,
-    columns: usize,
-    s: &mut BondsScratch,
-    out: &mut Csr,
-) {
-    if s.acc.len() != columns {
-        s.acc.clear();
-        s.acc.resize(columns, ZERO);
-        s.mark.clear();
-        s.mark.resize(columns, false);
-    }
-    s.touched.clear();
-    for (cols, vals, a) in [(nc, nv, alpha), (oc, ov, one_minus)] {
-        for (&j, &v) in cols.iter().zip(vals) {
-            let ju = usize::from(j);
-            if let (Some(d), Some(mk)) = (s.acc.get_mut(ju), s.mark.get_mut(ju)) {
-                *d = d.saturating_add(a.saturating_mul(v));
-                if !*mk {
-                    *mk = true;
-                    s.touched.push(j);
+            s.touched.sort_unstable();
+            for &j in &s.touched {
+                let ju = usize::from(j);
+                if let Some(d) = s.acc.get_mut(ju) {
+                    if *d > ZERO {
+                        out.push(j, *d);
+                    }
+                    *d = ZERO;
+                }
+                if let Some(mk) = s.mark.get_mut(ju) {
+                    *mk = false;
                 }
             }
         }
-    }
-    s.touched.sort_unstable();
-    for &j in &s.touched {
-        let ju = usize::from(j);
-        if let Some(d) = s.acc.get_mut(ju) {
-            if *d > ZERO {
-                out.push(j, *d);
-            }
-            *d = ZERO;
-        }
-        if let Some(mk) = s.mark.get_mut(ju) {
-            *mk = false;
-        }
+        out.end_row();
+        let _ = start;
     }
 }
 
@@ -428,40 +410,125 @@ pub fn ema_liquid(
     }
 }
 
-/// Yuma 2 dividends: `d_i = Σ_j B_ij · incentive_j` (saturating), normalized.
-pub fn dividends_yuma2(ema: &Csr, incentive: &[I32F32], out: &mut Vec<I32F32>) {
-    out.clear();
-    out.extend((0..ema.rows()).map(|i| {
-        let (cols, vals) = ema.row(i);
-        cols.iter().zip(vals).fold(ZERO, |acc, (&j, &b)| {
-            acc.saturating_add(
-                incentive
-                    .get(usize::from(j))
-                    .copied()
-                    .unwrap_or(ZERO)
-                    .saturating_mul(b),
-            )
-        })
-    }));
-    normalize(out);
+/// Divides by `d` unless `d` is zero (then the value is kept): one column of upstream's
+/// `inplace_col_normalize_sparse`.
+#[inline(always)]
+fn div_or_keep(divs: &[Divisor], j: u16, v: I32F32) -> I32F32 {
+    match divs.get(usize::from(j)) {
+        Some(d) if d.is_nonzero() => d.div(v),
+        _ => v,
+    }
 }
 
-/// Yuma 3 dividends: `d_i = S_i · Σ_j B̂_ij · incentive_j` with `B̂` column-normalized
-/// (products saturating, the row sum wrapping, `S_i ·` giving 0 on overflow), normalized.
-pub fn dividends_yuma3(
-    norm: &Csr,
-    incentive: &[I32F32],
+/// The Yuma 2 bonds stage: stored bonds column-normalized, `ΔB = W_b ∘ S` column-normalized,
+/// `B' = α·ΔB + (1−α)·B` column-normalized, dividends `d = B'ᵀ · incentive` normalized, and `B'`
+/// column max-upscaled for storage — in four passes, normalizing on the fly.
+#[allow(clippy::too_many_arguments)]
+pub fn yuma2(
+    input: &EpochInput,
+    wfb: &Csr,
     active_stake: &[I32F32],
-    out: &mut Vec<I32F32>,
+    incentive: &[I32F32],
+    s: &mut BondsScratch,
+    ema: &mut Csr,
+    dividends: &mut Vec<I32F32>,
 ) {
-    out.clear();
-    out.extend((0..norm.rows()).zip(active_stake.iter()).map(|(i, &s)| {
-        let (cols, vals) = norm.row(i);
-        let per =
-            wrapping_sum(cols.iter().zip(vals).filter_map(|(&j, &b)| {
-                incentive.get(usize::from(j)).map(|&x| b.saturating_mul(x))
-            }));
-        per.checked_mul(s).unwrap_or(ZERO)
-    }));
-    normalize(out);
+    let n = usize::from(input.n);
+    // ΔB column sums, then the stored bonds and their column sums.
+    s.sums.clear();
+    s.sums.resize(n, ZERO);
+    for i in 0..wfb.rows() {
+        let st = active_stake.get(i).copied().unwrap_or(ZERO);
+        let (cols, vals) = wfb.row(i);
+        for (&j, &w) in cols.iter().zip(vals) {
+            if let Some(c) = s.sums.get_mut(usize::from(j)) {
+                *c = c.saturating_add(mul_sat(w, st));
+            }
+        }
+    }
+    prepare_divisors(&s.sums, &mut s.new_divs);
+    let mut old = core::mem::take(&mut s.bonds);
+    let mut sums = core::mem::take(&mut s.sums);
+    load_bonds(input, false, &mut old, &mut sums);
+    prepare_divisors(&sums, &mut s.old_divs);
+    let (new_divs, old_divs) = (core::mem::take(&mut s.new_divs), core::mem::take(&mut s.old_divs));
+    let alpha = yuma2_alpha(input.bonds_moving_average);
+    ema_fixed(
+        wfb,
+        &old,
+        |i, j, w| div_or_keep(&new_divs, j, mul_sat(w, active_stake.get(i).copied().unwrap_or(ZERO))),
+        |j, b| div_or_keep(&old_divs, j, b),
+        alpha,
+        n,
+        s,
+        ema,
+    );
+    (s.new_divs, s.old_divs, s.bonds) = (new_divs, old_divs, old);
+    // Normalize B' by column, accumulate dividends and column maxima.
+    col_sums(&ema.col, &ema.val, n, &mut sums);
+    prepare_divisors(&sums, &mut s.ema_divs);
+    sums.clear();
+    sums.resize(n, ZERO); // now column maxima
+    dividends.clear();
+    for i in 0..ema.rows() {
+        let r = ema.range(i);
+        let (cols, vals) = (ema.col.get(r.clone()).unwrap_or(&[]), ema.val.get_mut(r).unwrap_or(&mut []));
+        let mut d = ZERO;
+        for (&j, v) in cols.iter().zip(vals.iter_mut()) {
+            *v = div_or_keep(&s.ema_divs, j, *v);
+            d = d.saturating_add(mul_sat(incentive.get(usize::from(j)).copied().unwrap_or(ZERO), *v));
+            if let Some(m) = sums.get_mut(usize::from(j)) {
+                *m = (*m).max(*v);
+            }
+        }
+        dividends.push(d);
+    }
+    normalize(dividends);
+    ema.divide_cols(&sums, &mut s.ema_divs);
+    s.sums = sums;
+}
+
+/// The Yuma 3 bonds stage: stored bonds as proportions, `B' = min(1, α·W_b + (1−α)·B)` with the
+/// fixed alpha (or the liquid alpha per cell when enabled and consensus is not all zero), and
+/// dividends `d_i = S_i · Σ_j colnorm(B')_ij · incentive_j` normalized. `ema` keeps `B'`.
+#[allow(clippy::too_many_arguments)]
+pub fn yuma3(
+    input: &EpochInput,
+    wfb: &Csr,
+    consensus: &[I32F32],
+    active_stake: &[I32F32],
+    incentive: &[I32F32],
+    s: &mut BondsScratch,
+    ema: &mut Csr,
+    dividends: &mut Vec<I32F32>,
+) -> Result<(), Error> {
+    let n = usize::from(input.n);
+    let mut old = core::mem::take(&mut s.bonds);
+    let mut sums = core::mem::take(&mut s.sums);
+    load_bonds(input, true, &mut old, &mut sums);
+    let liquid = input.liquid_alpha_enabled && consensus.iter().any(|c| *c != ZERO);
+    let result = if liquid {
+        ema_liquid(wfb, &old, consensus, &LiquidAlphaParams::new(input), s, ema);
+        Ok(())
+    } else {
+        yuma3_fixed_alpha(input.bonds_moving_average)
+            .map(|a| ema_fixed(wfb, &old, |_, _, w| w, |_, b| b, a, n, s, ema))
+    };
+    s.bonds = old;
+    if result.is_ok() {
+        col_sums(&ema.col, &ema.val, n, &mut sums);
+        prepare_divisors(&sums, &mut s.ema_divs);
+        dividends.clear();
+        for (i, &st) in (0..ema.rows()).zip(active_stake.iter()) {
+            let (cols, vals) = ema.row(i);
+            let per = cols.iter().zip(vals).fold(ZERO, |acc, (&j, &b)| match incentive.get(usize::from(j)) {
+                Some(&x) => acc.wrapping_add(mul_sat(div_or_keep(&s.ema_divs, j, b), x)),
+                None => acc,
+            });
+            dividends.push(mul_or_zero(per, st));
+        }
+        normalize(dividends);
+    }
+    s.sums = sums;
+    result
 }

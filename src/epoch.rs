@@ -6,7 +6,7 @@
 use alloc::vec::Vec;
 use substrate_fixed::types::{I32F32, I64F64};
 
-use crate::bonds::{self, BondsScratch, LiquidAlphaParams};
+use crate::bonds::{self, BondsScratch};
 use crate::consensus::{self, MedianScratch};
 use crate::emission::{self, Emission};
 use crate::fixed::{fixed_proportion_to_u16, to_bits, u16_proportion_to_fixed, ONE, ZERO};
@@ -42,8 +42,6 @@ pub struct Workspace {
     pub dividends: Vec<I32F32>,
     median: MedianScratch,
     bonds: BondsScratch,
-    sums: Vec<I32F32>,
-    divs: Vec<crate::fixed::Divisor>,
     shares: Vec<I32F32>,
     emission: Emission,
 }
@@ -163,69 +161,38 @@ pub fn epoch_into(
     // == Bonds and dividends ==
     let penalty = u16_proportion_to_fixed(input.bonds_penalty);
     let mut interp = core::mem::take(&mut ws.bonds.interp);
-    let mut old = core::mem::take(&mut ws.bonds.bonds);
-    let mut delta = core::mem::take(&mut ws.bonds.delta);
-    let mut norm = core::mem::take(&mut ws.bonds.norm);
     let wfb: &Csr = if penalty == ZERO {
         &ws.weights
     } else if penalty == ONE {
         &ws.clipped
     } else {
-        bonds::interpolate(
-            &ws.weights,
-            &ws.clipped,
-            n,
-            penalty,
-            &mut ws.bonds,
-            &mut interp,
-        );
+        bonds::interpolate(&ws.weights, &ws.clipped, n, penalty, &mut ws.bonds, &mut interp);
         &interp
     };
     let result = if input.yuma3_enabled {
-        bonds::load_bonds(input, true, &mut old);
-        let liquid = input.liquid_alpha_enabled && ws.consensus.iter().any(|c| *c != ZERO);
-        let ema = if liquid {
-            let p = LiquidAlphaParams::new(input);
-            bonds::ema_liquid(
-                wfb,
-                &old,
-                &ws.consensus,
-                &p,
-                &mut ws.bonds,
-                &mut ws.ema_bonds,
-            );
-            Ok(())
-        } else {
-            bonds::yuma3_fixed_alpha(input.bonds_moving_average)
-                .map(|a| bonds::ema_fixed(wfb, &old, a, n, &mut ws.bonds, &mut ws.ema_bonds))
-        };
-        ema.map(|()| {
-            norm.copy_from(&ws.ema_bonds);
-            norm.col_normalize(&mut ws.sums, &mut ws.divs, n);
-            bonds::dividends_yuma3(&norm, &ws.incentive, &ws.active_stake, &mut ws.dividends);
-        })
+        bonds::yuma3(
+            input,
+            wfb,
+            &ws.consensus,
+            &ws.active_stake,
+            &ws.incentive,
+            &mut ws.bonds,
+            &mut ws.ema_bonds,
+            &mut ws.dividends,
+        )
     } else {
-        bonds::load_bonds(input, false, &mut old);
-        old.col_normalize(&mut ws.sums, &mut ws.divs, n);
-        delta.copy_from(wfb);
-        for i in 0..delta.rows() {
-            let s = ws.active_stake.get(i).copied().unwrap_or(ZERO);
-            for v in delta.row_vals_mut(i) {
-                *v = v.saturating_mul(s);
-            }
-        }
-        delta.col_normalize(&mut ws.sums, &mut ws.divs, n);
-        let alpha = bonds::yuma2_alpha(input.bonds_moving_average);
-        bonds::ema_fixed(&delta, &old, alpha, n, &mut ws.bonds, &mut ws.ema_bonds);
-        ws.ema_bonds.col_normalize(&mut ws.sums, &mut ws.divs, n);
-        bonds::dividends_yuma2(&ws.ema_bonds, &ws.incentive, &mut ws.dividends);
-        ws.ema_bonds.col_max_upscale(&mut ws.sums, &mut ws.divs, n);
+        bonds::yuma2(
+            input,
+            wfb,
+            &ws.active_stake,
+            &ws.incentive,
+            &mut ws.bonds,
+            &mut ws.ema_bonds,
+            &mut ws.dividends,
+        );
         Ok(())
     };
     ws.bonds.interp = interp;
-    ws.bonds.bonds = old;
-    ws.bonds.delta = delta;
-    ws.bonds.norm = norm;
     result?;
 
     // == Emission ==

@@ -58,6 +58,37 @@ pub fn safe_div_fast(x: I32F32, y: I32F32) -> I32F32 {
     safe_div(x, y)
 }
 
+/// `x · y` saturating — bit-identical to `I32F32::saturating_mul`, computed as one 64 × 64 → 128
+/// multiply and a range check (`substrate-fixed` widens to a 128 × 128 multiply).
+///
+/// ```
+/// use substrate_fixed::types::I32F32;
+/// let (a, b) = (I32F32::from_num(1.5), I32F32::from_num(-2.25));
+/// assert_eq!(yuma::fixed::mul_sat(a, b), a.saturating_mul(b));
+/// assert_eq!(yuma::fixed::mul_sat(I32F32::max_value(), a), I32F32::max_value());
+/// ```
+#[inline(always)]
+pub fn mul_sat(x: I32F32, y: I32F32) -> I32F32 {
+    let p = i128::from(x.to_bits()).wrapping_mul(i128::from(y.to_bits())) >> 32;
+    match i64::try_from(p) {
+        Ok(bits) => I32F32::from_bits(bits),
+        Err(_) => {
+            if p < 0 {
+                I32F32::min_value()
+            } else {
+                I32F32::max_value()
+            }
+        }
+    }
+}
+
+/// `x · y`, or 0 when the product overflows — `x.checked_mul(y).unwrap_or(0)`.
+#[inline(always)]
+pub fn mul_or_zero(x: I32F32, y: I32F32) -> I32F32 {
+    let p = i128::from(x.to_bits()).wrapping_mul(i128::from(y.to_bits())) >> 32;
+    i64::try_from(p).map_or(ZERO, I32F32::from_bits)
+}
+
 /// A divisor prepared once for many I32F32 divisions by it ([`Divisor::div`] ≡ [`safe_div`]).
 ///
 /// The quotient `⌊x·2³² / d⌋` becomes a multiply-high and a shift (division by an invariant

@@ -201,5 +201,7 @@ proptest! {
         let want = yuma::fixed::safe_div(x, d);
         prop_assert_eq!(yuma::fixed::safe_div_fast(x, d), want);
         prop_assert_eq!(yuma::fixed::Divisor::new(d).div(x), want);
+        prop_assert_eq!(yuma::fixed::mul_sat(x, d), x.saturating_mul(d));
+        prop_assert_eq!(yuma::fixed::mul_sat(d, x), d.saturating_mul(x));
     }
 }
