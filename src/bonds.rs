@@ -31,6 +31,8 @@ pub struct LiquidAlphaParams {
     pub high: I32F32,
     /// Sigmoid steepness.
     pub steepness: I32F32,
+    /// `steepness / −100` (saturating), hoisted out of the per-cell formula.
+    pub factor: I32F32,
 }
 
 impl LiquidAlphaParams {
@@ -40,6 +42,8 @@ impl LiquidAlphaParams {
             low: u16_proportion_to_fixed(input.alpha_low),
             high: u16_proportion_to_fixed(input.alpha_high),
             steepness: I32F32::from_bits(i64::from(input.alpha_sigmoid_steepness) << 32),
+            factor: I32F32::from_bits(i64::from(input.alpha_sigmoid_steepness) << 32)
+                .saturating_div(I32F32::from_bits(-100_i64 << 32)),
         }
     }
 }
@@ -78,6 +82,28 @@ pub fn alpha_sigmoid(
     let alpha = p
         .low
         .saturating_add(sigmoid.saturating_mul(p.high.saturating_sub(p.low)));
+    alpha.min(p.high).max(p.low)
+}
+
+/// [`alpha_sigmoid`] with the same arithmetic done faster: the hoisted `steepness / −100`, an
+/// exact 64 × 64 multiply for `saturating_mul`, [`exp_safe_fast`](crate::fixed::exp_safe_fast)
+/// and `1 / (1 + e)` as one 64-bit division. Bit-identical for every input (proptested).
+pub fn alpha_sigmoid_fast(consensus: I32F32, weight: I32F32, bond: I32F32, p: &LiquidAlphaParams) -> I32F32 {
+    let clamp01 = |x: I32F32| x.min(ONE).max(ZERO);
+    let diff = if weight >= bond {
+        clamp01(weight.saturating_sub(consensus))
+    } else {
+        clamp01(bond.saturating_sub(weight))
+    };
+    let x = mul_sat(p.factor, diff.saturating_sub(I32F32::from_bits(1 << 31)));
+    let den = ONE.saturating_add(crate::fixed::exp_safe_fast(x)).to_bits() as u64; // ≥ 2³²
+    let q = if den.is_power_of_two() {
+        1u64.checked_shl(64u32.saturating_sub(den.trailing_zeros())).unwrap_or(0)
+    } else {
+        u64::MAX.checked_div(den).unwrap_or(0)
+    };
+    let sigmoid = I32F32::from_bits(i64::try_from(q).unwrap_or(0));
+    let alpha = p.low.saturating_add(mul_sat(sigmoid, p.high.saturating_sub(p.low)));
     alpha.min(p.high).max(p.low)
 }
 
@@ -195,7 +221,7 @@ pub fn interpolate(
             let ju = usize::from(j);
             let a = s.acc.get(ju).copied().unwrap_or(ZERO);
             let b = s.acc2.get(ju).copied().unwrap_or(ZERO);
-            let v = a.saturating_add(ratio.saturating_mul(b.saturating_sub(a)));
+            let v = a.saturating_add(mul_sat(ratio, b.saturating_sub(a)));
             if v > ZERO {
                 out.push(j, v);
             }
@@ -384,14 +410,14 @@ pub fn ema_liquid(
             let Some(&c) = consensus.get(ju) else {
                 continue;
             };
-            let alpha = alpha_sigmoid(c, lookup(&s.visible_w, j), lookup(&s.visible_b, j), p);
+            let alpha = alpha_sigmoid_fast(c, lookup(&s.visible_w, j), lookup(&s.visible_b, j), p);
             let old_b = if s.mark.get(ju).copied().unwrap_or(false) {
                 s.acc.get(ju).copied().unwrap_or(ZERO)
             } else {
                 ZERO
             };
-            let decayed = ONE.saturating_sub(alpha).saturating_mul(old_b);
-            let inc = alpha.saturating_mul(w).max(ZERO);
+            let decayed = mul_sat(ONE.saturating_sub(alpha), old_b);
+            let inc = mul_sat(alpha, w).max(ZERO);
             let v = decayed.saturating_add(inc).min(ONE);
             if v > ZERO {
                 out.push(j, v);

@@ -14,7 +14,7 @@
 use alloc::vec::Vec;
 use substrate_fixed::types::I32F32;
 
-use crate::fixed::{normalize, wrapping_sum, ZERO};
+use crate::fixed::{mul_sat, normalize, wrapping_sum, ZERO};
 use crate::sparse::Csr;
 
 /// Scratch buffers for [`weighted_median_columns`].
@@ -363,43 +363,45 @@ pub fn keyed_median(keys: &mut [u64], stake: &[I32F32], members: usize, total: I
     highest
 }
 
-/// Clips each weight at its column's consensus; a weight above a non-positive consensus is dropped.
-pub fn clip(weights: &Csr, consensus: &[I32F32], out: &mut Csr) {
-    out.clear();
+/// Clips each weight at its column's consensus (a weight above a non-positive consensus is
+/// dropped), and in the same pass sums each clipped row (validator trust, wrapping) and the
+/// ranks `r_j = Σ_i w_ij · s_i` (saturating, in row order), normalized into the incentive.
+pub fn clip_trust_incentive(
+    weights: &Csr,
+    consensus: &[I32F32],
+    active_stake: &[I32F32],
+    clipped: &mut Csr,
+    trust: &mut Vec<I32F32>,
+    incentive: &mut Vec<I32F32>,
+) {
+    clipped.clear();
+    clipped.col.reserve(weights.nnz());
+    clipped.val.reserve(weights.nnz());
+    trust.clear();
+    incentive.clear();
+    incentive.resize(consensus.len(), ZERO);
     for i in 0..weights.rows() {
+        let s = active_stake.get(i).copied().unwrap_or(ZERO);
         let (cols, vals) = weights.row(i);
+        let mut sum = ZERO;
         for (&j, &w) in cols.iter().zip(vals) {
             let c = consensus.get(usize::from(j)).copied().unwrap_or(ZERO);
-            if c < w {
-                if c > ZERO {
-                    out.push(j, c);
+            let kept = if c < w {
+                if c <= ZERO {
+                    continue;
                 }
+                c
             } else {
-                out.push(j, w);
+                w
+            };
+            clipped.push(j, kept);
+            sum = sum.wrapping_add(kept);
+            if let Some(r) = incentive.get_mut(usize::from(j)) {
+                *r = r.saturating_add(mul_sat(s, kept));
             }
         }
-        out.end_row();
+        clipped.end_row();
+        trust.push(sum);
     }
-}
-
-/// Wrapping sum of each row (validator trust from clipped weights).
-pub fn row_sums(m: &Csr, out: &mut Vec<I32F32>) {
-    out.clear();
-    out.extend((0..m.rows()).map(|i| wrapping_sum(m.row(i).1.iter().copied())));
-}
-
-/// Ranks `r_j = Σ_i w_ij · s_i` (saturating, in row order), normalized: the incentive.
-pub fn incentive(clipped: &Csr, active_stake: &[I32F32], columns: usize, out: &mut Vec<I32F32>) {
-    out.clear();
-    out.resize(columns, ZERO);
-    for i in 0..clipped.rows() {
-        let s = active_stake.get(i).copied().unwrap_or(ZERO);
-        let (cols, vals) = clipped.row(i);
-        for (&j, &w) in cols.iter().zip(vals) {
-            if let Some(r) = out.get_mut(usize::from(j)) {
-                *r = r.saturating_add(s.saturating_mul(w));
-            }
-        }
-    }
-    normalize(out);
+    normalize(incentive);
 }

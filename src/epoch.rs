@@ -154,9 +154,14 @@ pub fn epoch_into(
         &mut ws.median,
         &mut ws.consensus,
     );
-    consensus::clip(&ws.weights, &ws.consensus, &mut ws.clipped);
-    consensus::row_sums(&ws.clipped, &mut ws.validator_trust);
-    consensus::incentive(&ws.clipped, &ws.active_stake, n, &mut ws.incentive);
+    consensus::clip_trust_incentive(
+        &ws.weights,
+        &ws.consensus,
+        &ws.active_stake,
+        &mut ws.clipped,
+        &mut ws.validator_trust,
+        &mut ws.incentive,
+    );
 
     // == Bonds and dividends ==
     let penalty = u16_proportion_to_fixed(input.bonds_penalty);

@@ -283,7 +283,7 @@ pub fn fixed_to_u16_proportion(x: I32F32) -> I32F32 {
 /// ```
 #[inline]
 pub fn fixed_proportion_to_u16(x: I32F32) -> u16 {
-    x.saturating_mul(U16_MAX).saturating_to_num::<u16>()
+    mul_sat(x, U16_MAX).saturating_to_num::<u16>()
 }
 
 /// I64F64 → I32F32, saturating (`fixed64_to_fixed32`).
@@ -350,6 +350,87 @@ pub fn exp_safe(input: I32F32) -> I32F32 {
     }
 }
 
+/// Magic numbers for exact `u64` division by the small constants `2..=31` (branch-free
+/// invariant division, as in [`Divisor`]), built at compile time.
+const SMALL_DIV: [(u64, u32); 32] = {
+    let mut t = [(0u64, 0u32); 32];
+    let mut d = 2u64;
+    while d < 32 {
+        let l = 63 - d.leading_zeros();
+        if d.is_power_of_two() {
+            t[d as usize] = (0, l - 1);
+        } else {
+            let num = 1u128 << (64 + l);
+            let m = (num / d as u128) as u64;
+            let rem = (num % d as u128) as u64;
+            let twice = rem.wrapping_add(rem);
+            let mut m2 = m.wrapping_add(m);
+            if twice >= d || twice < rem {
+                m2 = m2.wrapping_add(1);
+            }
+            t[d as usize] = (m2.wrapping_add(1), l);
+        }
+        d += 1;
+    }
+    t
+};
+
+/// [`exp_safe`] computed faster with the same arithmetic: the same Taylor series of
+/// `substrate_fixed::transcendental::exp` (30 terms, each `⌊⌊term·x⌋ / i⌋`, checked), with the
+/// division by `i` done by multiplication and the loop stopped once a term reaches 0 (every later
+/// term is then 0). Bit-identical to [`exp_safe`] for every input (proptested).
+pub fn exp_safe_fast(input: I32F32) -> I32F32 {
+    let one = 1i64 << 32;
+    let x = input.to_bits().clamp(-20 * one, 20 * one);
+    if x == 0 {
+        return ONE;
+    }
+    if x == one {
+        return I32F32::from(substrate_fixed::transcendental::E);
+    }
+    let neg = x < 0;
+    let op = x.unsigned_abs(); // ≤ 20·2³², so every product below fits in 128 bits
+    let mut result = op.wrapping_add(one as u64);
+    let mut term = op;
+    let mut i = 2usize;
+    while i < 32 {
+        let prod = u128::from(term).wrapping_mul(u128::from(op)) >> 32;
+        let Ok(t) = u64::try_from(prod) else { return exp_err(neg) };
+        if t > i64::MAX as u64 {
+            return exp_err(neg);
+        }
+        let (magic, shift) = SMALL_DIV.get(i).copied().unwrap_or((0, 0));
+        let q = (u128::from(t).wrapping_mul(u128::from(magic)) >> 64) as u64;
+        term = ((t.wrapping_sub(q) >> 1).wrapping_add(q)) >> shift;
+        result = result.wrapping_add(term);
+        if result > i64::MAX as u64 {
+            return exp_err(neg);
+        }
+        if term == 0 {
+            break;
+        }
+        i = i.wrapping_add(1);
+    }
+    if neg {
+        // 1 / result: ⌊2⁶⁴ / r⌋ with r ≥ 2³² (r ≥ 1), so the quotient fits.
+        let q = if result.is_power_of_two() {
+            1u64.checked_shl(64u32.saturating_sub(result.trailing_zeros())).unwrap_or(0)
+        } else {
+            u64::MAX.checked_div(result).unwrap_or(0)
+        };
+        return I32F32::from_bits(i64::try_from(q).unwrap_or(0));
+    }
+    I32F32::from_bits(result as i64)
+}
+
+fn exp_err(neg: bool) -> I32F32 {
+    if neg {
+        ZERO
+    } else {
+        I32F32::max_value()
+    }
+}
+
 /// Raw bits of an I32F32 slice (for traces).
 pub fn to_bits(v: &[I32F32]) -> alloc::vec::Vec<i64> {
     v.iter().map(|x| x.to_bits()).collect()
@@ -392,6 +473,21 @@ mod tests {
                 assert_eq!(div.div(x), safe_div(x, d), "{x:?} / {d:?}");
                 assert_eq!(safe_div_fast(x, d), safe_div(x, d), "{x:?} / {d:?}");
             }
+        }
+    }
+
+    #[test]
+    fn exp_safe_fast_sweep() {
+        let one = 1i64 << 32;
+        let mut x = -21 * one;
+        while x <= 21 * one {
+            let v = I32F32::from_bits(x);
+            assert_eq!(exp_safe_fast(v), exp_safe(v), "{v:?}");
+            x += 1_048_573; // ~1/4096, odd stride to hit varied low bits
+        }
+        for bits in [0, 1, -1, one, -one, one + 1, one - 1, 20 * one, -20 * one, i64::MAX, i64::MIN] {
+            let v = I32F32::from_bits(bits);
+            assert_eq!(exp_safe_fast(v), exp_safe(v), "{v:?}");
         }
     }
 

@@ -203,5 +203,19 @@ proptest! {
         prop_assert_eq!(yuma::fixed::Divisor::new(d).div(x), want);
         prop_assert_eq!(yuma::fixed::mul_sat(x, d), x.saturating_mul(d));
         prop_assert_eq!(yuma::fixed::mul_sat(d, x), d.saturating_mul(x));
+        let e = I32F32::from_bits(x.to_bits() >> 26);
+        prop_assert_eq!(yuma::fixed::exp_safe_fast(e), yuma::fixed::exp_safe(e), "exp({:?})", e);
+        prop_assert_eq!(yuma::fixed::exp_safe_fast(x), yuma::fixed::exp_safe(x));
+    }
+
+    #[test]
+    fn fast_liquid_alpha_equals_formula(
+        c in 0i64..(1 << 33), w in 0i64..(1 << 33), b in 0i64..(1 << 33),
+        low in any::<u16>(), high in any::<u16>(), steep in any::<i16>(),
+    ) {
+        let input = EpochInput { alpha_low: low.min(high), alpha_high: high.max(low), alpha_sigmoid_steepness: steep, ..Default::default() };
+        let p = yuma::bonds::LiquidAlphaParams::new(&input);
+        let (c, w, b) = (I32F32::from_bits(c), I32F32::from_bits(w), I32F32::from_bits(b));
+        prop_assert_eq!(yuma::bonds::alpha_sigmoid_fast(c, w, b, &p), yuma::bonds::alpha_sigmoid(c, w, b, &p));
     }
 }
