@@ -85,18 +85,24 @@ pub fn alpha_sigmoid(
     alpha.min(p.high).max(p.low)
 }
 
-/// [`alpha_sigmoid`] with the same arithmetic done faster: the hoisted `steepness / −100`, an
-/// exact 64 × 64 multiply for `saturating_mul`, [`exp_safe_fast`](crate::fixed::exp_safe_fast)
-/// and `1 / (1 + e)` as one 64-bit division. Bit-identical for every input (proptested).
-pub fn alpha_sigmoid_fast(consensus: I32F32, weight: I32F32, bond: I32F32, p: &LiquidAlphaParams) -> I32F32 {
+/// The exponent `steepness / −100 · (diff − 0.5)` of [`alpha_sigmoid`] (hoisted factor, exact
+/// saturating multiply).
+#[inline]
+pub fn sigmoid_exponent(consensus: I32F32, weight: I32F32, bond: I32F32, p: &LiquidAlphaParams) -> I32F32 {
     let clamp01 = |x: I32F32| x.min(ONE).max(ZERO);
     let diff = if weight >= bond {
         clamp01(weight.saturating_sub(consensus))
     } else {
         clamp01(bond.saturating_sub(weight))
     };
-    let x = mul_sat(p.factor, diff.saturating_sub(I32F32::from_bits(1 << 31)));
-    let den = ONE.saturating_add(crate::fixed::exp_safe_fast(x)).to_bits() as u64; // ≥ 2³²
+    mul_sat(p.factor, diff.saturating_sub(I32F32::from_bits(1 << 31)))
+}
+
+/// The alpha of [`alpha_sigmoid`] from `e = exp_safe(exponent)`: `1 / (1 + e)` as one 64-bit
+/// division (the denominator is at least 1), then `clamp(low + σ·(high − low))`.
+#[inline]
+pub fn alpha_from_exp(e: I32F32, p: &LiquidAlphaParams) -> I32F32 {
+    let den = ONE.saturating_add(e).to_bits().max(1) as u64;
     let q = if den.is_power_of_two() {
         1u64.checked_shl(64u32.saturating_sub(den.trailing_zeros())).unwrap_or(0)
     } else {
@@ -105,6 +111,13 @@ pub fn alpha_sigmoid_fast(consensus: I32F32, weight: I32F32, bond: I32F32, p: &L
     let sigmoid = I32F32::from_bits(i64::try_from(q).unwrap_or(0));
     let alpha = p.low.saturating_add(mul_sat(sigmoid, p.high.saturating_sub(p.low)));
     alpha.min(p.high).max(p.low)
+}
+
+/// [`alpha_sigmoid`] with the same arithmetic done faster ([`sigmoid_exponent`],
+/// [`exp_safe_fast`](crate::fixed::exp_safe_fast), [`alpha_from_exp`]). Bit-identical for every
+/// input (proptested).
+pub fn alpha_sigmoid_fast(consensus: I32F32, weight: I32F32, bond: I32F32, p: &LiquidAlphaParams) -> I32F32 {
+    alpha_from_exp(crate::fixed::exp_safe_fast(sigmoid_exponent(consensus, weight, bond, p)), p)
 }
 
 /// Yuma 2 EMA alpha: `1 − I32F32(bma / 1e6)`, every step saturating.
@@ -140,6 +153,8 @@ pub struct BondsScratch {
     mark: Vec<bool>,
     visible_w: Vec<(u16, I32F32)>,
     visible_b: Vec<(u16, I32F32)>,
+    xs: Vec<I32F32>,
+    es: Vec<I32F32>,
     sums: Vec<I32F32>,
     new_divs: Vec<Divisor>,
     old_divs: Vec<Divisor>,
@@ -405,12 +420,21 @@ pub fn ema_liquid(
         }
         visible_entries(ncols, nvals, columns, &mut s.visible_w);
         visible_entries(ocols, ovals, columns, &mut s.visible_b);
-        for (&j, &w) in ncols.iter().zip(nvals) {
+        // Exponents for every entry, their exps in batches, then the EMA.
+        s.xs.clear();
+        s.xs.extend(ncols.iter().map(|&j| match consensus.get(usize::from(j)) {
+            Some(&c) => sigmoid_exponent(c, lookup(&s.visible_w, j), lookup(&s.visible_b, j), p),
+            None => ZERO,
+        }));
+        s.es.clear();
+        s.es.resize(s.xs.len(), ZERO);
+        crate::fixed::exp_safe_batch(&s.xs, &mut s.es);
+        for ((&j, &w), &e) in ncols.iter().zip(nvals).zip(&s.es) {
             let ju = usize::from(j);
-            let Some(&c) = consensus.get(ju) else {
+            if ju >= columns {
                 continue;
-            };
-            let alpha = alpha_sigmoid_fast(c, lookup(&s.visible_w, j), lookup(&s.visible_b, j), p);
+            }
+            let alpha = alpha_from_exp(e, p);
             let old_b = if s.mark.get(ju).copied().unwrap_or(false) {
                 s.acc.get(ju).copied().unwrap_or(ZERO)
             } else {

@@ -351,7 +351,9 @@ pub fn exp_safe(input: I32F32) -> I32F32 {
 }
 
 /// Magic numbers for exact `u64` division by the small constants `2..=31` (branch-free
-/// invariant division, as in [`Divisor`]), built at compile time.
+/// invariant division, as in [`Divisor`]), built at compile time. (Indexing here runs in const
+/// evaluation: an out-of-range index would fail the build, never a running program.)
+#[allow(clippy::indexing_slicing)]
 const SMALL_DIV: [(u64, u32); 32] = {
     let mut t = [(0u64, 0u32); 32];
     let mut d = 2u64;
@@ -423,6 +425,61 @@ pub fn exp_safe_fast(input: I32F32) -> I32F32 {
     I32F32::from_bits(result as i64)
 }
 
+/// [`exp_safe_fast`] over a slice, eight inputs at a time with their series interleaved so the
+/// multiplies of independent inputs overlap. `out` receives one value per input.
+pub fn exp_safe_batch(xs: &[I32F32], out: &mut [I32F32]) {
+    const L: usize = 8;
+    let one = 1i64 << 32;
+    let mut xc = xs.chunks_exact(L);
+    let mut oc = out.chunks_exact_mut(L);
+    for (x8, o8) in (&mut xc).zip(&mut oc) {
+        let mut op = [0u64; L];
+        let mut term = [0u64; L];
+        let mut result = [0u64; L];
+        for ((x, o), (t, r)) in x8.iter().zip(op.iter_mut()).zip(term.iter_mut().zip(result.iter_mut())) {
+            *o = x.to_bits().clamp(-20 * one, 20 * one).unsigned_abs();
+            *t = *o;
+            *r = o.wrapping_add(one as u64);
+        }
+        // |x| ≤ 20: every product and partial sum stays far below 2⁶³ (max term ≈ 4.3e7, sum ≈ e²⁰),
+        // so the checked steps of the scalar series cannot fail here.
+        let mut i = 2usize;
+        while i < 32 {
+            let (magic, shift) = SMALL_DIV.get(i).copied().unwrap_or((0, 0));
+            let mut any = 0u64;
+            for ((t, r), &o) in term.iter_mut().zip(result.iter_mut()).zip(op.iter()) {
+                let prod = (u128::from(*t).wrapping_mul(u128::from(o)) >> 32) as u64;
+                let q = (u128::from(prod).wrapping_mul(u128::from(magic)) >> 64) as u64;
+                *t = ((prod.wrapping_sub(q) >> 1).wrapping_add(q)) >> shift;
+                *r = r.wrapping_add(*t);
+                any |= *t;
+            }
+            if any == 0 {
+                break;
+            }
+            i = i.wrapping_add(1);
+        }
+        for ((x, o), &r) in x8.iter().zip(o8.iter_mut()).zip(result.iter()) {
+            let bits = x.to_bits().clamp(-20 * one, 20 * one);
+            *o = if bits == 0 || bits == one {
+                exp_safe_fast(*x)
+            } else if bits < 0 {
+                let q = if r.is_power_of_two() {
+                    1u64.checked_shl(64u32.saturating_sub(r.trailing_zeros())).unwrap_or(0)
+                } else {
+                    u64::MAX.checked_div(r).unwrap_or(0)
+                };
+                I32F32::from_bits(i64::try_from(q).unwrap_or(0))
+            } else {
+                I32F32::from_bits(r as i64)
+            };
+        }
+    }
+    for (x, o) in xc.remainder().iter().zip(oc.into_remainder().iter_mut()) {
+        *o = exp_safe_fast(*x);
+    }
+}
+
 fn exp_err(neg: bool) -> I32F32 {
     if neg {
         ZERO
@@ -488,6 +545,20 @@ mod tests {
         for bits in [0, 1, -1, one, -one, one + 1, one - 1, 20 * one, -20 * one, i64::MAX, i64::MIN] {
             let v = I32F32::from_bits(bits);
             assert_eq!(exp_safe_fast(v), exp_safe(v), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn exp_safe_batch_matches() {
+        let one = 1i64 << 32;
+        let xs: alloc::vec::Vec<I32F32> = (0..1000i64)
+            .map(|k| I32F32::from_bits((k - 500) * (one / 23) + k * 7919))
+            .chain([ZERO, ONE, -ONE, I32F32::max_value(), I32F32::min_value()])
+            .collect();
+        let mut out = alloc::vec![ZERO; xs.len()];
+        exp_safe_batch(&xs, &mut out);
+        for (x, o) in xs.iter().zip(&out) {
+            assert_eq!(*o, exp_safe(*x), "{x:?}");
         }
     }
 

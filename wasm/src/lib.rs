@@ -9,14 +9,14 @@
 //! | `epoch(json)` | the output JSON, as `yuma epoch FILE` prints it |
 //! | `epoch_with_trace(json)` | the same with a `trace` field, as `yuma epoch --trace FILE` |
 //! | `verify(json)` | `{name, category, kind, n, passed, error, has_expected, mismatches, output}` |
-//! | `analyze(json, overrides)` | what the verifier page renders (output, comparison, traces, timings) |
+//! | `analyze(json, overrides)` | `{report, traces}`: what the verifier page renders |
 //! | `run_timed(json, reps)` | `{n, reps, parse_ms, first_ms, median_ms, min_ms, max_ms}` |
 //! | `version()` | `"yuma 0.1.0 (subtensor 14bc6f9f…)"` |
 //!
 //! Malformed input throws a JS `Error` whose message is the CLI's text without the
 //! `yuma: <path>: ` prefix; nothing here panics on any input.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 use yuma::json::{self as yj, Document, Implementation, VectorExpected, VectorFile, VectorInput};
@@ -29,7 +29,8 @@ extern "C" {
     fn perf_now() -> f64;
 }
 
-/// The input a document describes.
+/// The input a document describes (one per call: the size difference does not matter).
+#[allow(clippy::large_enum_variant)]
 enum Input {
     Epoch(EpochInput),
     Mechanisms(MechanismsInput),
@@ -179,15 +180,34 @@ fn params(i: &EpochInput) -> Value {
 }
 
 /// The parts of a trace the page charts: consensus and the weights before and after clipping.
-fn chart_trace(t: &EpochTrace) -> Value {
-    json!({
-        "consensus": t.consensus,
-        "weights_normalized": t.weights_normalized,
-        "clipped_weights": t.clipped_weights,
-    })
+#[derive(Serialize)]
+struct ChartTrace<'a> {
+    consensus: &'a [i64],
+    weights_normalized: &'a [Vec<(u16, i64)>],
+    clipped_weights: &'a [Vec<(u16, i64)>],
 }
 
-fn analyze_text(text: &str, overrides: &str) -> Result<String, String> {
+impl<'a> From<&'a EpochTrace> for ChartTrace<'a> {
+    fn from(t: &'a EpochTrace) -> Self {
+        ChartTrace {
+            consensus: &t.consensus,
+            weights_normalized: &t.weights_normalized,
+            clipped_weights: &t.clipped_weights,
+        }
+    }
+}
+
+/// The result of [`analyze`]: two JSON texts, so the page can decode the large traces (whose
+/// numbers all fit in an f64) with a plain `JSON.parse`.
+#[wasm_bindgen(getter_with_clone)]
+pub struct Analysis {
+    /// Output, comparison, parameters and timings (u64 values may exceed 2^53).
+    pub report: String,
+    /// One chart trace per mechanism (`null` where it cannot be computed).
+    pub traces: String,
+}
+
+fn analyze_text(text: &str, overrides: &str) -> Result<(String, String), String> {
     let t0 = perf_now();
     let overrides = Overrides::parse(overrides)?;
     let Loaded { mut input, vector } = load(text)?;
@@ -218,12 +238,8 @@ fn analyze_text(text: &str, overrides: &str) -> Result<String, String> {
                     mismatches.extend(yj::mismatches("trace", &trace, vt));
                 }
             }
-            (
-                yj::output_json(&out, None),
-                vec![chart_trace(&trace)],
-                params(i),
-                compute_ms,
-            )
+            let traces = serde_json::to_string(&[ChartTrace::from(&trace)]);
+            (yj::output_json(&out, None), traces, params(i), compute_ms)
         }
         Input::Mechanisms(m) => {
             let t = perf_now();
@@ -235,11 +251,17 @@ fn analyze_text(text: &str, overrides: &str) -> Result<String, String> {
                 }
             }
             // The weights a mechanism's epoch clips do not depend on its emission share.
-            let traces = m
+            let traces: Vec<Option<EpochTrace>> = m
                 .mechanisms
                 .iter()
-                .map(|e| yuma::epoch_with_trace(e).map_or(Value::Null, |(_, t)| chart_trace(&t)))
+                .map(|e| yuma::epoch_with_trace(e).ok().map(|(_, t)| t))
                 .collect();
+            let traces = serde_json::to_string(
+                &traces
+                    .iter()
+                    .map(|t| t.as_ref().map(ChartTrace::from))
+                    .collect::<Vec<_>>(),
+            );
             let effective = m.mechanisms.first().map_or(Value::Null, params);
             (to_value(&out), traces, effective, compute_ms)
         }
@@ -274,8 +296,8 @@ fn analyze_text(text: &str, overrides: &str) -> Result<String, String> {
     map.insert("parse_ms".into(), parse_ms.into());
     map.insert("compute_ms".into(), compute_ms.into());
     map.insert("output".into(), output);
-    map.insert("traces".into(), Value::Array(traces));
-    Ok(Value::Object(map).to_string())
+    let traces = traces.map_err(|e| e.to_string())?;
+    Ok((Value::Object(map).to_string(), traces))
 }
 
 fn median(xs: &mut [f64]) -> f64 {
@@ -358,15 +380,17 @@ pub fn verify(vector_json: &str) -> Result<String, JsError> {
     js(verify_text(vector_json))
 }
 
-/// What the verifier page renders: the document's output (after the what-if `overrides_json`, an
+/// What the verifier page renders (`.report` and `.traces`, both JSON): the document's output (after the what-if `overrides_json`, an
 /// object with any of `kappa`, `bonds_penalty`, `bonds_moving_average`, `yuma3_enabled`,
 /// `liquid_alpha_enabled`, `alpha_low`, `alpha_high`, `alpha_sigmoid_steepness`; `""` for none),
 /// its comparison with `expected` (only when no override changed the input), per-mechanism chart
 /// traces (`consensus`, `weights_normalized`, `clipped_weights`), the effective hyperparameters,
 /// and `parse_ms` / `compute_ms` measured inside WASM.
 #[wasm_bindgen]
-pub fn analyze(document_json: &str, overrides_json: &str) -> Result<String, JsError> {
-    js(analyze_text(document_json, overrides_json))
+pub fn analyze(document_json: &str, overrides_json: &str) -> Result<Analysis, JsError> {
+    analyze_text(document_json, overrides_json)
+        .map(|(report, traces)| Analysis { report, traces })
+        .map_err(|e| JsError::new(&e))
 }
 
 /// Times the epoch (JSON parsing excluded, as `yuma bench`): one warm-up run, then `reps` runs

@@ -1,0 +1,733 @@
+// The verifier page: loads a document, runs the epoch in WASM, renders the table and charts.
+// No dependencies; the WASM glue comes from `wasm-bindgen --target web` in ./pkg/.
+
+const $ = (id) => document.getElementById(id);
+const U16 = 65535;
+const ONE_BITS = 4294967296; // I32F32 1.0
+
+let yuma = null; // the wasm-bindgen module, once loaded
+
+const state = {
+  text: null, // the document as loaded
+  label: '', // where it came from
+  base: null, // analysis without overrides
+  cur: null, // analysis shown (what-if or base)
+  view: 'epoch', // 'epoch' | 'agg' | mechanism index
+  sortKey: 'uid',
+  sortDir: 1,
+  selected: null, // uid shown in the miner chart
+  showAll: false, // render every row of a large subnet
+  flags: new Map(), // `${view}|${uid}` -> [{col, field, got, expected}]
+  changed: new Map(), // `${view}|${uid}|${col}` -> baseline display value
+};
+
+// ---------------------------------------------------------------- JSON with exact u64
+
+// u64 values above 2^53 must stay exact: keep them as BigInt (Chromium >= 114 gives the reviver
+// the source text). Fallback: quote long integers before parsing (our own output only).
+const REVIVER_SOURCE = (() => {
+  try {
+    let seen = false;
+    JSON.parse('1', (k, v, ctx) => {
+      if (ctx && ctx.source === '1') seen = true;
+      return v;
+    });
+    return seen;
+  } catch {
+    return false;
+  }
+})();
+
+function parseExact(text) {
+  if (REVIVER_SOURCE) {
+    return JSON.parse(text, (k, v, ctx) =>
+      typeof v === 'number' && !Number.isSafeInteger(v) && ctx && /^-?\d+$/.test(ctx.source) ? BigInt(ctx.source) : v,
+    );
+  }
+  const quoted = text.replace(/([[,:])(-?\d{16,})(?=[,\]}])/g, '$1"$2"');
+  return JSON.parse(quoted, (k, v) => (typeof v === 'string' && /^-?\d{16,}$/.test(v) ? BigInt(v) : v));
+}
+
+// ---------------------------------------------------------------- formatting
+
+const num = (v) => (v === null || v === undefined ? NaN : Number(v));
+const group = (v) => String(v).replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
+const esc = (s) =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const frac = (v) => (num(v) / U16).toFixed(5);
+const ms = (x) => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));
+
+// ---------------------------------------------------------------- columns
+
+const COLS = [
+  { key: 'uid', label: 'uid', kind: 'uid' },
+  { key: 'stake', label: 'stake', field: 'stake', kind: 'u64', tip: 'total stake, rao' },
+  { key: 'active', label: 'active', field: 'active', kind: 'bool' },
+  { key: 'permit', label: 'permit', field: 'new_validator_permit', kind: 'bool', tip: 'validator permit after the epoch' },
+  { key: 'consensus', label: 'consensus', field: 'consensus', kind: 'u16' },
+  { key: 'incentive', label: 'incentive', field: 'incentive', kind: 'u16' },
+  { key: 'dividends', label: 'dividends', field: 'dividends', kind: 'u16' },
+  { key: 'validator_trust', label: 'validator trust', field: 'validator_trust', kind: 'u16' },
+  { key: 'server_emission', label: 'server emission', field: 'server_emission', kind: 'u64', tip: 'rao' },
+  { key: 'validator_emission', label: 'validator emission', field: 'validator_emission', kind: 'u64', tip: 'rao' },
+  { key: 'bonds', label: 'bonds', field: 'bonds', kind: 'rows', tip: 'entries in the stored bond row' },
+];
+const ROW_LIMIT = 1000;
+const COL_BY_FIELD = new Map(COLS.filter((c) => c.field).map((c) => [c.field, c]));
+
+function outputOf(res, view) {
+  if (!res || !res.output) return null;
+  if (res.kind === 'epoch') return res.output;
+  if (view === 'agg') return res.output.aggregated;
+  return res.output.per_mechanism[view];
+}
+
+function cellValue(o, col, i) {
+  if (col.kind === 'uid') return i;
+  const arr = o[col.field];
+  if (!arr) return null;
+  const v = arr[i];
+  if (col.kind === 'rows') return v ? v.length : null;
+  return v;
+}
+
+function cellText(col, v) {
+  if (v === null || v === undefined) return '—';
+  if (col.kind === 'bool') return v ? '✓' : '·';
+  if (col.kind === 'u64') return group(v);
+  return String(v);
+}
+
+// ---------------------------------------------------------------- mismatch and what-if indexes
+
+// Splits a mismatch field into (view, field): `incentive`, `trace.consensus`,
+// `aggregated.dividends`, `per_mechanism[1].stake`, `split`, …
+function placeMismatch(kind, field) {
+  if (kind === 'epoch') return { view: 'epoch', field };
+  let m = /^aggregated\.(.+)$/.exec(field);
+  if (m) return { view: 'agg', field: m[1] };
+  m = /^per_mechanism\[(\d+)\]\.(.+)$/.exec(field);
+  if (m) return { view: Number(m[1]), field: m[2] };
+  return null;
+}
+
+function indexFlags(res) {
+  const flags = new Map();
+  const other = [];
+  const uids = new Set();
+  for (const mm of res.mismatches || []) {
+    const place = mm.uid === null ? null : placeMismatch(res.kind, mm.field);
+    if (!place) {
+      other.push(mm);
+      continue;
+    }
+    uids.add(mm.uid);
+    const key = `${place.view}|${mm.uid}`;
+    if (!flags.has(key)) flags.set(key, []);
+    const col = COL_BY_FIELD.get(place.field);
+    flags.get(key).push({ col: col ? col.key : 'uid', field: mm.field, got: mm.got, expected: mm.expected });
+  }
+  return { flags, other, uids };
+}
+
+function indexChanges(base, cur) {
+  const changed = new Map();
+  const uids = new Set();
+  if (!base || !cur || base === cur) return { changed, uids };
+  const views = cur.kind === 'epoch' ? ['epoch'] : ['agg', ...cur.output.per_mechanism.map((_, k) => k)];
+  for (const view of views) {
+    const a = outputOf(base, view);
+    const b = outputOf(cur, view);
+    if (!a || !b) continue;
+    for (let i = 0; i < cur.n; i++) {
+      for (const col of COLS) {
+        if (!col.field) continue;
+        const va = col.kind === 'rows' ? JSON.stringify(a[col.field]?.[i]) : String(a[col.field]?.[i]);
+        const vb = col.kind === 'rows' ? JSON.stringify(b[col.field]?.[i]) : String(b[col.field]?.[i]);
+        if (va !== vb) {
+          changed.set(`${view}|${i}|${col.key}`, cellText(col, cellValue(a, col, i)));
+          uids.add(i);
+        }
+      }
+    }
+  }
+  return { changed, uids };
+}
+
+// ---------------------------------------------------------------- running
+
+function showError(msg) {
+  const box = $('error');
+  box.textContent = msg;
+  box.hidden = !msg;
+}
+
+function readOverrides() {
+  const o = [];
+  for (const k of ['kappa', 'bonds_penalty', 'alpha_low', 'alpha_high']) {
+    const raw = $(`w-${k}`).value.trim();
+    if (!/^\d+$/.test(raw) || Number(raw) > U16) throw new Error(`${k}: enter an integer from 0 to 65535`);
+    o.push(`"${k}": ${raw}`);
+  }
+  const bma = $('w-bonds_moving_average').value.trim();
+  if (!/^\d{1,20}$/.test(bma) || BigInt(bma) > 18446744073709551615n) throw new Error('bonds_moving_average: enter a u64 integer');
+  o.push(`"bonds_moving_average": ${bma}`);
+  for (const k of ['yuma3_enabled', 'liquid_alpha_enabled']) o.push(`"${k}": ${$(`w-${k}`).checked}`);
+  return `{${o.join(', ')}}`;
+}
+
+function fillWhatIf(params) {
+  if (!params) return;
+  for (const k of ['kappa', 'bonds_penalty', 'alpha_low', 'alpha_high', 'bonds_moving_average']) $(`w-${k}`).value = String(params[k]);
+  for (const k of ['yuma3_enabled', 'liquid_alpha_enabled']) $(`w-${k}`).checked = !!params[k];
+  updateFractions();
+}
+
+function updateFractions() {
+  for (const k of ['kappa', 'bonds_penalty', 'alpha_low', 'alpha_high']) {
+    const v = Number($(`w-${k}`).value);
+    $(`f-${k}`).textContent = Number.isFinite(v) ? `= ${(v / U16).toFixed(4)}` : '';
+  }
+  const b = Number($('w-bonds_moving_average').value);
+  $('f-bonds_moving_average').textContent = Number.isFinite(b) ? `α ${(1 - b / 1e6).toFixed(3)}` : '';
+}
+
+function analyze(text, overrides) {
+  const t0 = performance.now();
+  const a = yuma.analyze(text, overrides);
+  const t1 = performance.now();
+  let res;
+  try {
+    res = parseExact(a.report); // u64 values stay exact
+    res.traces = JSON.parse(a.traces); // I32F32 bits: all fit in an f64
+  } finally {
+    a.free();
+  }
+  res.call_ms = t1 - t0;
+  res.decode_ms = performance.now() - t1;
+  return res;
+}
+
+function loadDocument(text, label) {
+  showError('');
+  if (!yuma) {
+    showError('The WASM module is not loaded yet (or failed to load; see above).');
+    return;
+  }
+  let res;
+  try {
+    res = analyze(text, '');
+  } catch (e) {
+    showError(`Could not run ${label}:\n${e && e.message ? e.message : e}`);
+    $('results').hidden = true; // never show the previous document's results under a new name
+    return;
+  }
+  state.text = text;
+  state.label = label;
+  state.base = res;
+  state.cur = res;
+  state.view = res.kind === 'epoch' ? 'epoch' : 'agg';
+  state.selected = null;
+  state.showAll = false;
+  state.sortKey = 'uid';
+  state.sortDir = 1;
+  fillWhatIf(res.params);
+  setupViews(res);
+  renderAll();
+}
+
+function runWhatIf() {
+  if (!state.text) return;
+  showError('');
+  let res;
+  try {
+    res = analyze(state.text, readOverrides());
+  } catch (e) {
+    showError(`What-if run failed:\n${e && e.message ? e.message : e}`);
+    return;
+  }
+  state.cur = res.whatif ? res : state.base;
+  if (res.whatif) state.cur.call_ms = res.call_ms;
+  renderAll();
+}
+
+// ---------------------------------------------------------------- rendering
+
+function setupViews(res) {
+  const sel = $('view-select');
+  sel.innerHTML = '';
+  if (res.kind === 'mechanisms') {
+    sel.add(new Option('aggregated', 'agg'));
+    res.output.per_mechanism.forEach((_, k) => sel.add(new Option(`mechanism ${k}`, String(k))));
+    $('view-label').hidden = false;
+  } else {
+    $('view-label').hidden = true;
+  }
+}
+
+function renderAll() {
+  const t0 = performance.now();
+  const res = state.cur;
+  const { flags, other, uids } = indexFlags(res);
+  state.flags = flags;
+  const ch = indexChanges(state.base, res);
+  state.changed = ch.changed;
+  $('results').hidden = false;
+  renderSummary(res, other, uids, ch.uids);
+  renderTable();
+  renderIdChart();
+  renderMinerChart();
+  const renderMs = performance.now() - t0;
+  $('timing').textContent =
+    `Epoch computed in ${ms(res.compute_ms)} ms in WASM (JSON parse ${ms(res.parse_ms)} ms); ` +
+    `the whole call took ${ms(res.call_ms)} ms, decoding ${ms(res.decode_ms)} ms, rendering ${ms(renderMs)} ms.`;
+}
+
+function renderSummary(res, other, badUids, changedUids) {
+  const title = res.name || state.label;
+  $('doc-title').textContent = title;
+  const p = res.params || {};
+  const bits = [
+    res.kind === 'mechanisms' ? `${res.mechanisms} mechanisms` : 'epoch',
+    res.category ? `category ${res.category}` : null,
+    `n = ${res.n}`,
+    p.yuma3_enabled ? 'Yuma 3' : 'Yuma 2',
+    p.liquid_alpha_enabled ? 'liquid alpha' : null,
+    `kappa ${p.kappa}`,
+    `bonds_penalty ${p.bonds_penalty}`,
+    `source: ${state.label}`,
+  ].filter(Boolean);
+  $('doc-meta').textContent = bits.join(' · ');
+
+  const s = $('summary');
+  s.className = 'summary';
+  if (res.compared) {
+    const good = res.n - badUids.size;
+    const nm = res.mismatches.length;
+    s.textContent =
+      `${good} / ${res.n} uids match bit-exactly` +
+      (nm ? ` — ${nm} differing value${nm === 1 ? '' : 's'}` + (other.length ? `, ${other.length} not per uid` : '') : '');
+    s.classList.add(nm ? 'bad' : 'ok');
+    if (!nm) s.textContent = `✓ ${s.textContent}`;
+    else s.textContent = `✗ ${s.textContent}`;
+  } else if (res.whatif) {
+    s.textContent = `What-if run: ${changedUids.size} / ${res.n} uids changed from the file's values (outlined). Comparison with expected is off.`;
+    s.classList.add('info');
+  } else {
+    s.textContent = `Computed ${res.n} uids. The document carries no expected values, so there is nothing to compare.`;
+    s.classList.add('info');
+  }
+  const box = $('other-box');
+  const list = $('other-mismatches');
+  list.innerHTML = '';
+  const shown = res.compared ? res.mismatches : [];
+  box.hidden = shown.length === 0;
+  if (shown.length) {
+    $('other-summary').textContent =
+      shown.length === 1 ? 'The difference (computed vs expected)' : `All ${shown.length} differences (computed vs expected)`;
+    for (const mm of shown.slice(0, 500)) {
+      const li = document.createElement('li');
+      li.textContent = `${mm.field}${mm.uid === null ? '' : ` uid ${mm.uid}`}: got ${mm.got}, expected ${mm.expected}`;
+      list.appendChild(li);
+    }
+  }
+}
+
+function matchesFilter(o, i, q, flagged) {
+  if (!q) return true;
+  for (const tok of q.toLowerCase().split(/\s+/).filter(Boolean)) {
+    let ok;
+    let m;
+    if (/^\d+$/.test(tok)) ok = i === Number(tok);
+    else if ((m = /^(\d+)-(\d+)$/.exec(tok))) ok = i >= Number(m[1]) && i <= Number(m[2]);
+    else if (tok === 'active') ok = !!o.active[i];
+    else if (tok === 'inactive') ok = !o.active[i];
+    else if (tok === 'permit' || tok === 'permitted') ok = !!o.new_validator_permit[i];
+    else if (tok === 'miner' || tok === 'miners') ok = num(o.incentive[i]) > 0;
+    else if (tok === 'validator' || tok === 'validators') ok = num(o.dividends[i]) > 0 || !!o.new_validator_permit[i];
+    else if (tok === 'flagged' || tok === 'mismatch' || tok === 'changed') ok = flagged;
+    else {
+      ok = COLS.some((c) => cellText(c, cellValue(o, c, i)).replace(/\u2009/g, '').toLowerCase().includes(tok));
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+function renderTable() {
+  const res = state.cur;
+  const o = outputOf(res, state.view);
+  const head = $('results-table').tHead.rows[0];
+  head.innerHTML = '';
+  for (const col of COLS) {
+    const th = document.createElement('th');
+    th.textContent = col.label;
+    th.dataset.key = col.key;
+    th.scope = 'col';
+    if (col.tip) th.title = col.tip;
+    if (state.sortKey === col.key) th.setAttribute('aria-sort', state.sortDir > 0 ? 'ascending' : 'descending');
+    head.appendChild(th);
+  }
+  const n = res.n;
+  const q = $('filter').value.trim();
+  const onlyFlagged = $('only-flagged').checked;
+  const view = state.view;
+  const rows = [];
+  for (let i = 0; i < n; i++) {
+    const flagged = state.flags.has(`${view}|${i}`) || COLS.some((c) => state.changed.has(`${view}|${i}|${c.key}`));
+    if (onlyFlagged && !flagged) continue;
+    if (!matchesFilter(o, i, q, flagged)) continue;
+    rows.push(i);
+  }
+  const col = COLS.find((c) => c.key === state.sortKey) || COLS[0];
+  const dir = state.sortDir;
+  rows.sort((a, b) => {
+    const va = cellValue(o, col, a);
+    const vb = cellValue(o, col, b);
+    const x = typeof va === 'boolean' ? Number(va) : va;
+    const y = typeof vb === 'boolean' ? Number(vb) : vb;
+    if (x < y) return -dir;
+    if (x > y) return dir;
+    return a - b;
+  });
+  // Large subnets: render the first ROW_LIMIT rows (of the sorted, filtered list) unless asked.
+  const shown = state.showAll ? rows : rows.slice(0, ROW_LIMIT);
+  const html = [];
+  for (const i of shown) {
+    const f = state.flags.get(`${view}|${i}`) || [];
+    html.push(`<tr data-uid="${i}"${i === state.selected ? ' class="selected"' : ''}>`);
+    for (const c of COLS) {
+      const v = cellValue(o, c, i);
+      const cls = [];
+      const tips = [];
+      if (c.kind === 'bool') cls.push('bool');
+      if (c.kind === 'u16' && v !== null && v !== undefined) tips.push(`${frac(v)} of 65535`);
+      if ((c.kind === 'u16' || c.kind === 'u64' || c.kind === 'rows') && num(v) === 0) cls.push('zero');
+      const here = f.filter((x) => x.col === c.key);
+      let claimed = '';
+      if (here.length) {
+        cls.push('mismatch');
+        for (const x of here) {
+          tips.push(`${x.field}: expected ${x.expected}, computed ${x.got}`);
+        }
+        // Scalars: show the claimed value next to the computed one.
+        const own = here.find((x) => x.field.endsWith(c.field || '\u0000'));
+        if (own && c.kind !== 'rows' && c.kind !== 'uid') {
+          const ev = own.expected === 'true' ? true : own.expected === 'false' ? false : own.expected;
+          claimed = ` <span class="claimed">≠ ${esc(cellText(c, ev))}</span>`;
+        }
+      }
+      const was = state.changed.get(`${view}|${i}|${c.key}`);
+      if (was !== undefined) {
+        cls.push('changed');
+        tips.push(`file's run: ${was}`);
+      }
+      html.push(
+        `<td${cls.length ? ` class="${cls.join(' ')}"` : ''}${tips.length ? ` title="${esc(tips.join('\n'))}"` : ''}>` +
+          `${esc(cellText(c, v))}${claimed}</td>`,
+      );
+    }
+    html.push('</tr>');
+  }
+  if (shown.length < rows.length) {
+    html.push(
+      `<tr class="more"><td colspan="${COLS.length}">Showing ${shown.length} of ${rows.length} rows (sort or filter to pick them) — ` +
+        `<button type="button" id="show-all">show all ${rows.length}</button></td></tr>`,
+    );
+  }
+  $('results-table').tBodies[0].innerHTML = html.join('');
+  $('row-count').textContent = `${rows.length} of ${n} rows`;
+}
+
+// ---------------------------------------------------------------- charts (hand-written SVG)
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+function svgEl(tag, attrs, text) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, String(v));
+  if (text !== undefined) {
+    if (tag === 'text') el.textContent = text;
+    else {
+      const t = document.createElementNS(SVG_NS, 'title');
+      t.textContent = text;
+      el.appendChild(t);
+    }
+  }
+  return el;
+}
+
+function niceMax(x) {
+  if (!(x > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(x));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= x) return m * p;
+  return 10 * p;
+}
+
+// Incentive bars above the axis, dividends below, one slot per uid.
+function renderIdChart() {
+  const box = $('chart-id');
+  box.innerHTML = '';
+  const res = state.cur;
+  const o = outputOf(res, state.view);
+  const n = res.n;
+  const W = 1000;
+  const H = 240;
+  const L = 48;
+  const R = 8;
+  const mid = H / 2;
+  const half = mid - 22;
+  const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'incentive and dividends per uid' });
+  if (n === 0) {
+    svg.appendChild(svgEl('text', { x: W / 2, y: mid, 'text-anchor': 'middle' }, 'n = 0'));
+    box.appendChild(svg);
+    return;
+  }
+  const inc = o.incentive.map(num);
+  const div = o.dividends.map(num);
+  const maxInc = niceMax(Math.max(...inc) / U16);
+  const maxDiv = niceMax(Math.max(...div) / U16);
+  const slot = (W - L - R) / n;
+  const bw = Math.min(Math.max(slot * 0.8, 0.6), 24);
+  for (const [y, label] of [
+    [mid - half, `${maxInc}`],
+    [mid - half / 2, `${maxInc / 2}`],
+    [mid + half / 2, `${maxDiv / 2}`],
+    [mid + half, `${maxDiv}`],
+  ]) {
+    svg.appendChild(svgEl('line', { x1: L, x2: W - R, y1: y, y2: y, class: 'grid-line' }));
+    svg.appendChild(svgEl('text', { x: L - 4, y: y + 4, 'text-anchor': 'end' }, label));
+  }
+  if (state.selected !== null && state.selected < n) {
+    svg.appendChild(svgEl('rect', { x: L + state.selected * slot, y: 8, width: Math.max(slot, 2), height: H - 16, class: 'sel' }));
+  }
+  const incPath = [];
+  const divPath = [];
+  for (let i = 0; i < n; i++) {
+    const x = (L + i * slot + (slot - bw) / 2).toFixed(2);
+    const hi = ((inc[i] / U16 / maxInc) * half).toFixed(2);
+    const hd = ((div[i] / U16 / maxDiv) * half).toFixed(2);
+    if (inc[i] > 0) incPath.push(`M${x} ${mid}v-${hi}h${bw.toFixed(2)}v${hi}z`);
+    if (div[i] > 0) divPath.push(`M${x} ${mid}v${hd}h${bw.toFixed(2)}v-${hd}z`);
+  }
+  svg.appendChild(svgEl('path', { d: incPath.join(''), class: 'bar-inc' }));
+  svg.appendChild(svgEl('path', { d: divPath.join(''), class: 'bar-div' }));
+  svg.appendChild(svgEl('line', { x1: L, x2: W - R, y1: mid, y2: mid, class: 'axis' }));
+  svg.appendChild(svgEl('text', { x: L + 2, y: 12 }, 'incentive ↑'));
+  svg.appendChild(svgEl('text', { x: L + 2, y: H - 4 }, 'dividends ↓'));
+  for (const t of [0, Math.floor(n / 4), Math.floor(n / 2), Math.floor((3 * n) / 4), n - 1]) {
+    svg.appendChild(svgEl('text', { x: L + (t + 0.5) * slot, y: mid + 12, 'text-anchor': 'middle' }, `${t}`));
+  }
+  // Transparent hit areas (with tooltips) for uids that have something to show.
+  const hits = svgEl('g', {});
+  for (let i = 0; i < n; i++) {
+    if (inc[i] === 0 && div[i] === 0 && n > 64) continue;
+    const r = svgEl(
+      'rect',
+      { x: L + i * slot, y: 8, width: Math.max(slot, 1), height: H - 24, class: 'hit', 'data-uid': i },
+      `uid ${i}\nincentive ${o.incentive[i]} (${frac(o.incentive[i])})\ndividends ${o.dividends[i]} (${frac(o.dividends[i])})`,
+    );
+    hits.appendChild(r);
+  }
+  svg.appendChild(hits);
+  svg.addEventListener('click', (e) => {
+    const uid = e.target.getAttribute && e.target.getAttribute('data-uid');
+    if (uid !== null && uid !== undefined) selectUid(Number(uid));
+  });
+  box.appendChild(svg);
+}
+
+// For the selected uid j: each validator's normalized weight on j (light), the part kept after
+// clipping at consensus (dark), and consensus itself (dashed line). Validators sorted by stake.
+function renderMinerChart() {
+  const box = $('chart-miner');
+  box.innerHTML = '';
+  const res = state.cur;
+  const j = state.selected;
+  const meta = $('miner-meta');
+  meta.textContent = '';
+  if (j === null || j >= res.n) {
+    $('miner-title').textContent = 'Click a row or a bar to see how validators weight that uid';
+    return;
+  }
+  const mech = res.kind === 'epoch' || state.view === 'agg' ? 0 : state.view;
+  const trace = res.traces[mech];
+  const o = outputOf(res, res.kind === 'epoch' ? 'epoch' : mech);
+  $('miner-title').textContent =
+    `Weights on uid ${j}: each validator vs consensus` + (res.kind === 'mechanisms' ? ` (mechanism ${mech})` : '');
+  if (!trace) {
+    meta.textContent = 'This mechanism could not be computed.';
+    return;
+  }
+  const find = (row) => {
+    for (const [c, v] of row) if (c === j) return num(v) / ONE_BITS;
+    return 0;
+  };
+  const vals = [];
+  trace.weights_normalized.forEach((row, i) => {
+    if (!row || row.length === 0) return;
+    const w = find(row);
+    const c = find(trace.clipped_weights[i] || []);
+    vals.push({ i, w, c, stake: o.stake[i] });
+  });
+  vals.sort((a, b) => (a.stake > b.stake ? -1 : a.stake < b.stake ? 1 : a.i - b.i));
+  const cons = num(trace.consensus[j]) / ONE_BITS;
+  const weighting = vals.filter((v) => v.w > 0).length;
+  meta.textContent =
+    `consensus ${cons.toFixed(6)} (u16 ${o.consensus[j]}) · incentive ${o.incentive[j]} · ` +
+    `${weighting} of ${vals.length} validators with weights put weight on uid ${j}. Bars: light = normalized weight, dark = kept after clipping at consensus.`;
+  const W = 1000;
+  const H = 240;
+  const L = 56;
+  const R = 8;
+  const T = 14;
+  const B = 36;
+  const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `validator weights on uid ${j}` });
+  if (vals.length === 0) {
+    svg.appendChild(svgEl('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle' }, 'no validator has weights after masking'));
+    box.appendChild(svg);
+    return;
+  }
+  const max = niceMax(Math.max(cons, ...vals.map((v) => v.w)) * 1.05 || 1);
+  const ph = H - T - B;
+  const y = (v) => T + ph - (v / max) * ph;
+  for (const g of [0, 0.25, 0.5, 0.75, 1]) {
+    svg.appendChild(svgEl('line', { x1: L, x2: W - R, y1: y(g * max), y2: y(g * max), class: 'grid-line' }));
+    svg.appendChild(svgEl('text', { x: L - 4, y: y(g * max) + 4, 'text-anchor': 'end' }, `${+(g * max).toPrecision(3)}`));
+  }
+  const slot = (W - L - R) / vals.length;
+  const bw = Math.min(Math.max(slot * 0.75, 1), 36);
+  vals.forEach((v, k) => {
+    const x = L + k * slot + (slot - bw) / 2;
+    const g = svgEl('g', {});
+    g.appendChild(
+      svgEl(
+        'rect',
+        { x, y: y(v.w), width: bw, height: y(0) - y(v.w), class: 'bar-w' },
+        `validator uid ${v.i}\nstake ${group(v.stake)}\nweight ${v.w.toFixed(6)}\nclipped ${v.c.toFixed(6)}`,
+      ),
+    );
+    g.appendChild(svgEl('rect', { x, y: y(v.c), width: bw, height: y(0) - y(v.c), class: 'bar-c' }, `uid ${v.i}: kept ${v.c.toFixed(6)}`));
+    svg.appendChild(g);
+    if (vals.length <= 40 || k % Math.ceil(vals.length / 40) === 0) {
+      svg.appendChild(svgEl('text', { x: x + bw / 2, y: H - B + 14, 'text-anchor': 'middle' }, `${v.i}`));
+    }
+  });
+  svg.appendChild(svgEl('line', { x1: L, x2: W - R, y1: y(0), y2: y(0), class: 'axis' }));
+  svg.appendChild(svgEl('line', { x1: L, x2: W - R, y1: y(cons), y2: y(cons), class: 'cons' }));
+  svg.appendChild(svgEl('text', { x: W - R - 4, y: y(cons) - 4, 'text-anchor': 'end' }, `consensus ${cons.toFixed(4)}`));
+  svg.appendChild(svgEl('text', { x: L, y: H - 4 }, 'validators (uid), by stake, largest first'));
+  box.appendChild(svg);
+}
+
+function selectUid(uid) {
+  state.selected = uid;
+  for (const tr of $('results-table').tBodies[0].rows) tr.classList.toggle('selected', Number(tr.dataset.uid) === uid);
+  renderIdChart();
+  renderMinerChart();
+}
+
+// ---------------------------------------------------------------- wiring
+
+async function readFile(file) {
+  const text = await file.text();
+  loadDocument(text, file.name);
+}
+
+function wire() {
+  $('load-example').addEventListener('click', async () => {
+    const name = $('example-select').value;
+    try {
+      const r = await fetch(`examples/${name}`);
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      loadDocument(await r.text(), name);
+    } catch (e) {
+      showError(`Could not fetch the example ${name}: ${e.message}`);
+    }
+  });
+  $('file-input').addEventListener('change', (e) => {
+    const f = e.target.files && e.target.files[0];
+    if (f) readFile(f);
+    e.target.value = '';
+  });
+  $('run-paste').addEventListener('click', () => loadDocument($('paste').value, 'pasted JSON'));
+  const dz = $('dropzone');
+  for (const ev of ['dragenter', 'dragover']) {
+    document.addEventListener(ev, (e) => {
+      e.preventDefault();
+      dz.classList.add('over');
+    });
+  }
+  for (const ev of ['dragleave', 'drop']) document.addEventListener(ev, () => dz.classList.remove('over'));
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const f = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+    if (f) readFile(f);
+    else if (e.dataTransfer) {
+      const t = e.dataTransfer.getData('text/plain');
+      if (t) loadDocument(t, 'dropped text');
+    }
+  });
+  $('results-table').tHead.addEventListener('click', (e) => {
+    const th = e.target.closest('th');
+    if (!th) return;
+    const key = th.dataset.key;
+    if (state.sortKey === key) state.sortDir = -state.sortDir;
+    else {
+      state.sortKey = key;
+      state.sortDir = key === 'uid' ? 1 : -1; // numbers: largest first
+    }
+    renderTable();
+  });
+  $('results-table').tBodies[0].addEventListener('click', (e) => {
+    if (e.target.id === 'show-all') {
+      state.showAll = true;
+      renderTable();
+      return;
+    }
+    const tr = e.target.closest('tr');
+    if (tr && tr.dataset.uid !== undefined) selectUid(Number(tr.dataset.uid));
+  });
+  $('filter').addEventListener('input', () => renderTable());
+  $('only-flagged').addEventListener('change', () => renderTable());
+  $('view-select').addEventListener('change', (e) => {
+    state.view = e.target.value === 'agg' ? 'agg' : Number(e.target.value);
+    renderTable();
+    renderIdChart();
+    renderMinerChart();
+  });
+  $('whatif-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    runWhatIf();
+  });
+  $('whatif-form').addEventListener('input', updateFractions);
+  $('whatif-reset').addEventListener('click', () => {
+    if (!state.base) return;
+    fillWhatIf(state.base.params);
+    state.cur = state.base;
+    showError('');
+    renderAll();
+  });
+}
+
+async function main() {
+  wire();
+  try {
+    const mod = await import('./pkg/yuma_wasm.js');
+    await mod.default();
+    yuma = mod;
+    $('version').innerHTML =
+      `<div>yuma ${esc(mod.crate_version())} (WASM)</div>` +
+      `<div>reference: opentensor/subtensor @ ${esc(mod.reference_commit())}</div>`;
+    $('version').title = mod.version();
+    document.body.dataset.ready = '1';
+  } catch (e) {
+    $('version').textContent = 'WASM not loaded';
+    showError(
+      `Could not load the WASM module from pkg/: ${e && e.message ? e.message : e}\n` +
+        'Build it and serve this folder over HTTP: bash wasm/serve.sh',
+    );
+  }
+}
+
+main();
