@@ -17,7 +17,8 @@ use alloc::vec::Vec;
 use substrate_fixed::types::{I32F32, I64F64};
 
 use crate::fixed::{
-    exp_safe, mul_or_zero, mul_sat, normalize, u16_proportion_to_fixed, u16_to_fixed, Divisor, ONE, ZERO,
+    exp_safe, mul_or_zero, mul_sat, normalize, u16_proportion_to_fixed, u16_to_fixed, Divisor, ONE,
+    ZERO,
 };
 use crate::sparse::{col_sums, prepare_divisors, Csr};
 use crate::{EpochInput, Error};
@@ -88,7 +89,12 @@ pub fn alpha_sigmoid(
 /// The exponent `steepness / −100 · (diff − 0.5)` of [`alpha_sigmoid`] (hoisted factor, exact
 /// saturating multiply).
 #[inline]
-pub fn sigmoid_exponent(consensus: I32F32, weight: I32F32, bond: I32F32, p: &LiquidAlphaParams) -> I32F32 {
+pub fn sigmoid_exponent(
+    consensus: I32F32,
+    weight: I32F32,
+    bond: I32F32,
+    p: &LiquidAlphaParams,
+) -> I32F32 {
     let clamp01 = |x: I32F32| x.min(ONE).max(ZERO);
     let diff = if weight >= bond {
         clamp01(weight.saturating_sub(consensus))
@@ -104,20 +110,31 @@ pub fn sigmoid_exponent(consensus: I32F32, weight: I32F32, bond: I32F32, p: &Liq
 pub fn alpha_from_exp(e: I32F32, p: &LiquidAlphaParams) -> I32F32 {
     let den = ONE.saturating_add(e).to_bits().max(1) as u64;
     let q = if den.is_power_of_two() {
-        1u64.checked_shl(64u32.saturating_sub(den.trailing_zeros())).unwrap_or(0)
+        1u64.checked_shl(64u32.saturating_sub(den.trailing_zeros()))
+            .unwrap_or(0)
     } else {
         u64::MAX.checked_div(den).unwrap_or(0)
     };
     let sigmoid = I32F32::from_bits(i64::try_from(q).unwrap_or(0));
-    let alpha = p.low.saturating_add(mul_sat(sigmoid, p.high.saturating_sub(p.low)));
+    let alpha = p
+        .low
+        .saturating_add(mul_sat(sigmoid, p.high.saturating_sub(p.low)));
     alpha.min(p.high).max(p.low)
 }
 
 /// [`alpha_sigmoid`] with the same arithmetic done faster ([`sigmoid_exponent`],
 /// [`exp_safe_fast`](crate::fixed::exp_safe_fast), [`alpha_from_exp`]). Bit-identical for every
 /// input (proptested).
-pub fn alpha_sigmoid_fast(consensus: I32F32, weight: I32F32, bond: I32F32, p: &LiquidAlphaParams) -> I32F32 {
-    alpha_from_exp(crate::fixed::exp_safe_fast(sigmoid_exponent(consensus, weight, bond, p)), p)
+pub fn alpha_sigmoid_fast(
+    consensus: I32F32,
+    weight: I32F32,
+    bond: I32F32,
+    p: &LiquidAlphaParams,
+) -> I32F32 {
+    alpha_from_exp(
+        crate::fixed::exp_safe_fast(sigmoid_exponent(consensus, weight, bond, p)),
+        p,
+    )
 }
 
 /// Yuma 2 EMA alpha: `1 − I32F32(bma / 1e6)`, every step saturating.
@@ -291,7 +308,9 @@ pub fn ema_fixed<NV, OV>(
         let (nc, nvals) = new.row(i);
         let (oc, ovals) = old.row(i);
         let start = out.nnz();
-        if strictly_ascending(nc, columns) && strictly_ascending(oc, usize::from(u16::MAX).saturating_add(1)) {
+        if strictly_ascending(nc, columns)
+            && strictly_ascending(oc, usize::from(u16::MAX).saturating_add(1))
+        {
             let (mut a, mut b) = (0usize, 0usize);
             loop {
                 let nj = nc.get(a).copied();
@@ -328,8 +347,14 @@ pub fn ema_fixed<NV, OV>(
                 s.mark.resize(columns, false);
             }
             s.touched.clear();
-            let news = nc.iter().zip(nvals).map(|(&j, &w)| (j, mul_sat(alpha, nv(i, j, w))));
-            let olds = oc.iter().zip(ovals).map(|(&j, &b)| (j, mul_sat(one_minus, ov(j, b))));
+            let news = nc
+                .iter()
+                .zip(nvals)
+                .map(|(&j, &w)| (j, mul_sat(alpha, nv(i, j, w))));
+            let olds = oc
+                .iter()
+                .zip(ovals)
+                .map(|(&j, &b)| (j, mul_sat(one_minus, ov(j, b))));
             for (j, x) in news.chain(olds) {
                 let ju = usize::from(j);
                 if let (Some(d), Some(mk)) = (s.acc.get_mut(ju), s.mark.get_mut(ju)) {
@@ -501,12 +526,21 @@ pub fn yuma2(
     let mut sums = core::mem::take(&mut s.sums);
     load_bonds(input, false, &mut old, &mut sums);
     prepare_divisors(&sums, &mut s.old_divs);
-    let (new_divs, old_divs) = (core::mem::take(&mut s.new_divs), core::mem::take(&mut s.old_divs));
+    let (new_divs, old_divs) = (
+        core::mem::take(&mut s.new_divs),
+        core::mem::take(&mut s.old_divs),
+    );
     let alpha = yuma2_alpha(input.bonds_moving_average);
     ema_fixed(
         wfb,
         &old,
-        |i, j, w| div_or_keep(&new_divs, j, mul_sat(w, active_stake.get(i).copied().unwrap_or(ZERO))),
+        |i, j, w| {
+            div_or_keep(
+                &new_divs,
+                j,
+                mul_sat(w, active_stake.get(i).copied().unwrap_or(ZERO)),
+            )
+        },
         |j, b| div_or_keep(&old_divs, j, b),
         alpha,
         n,
@@ -522,11 +556,17 @@ pub fn yuma2(
     dividends.clear();
     for i in 0..ema.rows() {
         let r = ema.range(i);
-        let (cols, vals) = (ema.col.get(r.clone()).unwrap_or(&[]), ema.val.get_mut(r).unwrap_or(&mut []));
+        let (cols, vals) = (
+            ema.col.get(r.clone()).unwrap_or(&[]),
+            ema.val.get_mut(r).unwrap_or(&mut []),
+        );
         let mut d = ZERO;
         for (&j, v) in cols.iter().zip(vals.iter_mut()) {
             *v = div_or_keep(&s.ema_divs, j, *v);
-            d = d.saturating_add(mul_sat(incentive.get(usize::from(j)).copied().unwrap_or(ZERO), *v));
+            d = d.saturating_add(mul_sat(
+                incentive.get(usize::from(j)).copied().unwrap_or(ZERO),
+                *v,
+            ));
             if let Some(m) = sums.get_mut(usize::from(j)) {
                 *m = (*m).max(*v);
             }
@@ -571,9 +611,11 @@ pub fn yuma3(
         dividends.clear();
         for (i, &st) in (0..ema.rows()).zip(active_stake.iter()) {
             let (cols, vals) = ema.row(i);
-            let per = cols.iter().zip(vals).fold(ZERO, |acc, (&j, &b)| match incentive.get(usize::from(j)) {
-                Some(&x) => acc.wrapping_add(mul_sat(div_or_keep(&s.ema_divs, j, b), x)),
-                None => acc,
+            let per = cols.iter().zip(vals).fold(ZERO, |acc, (&j, &b)| {
+                match incentive.get(usize::from(j)) {
+                    Some(&x) => acc.wrapping_add(mul_sat(div_or_keep(&s.ema_divs, j, b), x)),
+                    None => acc,
+                }
             });
             dividends.push(mul_or_zero(per, st));
         }

@@ -50,7 +50,12 @@ fn idx(x: u32) -> usize {
 /// let minority = I32F32::from_num(1) - I32F32::from_num(0.6);
 /// assert_eq!(yuma::consensus::column_median(&mut pairs, 2, I32F32::from_num(1), minority), I32F32::from_num(0));
 /// ```
-pub fn column_median(pairs: &mut [(I32F32, I32F32)], members: usize, total: I32F32, minority: I32F32) -> I32F32 {
+pub fn column_median(
+    pairs: &mut [(I32F32, I32F32)],
+    members: usize,
+    total: I32F32,
+    minority: I32F32,
+) -> I32F32 {
     if members == 0 {
         return ZERO;
     }
@@ -144,12 +149,26 @@ pub fn weighted_median_columns(
         return;
     }
 
-    let simple = active_stake.iter().enumerate().filter(|(_, x)| **x > ZERO).all(|(i, _)| {
-        let (cols, vals) = weights.row(i);
-        crate::bonds::strictly_ascending(cols, columns) && vals.iter().all(|v| (0..1 << 48).contains(&v.to_bits()))
-    });
+    let simple = active_stake
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| **x > ZERO)
+        .all(|(i, _)| {
+            let (cols, vals) = weights.row(i);
+            crate::bonds::strictly_ascending(cols, columns)
+                && vals.iter().all(|v| (0..1 << 48).contains(&v.to_bits()))
+        });
     if simple && members <= usize::from(u16::MAX) {
-        keyed_medians(active_stake, weights, columns, members, total, minority, s, out);
+        keyed_medians(
+            active_stake,
+            weights,
+            columns,
+            members,
+            total,
+            minority,
+            s,
+            out,
+        );
         return;
     }
 
@@ -286,9 +305,19 @@ fn keyed_medians(
 /// [`column_median`] on keys `score << 16 | validator` (scores `> 0`), stakes looked up by
 /// validator. Each round sums the stake below and at a pivot without moving anything, then
 /// compacts the side that holds the answer: about `4·k` simple steps for `k` keys.
-pub fn keyed_median(keys: &mut [u64], stake: &[I32F32], members: usize, total: I32F32, minority: I32F32) -> I32F32 {
+pub fn keyed_median(
+    keys: &mut [u64],
+    stake: &[I32F32],
+    members: usize,
+    total: I32F32,
+    minority: I32F32,
+) -> I32F32 {
     let score = |key: u64| I32F32::from_bits((key >> 16) as i64);
-    let weight = |key: u64| stake.get((key & 0xFFFF) as usize).map_or(0, |s| s.to_bits());
+    let weight = |key: u64| {
+        stake
+            .get((key & 0xFFFF) as usize)
+            .map_or(0, |s| s.to_bits())
+    };
     if members == 0 {
         return ZERO;
     }
@@ -299,7 +328,11 @@ pub fn keyed_median(keys: &mut [u64], stake: &[I32F32], members: usize, total: I
         positive = positive.wrapping_add(weight(key));
     }
     let has_zero_group = members > keys.len();
-    let lowest = if has_zero_group || keys.is_empty() { ZERO } else { score(lo_key) };
+    let lowest = if has_zero_group || keys.is_empty() {
+        ZERO
+    } else {
+        score(lo_key)
+    };
     let highest = if keys.is_empty() { ZERO } else { score(hi_key) };
     if minority < ZERO {
         return lowest;

@@ -50,7 +50,13 @@ pub fn emission(
     );
     let sum = wrapping_sum(scratch.iter().copied());
     normalize(scratch);
-    let share = |x: I32F32| if sum == ZERO { x } else { safe_div_fast(x, sum) };
+    let share = |x: I32F32| {
+        if sum == ZERO {
+            x
+        } else {
+            safe_div_fast(x, sum)
+        }
+    };
     out.server.clear();
     out.server.extend(
         incentive

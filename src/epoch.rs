@@ -171,7 +171,14 @@ pub fn epoch_into(
     } else if penalty == ONE {
         &ws.clipped
     } else {
-        bonds::interpolate(&ws.weights, &ws.clipped, n, penalty, &mut ws.bonds, &mut interp);
+        bonds::interpolate(
+            &ws.weights,
+            &ws.clipped,
+            n,
+            penalty,
+            &mut ws.bonds,
+            &mut interp,
+        );
         &interp
     };
     let result = if input.yuma3_enabled {

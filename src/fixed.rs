@@ -397,7 +397,9 @@ pub fn exp_safe_fast(input: I32F32) -> I32F32 {
     let mut i = 2usize;
     while i < 32 {
         let prod = u128::from(term).wrapping_mul(u128::from(op)) >> 32;
-        let Ok(t) = u64::try_from(prod) else { return exp_err(neg) };
+        let Ok(t) = u64::try_from(prod) else {
+            return exp_err(neg);
+        };
         if t > i64::MAX as u64 {
             return exp_err(neg);
         }
@@ -416,7 +418,8 @@ pub fn exp_safe_fast(input: I32F32) -> I32F32 {
     if neg {
         // 1 / result: ⌊2⁶⁴ / r⌋ with r ≥ 2³² (r ≥ 1), so the quotient fits.
         let q = if result.is_power_of_two() {
-            1u64.checked_shl(64u32.saturating_sub(result.trailing_zeros())).unwrap_or(0)
+            1u64.checked_shl(64u32.saturating_sub(result.trailing_zeros()))
+                .unwrap_or(0)
         } else {
             u64::MAX.checked_div(result).unwrap_or(0)
         };
@@ -436,7 +439,11 @@ pub fn exp_safe_batch(xs: &[I32F32], out: &mut [I32F32]) {
         let mut op = [0u64; L];
         let mut term = [0u64; L];
         let mut result = [0u64; L];
-        for ((x, o), (t, r)) in x8.iter().zip(op.iter_mut()).zip(term.iter_mut().zip(result.iter_mut())) {
+        for ((x, o), (t, r)) in x8
+            .iter()
+            .zip(op.iter_mut())
+            .zip(term.iter_mut().zip(result.iter_mut()))
+        {
             *o = x.to_bits().clamp(-20 * one, 20 * one).unsigned_abs();
             *t = *o;
             *r = o.wrapping_add(one as u64);
@@ -465,7 +472,8 @@ pub fn exp_safe_batch(xs: &[I32F32], out: &mut [I32F32]) {
                 exp_safe_fast(*x)
             } else if bits < 0 {
                 let q = if r.is_power_of_two() {
-                    1u64.checked_shl(64u32.saturating_sub(r.trailing_zeros())).unwrap_or(0)
+                    1u64.checked_shl(64u32.saturating_sub(r.trailing_zeros()))
+                        .unwrap_or(0)
                 } else {
                     u64::MAX.checked_div(r).unwrap_or(0)
                 };
@@ -520,9 +528,35 @@ mod tests {
 
     #[test]
     fn divisor_matches_safe_div_on_edges() {
-        let ds = [1i64, 2, 3, 7, 1 << 32, 3 << 32, 65535 << 32, (1 << 32) + 1, 4_294_967_295,
-                  i64::MAX, 1 << 62, 123_456_789_012, -5, 0];
-        let xs = [0i64, 1, 2, (1 << 32) - 1, 1 << 32, (1 << 32) + 1, 65535 << 32, i64::MAX, -1, i64::MIN, 987_654_321];
+        let ds = [
+            1i64,
+            2,
+            3,
+            7,
+            1 << 32,
+            3 << 32,
+            65535 << 32,
+            (1 << 32) + 1,
+            4_294_967_295,
+            i64::MAX,
+            1 << 62,
+            123_456_789_012,
+            -5,
+            0,
+        ];
+        let xs = [
+            0i64,
+            1,
+            2,
+            (1 << 32) - 1,
+            1 << 32,
+            (1 << 32) + 1,
+            65535 << 32,
+            i64::MAX,
+            -1,
+            i64::MIN,
+            987_654_321,
+        ];
         for &d in &ds {
             let div = Divisor::new(I32F32::from_bits(d));
             for &x in &xs {
@@ -542,7 +576,19 @@ mod tests {
             assert_eq!(exp_safe_fast(v), exp_safe(v), "{v:?}");
             x += 1_048_573; // ~1/4096, odd stride to hit varied low bits
         }
-        for bits in [0, 1, -1, one, -one, one + 1, one - 1, 20 * one, -20 * one, i64::MAX, i64::MIN] {
+        for bits in [
+            0,
+            1,
+            -1,
+            one,
+            -one,
+            one + 1,
+            one - 1,
+            20 * one,
+            -20 * one,
+            i64::MAX,
+            i64::MIN,
+        ] {
             let v = I32F32::from_bits(bits);
             assert_eq!(exp_safe_fast(v), exp_safe(v), "{v:?}");
         }

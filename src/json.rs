@@ -67,6 +67,8 @@ pub struct VectorFile {
     pub name: String,
     /// Vector category (`tiny`, `yuma2`, …, `mechanisms`).
     pub category: String,
+    /// Free-text description.
+    pub description: String,
     /// The input.
     pub input: VectorInput,
     /// Claimed results, if the file carries them.
@@ -212,6 +214,7 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, JsonError> {
     Ok(Document::Vector(Box::new(VectorFile {
         name: string("name")?,
         category,
+        description: string("description")?,
         input,
         expected,
         trace,
@@ -343,8 +346,12 @@ pub struct VerifyReport {
     pub name: String,
     /// Vector category.
     pub category: String,
-    /// Whether every output (and trace) field matched.
+    /// Whether the file carried claimed results and every output (and trace) field matched.
     pub passed: bool,
+    /// Whether the file carried claimed results (`expected`).
+    pub has_expected: bool,
+    /// The computed output (absent when the epoch could not be computed).
+    pub output: Option<serde_json::Value>,
     /// Why the epoch could not be computed, if it could not.
     pub error: Option<String>,
     /// Differences, outputs first, then trace fields (`trace.*`).
@@ -366,6 +373,8 @@ pub fn verify_vector(v: &VectorFile, imp: Implementation) -> VerifyReport {
         name: v.name.clone(),
         category: v.category.clone(),
         passed: false,
+        has_expected: v.expected.is_some(),
+        output: None,
         error: None,
         mismatches: Vec::new(),
     };
@@ -383,6 +392,7 @@ pub fn verify_vector(v: &VectorFile, imp: Implementation) -> VerifyReport {
                     if let Some(t) = &v.trace {
                         report.mismatches.extend(mismatches("trace", &trace, t));
                     }
+                    report.output = Some(output_json(&out, None));
                 }
                 Err(e) => report.error = Some(e.to_string()),
             }
@@ -399,11 +409,12 @@ pub fn verify_vector(v: &VectorFile, imp: Implementation) -> VerifyReport {
                     if let Some(VectorExpected::Mechanisms(e)) = expected {
                         report.mismatches = mismatches("", &out, e);
                     }
+                    report.output = serde_json::to_value(&out).ok();
                 }
                 Err(e) => report.error = Some(e.to_string()),
             }
         }
     }
-    report.passed = report.error.is_none() && report.mismatches.is_empty();
+    report.passed = report.has_expected && report.error.is_none() && report.mismatches.is_empty();
     report
 }

@@ -51,6 +51,7 @@ pub mod mechanisms;
 pub mod reference;
 pub mod sparse;
 pub mod stake;
+pub mod synth;
 pub mod weights;
 
 pub use epoch::{epoch, epoch_into, epoch_with_trace, Workspace};

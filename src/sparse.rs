@@ -32,9 +32,10 @@ pub struct Csr {
 }
 
 impl Default for Csr {
+    /// An empty matrix with no rows; allocates nothing (so `core::mem::take` is free).
     fn default() -> Self {
         Csr {
-            row_ptr: alloc::vec![0],
+            row_ptr: Vec::new(),
             col: Vec::new(),
             val: Vec::new(),
         }
@@ -74,6 +75,9 @@ impl Csr {
     /// Closes the open row.
     #[inline]
     pub fn end_row(&mut self) {
+        if self.row_ptr.is_empty() {
+            self.row_ptr.push(0);
+        }
         self.row_ptr
             .push(u32::try_from(self.col.len()).unwrap_or(u32::MAX));
     }
@@ -127,13 +131,23 @@ impl Csr {
 
     /// Normalizes every column `j < columns` by its saturating sum (`sums` and `divs` are
     /// scratch). Columns outside are left unchanged, as upstream leaves them.
-    pub fn col_normalize(&mut self, sums: &mut Vec<I32F32>, divs: &mut Vec<Divisor>, columns: usize) {
+    pub fn col_normalize(
+        &mut self,
+        sums: &mut Vec<I32F32>,
+        divs: &mut Vec<Divisor>,
+        columns: usize,
+    ) {
         col_sums(&self.col, &self.val, columns, sums);
         self.divide_cols(sums, divs);
     }
 
     /// Divides every column `j < columns` by its maximum (`maxes`, `divs` are scratch).
-    pub fn col_max_upscale(&mut self, maxes: &mut Vec<I32F32>, divs: &mut Vec<Divisor>, columns: usize) {
+    pub fn col_max_upscale(
+        &mut self,
+        maxes: &mut Vec<I32F32>,
+        divs: &mut Vec<Divisor>,
+        columns: usize,
+    ) {
         maxes.clear();
         maxes.resize(columns, ZERO);
         for (&j, &v) in self.col.iter().zip(self.val.iter()) {
@@ -171,5 +185,11 @@ pub fn col_sums(col: &[u16], val: &[I32F32], columns: usize, sums: &mut Vec<I32F
 /// One [`Divisor`] per value.
 pub fn prepare_divisors(by: &[I32F32], divs: &mut Vec<Divisor>) {
     divs.clear();
-    divs.extend(by.iter().map(|&d| if d == ZERO { Divisor::default() } else { Divisor::new(d) }));
+    divs.extend(by.iter().map(|&d| {
+        if d == ZERO {
+            Divisor::default()
+        } else {
+            Divisor::new(d)
+        }
+    }));
 }

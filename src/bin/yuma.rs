@@ -72,6 +72,27 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         reference_reps: usize,
     },
+    /// Print a deterministic synthetic EpochInput shaped like a busy subnet (for benchmarks).
+    Synth {
+        /// Subnet size.
+        #[arg(long, default_value_t = 256)]
+        n: u16,
+        /// Validators (power-law stake, permits).
+        #[arg(long, default_value_t = 64)]
+        validators: u16,
+        /// Weights and bonds per validator row.
+        #[arg(long, default_value_t = 256)]
+        weights_per_row: u16,
+        /// Yuma 3 bonds.
+        #[arg(long)]
+        yuma3: bool,
+        /// Liquid alpha (implies --yuma3).
+        #[arg(long)]
+        liquid_alpha: bool,
+        /// PRNG seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -193,9 +214,11 @@ fn cmd_epoch(
         Document::Epoch(i) => Some(i),
         Document::Vector(v) => match v.input {
             json::VectorInput::Epoch(i) => Some(i),
-            json::VectorInput::Mechanisms(m) => return print_mechanisms(&m, reference, pretty),
+            json::VectorInput::Mechanisms(m) => {
+                return print_mechanisms(file, &m, reference, pretty)
+            }
         },
-        Document::Mechanisms(m) => return print_mechanisms(&m, reference, pretty),
+        Document::Mechanisms(m) => return print_mechanisms(file, &m, reference, pretty),
     };
     let Some(input) = epoch_input else {
         return Ok(());
@@ -212,13 +235,18 @@ fn cmd_epoch(
     print_json(&json::output_json(&out, trace.then_some(&t)), pretty)
 }
 
-fn print_mechanisms(m: &yuma::MechanismsInput, reference: bool, pretty: bool) -> Result<(), Fail> {
+fn print_mechanisms(
+    file: &Path,
+    m: &yuma::MechanismsInput,
+    reference: bool,
+    pretty: bool,
+) -> Result<(), Fail> {
     let out = if reference {
         yuma::mechanisms::epoch_with_mechanisms_reference(m)
     } else {
         yuma::epoch_with_mechanisms(m)
     }
-    .map_err(bad_input)?;
+    .map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
     print_json(
         &serde_json::to_value(&out).map_err(|e| Fail(e.to_string(), 2))?,
         pretty,
@@ -411,6 +439,26 @@ fn main() -> ExitCode {
             reps,
             reference_reps,
         } => cmd_bench(file, *reps, *reference_reps),
+        Command::Synth {
+            n,
+            validators,
+            weights_per_row,
+            yuma3,
+            liquid_alpha,
+            seed,
+        } => {
+            let input = yuma::synth::subnet(&yuma::synth::SynthParams {
+                n: *n,
+                validators: *validators,
+                weights_per_row: *weights_per_row,
+                yuma3: *yuma3 || *liquid_alpha,
+                liquid_alpha: *liquid_alpha,
+                seed: *seed,
+            });
+            serde_json::to_value(&input)
+                .map_err(|e| Fail(e.to_string(), 2))
+                .and_then(|v| print_json(&v, false))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -104,17 +104,11 @@ fn verify_text(text: &str) -> Result<String, String> {
         return Err("not a vector file (no `input`/`expected`)".into());
     };
     let report = yj::verify_vector(&vector, Implementation::Main);
-    // `VerifyReport` does not carry the computed output; compute it once more for display.
-    let output = match &loaded.input {
-        Input::Epoch(i) => yuma::epoch(i).ok().map(|o| yj::output_json(&o, None)),
-        Input::Mechanisms(m) => yuma::epoch_with_mechanisms(m).ok().map(|o| to_value(&o)),
-    };
     let mut v = to_value(&report);
     if let Value::Object(map) = &mut v {
         map.insert("kind".into(), kind_of(&loaded.input).into());
         map.insert("n".into(), n_of(&loaded.input).into());
-        map.insert("has_expected".into(), vector.expected.is_some().into());
-        map.insert("output".into(), output.unwrap_or(Value::Null));
+        map.insert("description".into(), vector.description.clone().into());
     }
     Ok(v.to_string())
 }

@@ -1,0 +1,563 @@
+//! Bad inputs through the `yuma` binary: every one must exit with code 2, print exactly one
+//! non-empty line on stderr naming the problem (and nothing on stdout), and finish promptly.
+//!
+//! Each case is fed both on stdin (`yuma epoch -`) and as a file. A child that has not finished
+//! after `LIMIT` is killed and the test fails; timings are printed, not asserted.
+//! Also: a valid n = 65535 input succeeds, and `yuma verify` exits 2 on a missing path and 1 on a
+//! tampered vector.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_yuma");
+/// A child still running after this is killed and the case fails (the target is ~2 s at most).
+const LIMIT: Duration = Duration::from_secs(10);
+
+struct Run {
+    code: Option<i32>,
+    stdout: Vec<u8>,
+    stderr: String,
+    elapsed: Duration,
+}
+
+/// Runs `yuma args…` with `stdin` (or no stdin), killing it after `limit`.
+fn run_with_limit(args: &[&str], stdin: Option<&[u8]>, limit: Duration) -> Run {
+    let start = Instant::now();
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn yuma");
+    let writer = stdin.map(|bytes| {
+        let bytes = bytes.to_vec();
+        let mut pipe = child.stdin.take().expect("stdin pipe");
+        // The child may exit before reading everything: a broken pipe is fine.
+        thread::spawn(move || {
+            let _ = pipe.write_all(&bytes);
+        })
+    });
+    let mut out_pipe = child.stdout.take().expect("stdout pipe");
+    let mut err_pipe = child.stderr.take().expect("stderr pipe");
+    let out_reader = thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = out_pipe.read_to_end(&mut v);
+        v
+    });
+    let err_reader = thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = err_pipe.read_to_end(&mut v);
+        v
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for yuma") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "`yuma {}` did not finish within {limit:?}; killed",
+                args.join(" ")
+            );
+        }
+        thread::sleep(Duration::from_millis(5));
+    };
+    let elapsed = start.elapsed();
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
+    Run {
+        code: status.code(),
+        stdout: out_reader.join().expect("stdout reader"),
+        stderr: String::from_utf8_lossy(&err_reader.join().expect("stderr reader")).into_owned(),
+        elapsed,
+    }
+}
+
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    run_with_limit(args, stdin, LIMIT)
+}
+
+/// A fresh directory under cargo's per-test scratch space.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("cli_bad_input-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+fn base() -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/epoch-small.json");
+    serde_json::from_slice(&std::fs::read(path).expect("read examples/epoch-small.json"))
+        .expect("examples/epoch-small.json is JSON")
+}
+
+fn base_bytes() -> Vec<u8> {
+    serde_json::to_vec(&base()).expect("serialize")
+}
+
+fn with(f: impl FnOnce(&mut serde_json::Map<String, Value>)) -> Vec<u8> {
+    let mut v = base();
+    f(v.as_object_mut().expect("object"));
+    serde_json::to_vec(&v).expect("serialize")
+}
+
+fn set(key: &str, value: Value) -> Vec<u8> {
+    with(|m| {
+        m.insert(key.into(), value);
+    })
+}
+
+fn remove(key: &str) -> Vec<u8> {
+    with(|m| {
+        m.remove(key);
+    })
+}
+
+/// The base input with `key` set to raw JSON text (numbers `serde_json::Value` cannot hold).
+fn set_raw(key: &str, raw: &str) -> Vec<u8> {
+    let text = String::from_utf8(set(key, json!("__RAW__"))).expect("utf8");
+    text.replacen("\"__RAW__\"", raw, 1).into_bytes()
+}
+
+/// A per-uid array of the base input resized to `len` (repeating its first entry).
+fn resized(key: &str, len: usize) -> Vec<u8> {
+    with(|m| {
+        let arr = m[key].as_array().expect("array").clone();
+        let first = arr.first().cloned().unwrap_or(Value::Null);
+        m.insert(key.into(), Value::Array(vec![first; len]));
+    })
+}
+
+fn prepend_member(doc: &[u8], member: &str) -> Vec<u8> {
+    let text = String::from_utf8(doc.to_vec()).expect("utf8");
+    let rest = text.strip_prefix('{').expect("object");
+    format!("{{{member},{rest}").into_bytes()
+}
+
+fn vector_file(input: Value) -> Value {
+    json!({ "name": "t", "category": "tiny", "input": input })
+}
+
+fn zero_n_input() -> Value {
+    let mut v = base();
+    let m = v.as_object_mut().expect("object");
+    m.insert("n".into(), json!(0));
+    for key in [
+        "last_update",
+        "block_at_registration",
+        "alpha_stake",
+        "tao_stake",
+        "validator_permit",
+        "weights",
+        "bonds",
+        "commit_blocks",
+    ] {
+        m.insert(key.into(), json!([]));
+    }
+    v
+}
+
+/// `(name, bytes, a word the message must contain)`.
+fn cases() -> Vec<(&'static str, Vec<u8>, &'static str)> {
+    let valid = base_bytes();
+    let n = base()["n"].as_u64().expect("n") as usize;
+    let mut nested = vec![b'['; 100_000];
+    nested.extend(vec![b']'; 100_000]);
+    let mut nested_field = b"{\"n\":".to_vec();
+    nested_field.extend(vec![b'['; 100_000]);
+    let mut nested_vector = b"{\"input\":".to_vec();
+    nested_vector.extend(vec![b'['; 100_000]);
+    nested_vector.extend(vec![b']'; 100_000]);
+    nested_vector.push(b'}');
+    let mut nested_objects = Vec::new();
+    for _ in 0..100_000 {
+        nested_objects.extend_from_slice(b"{\"a\":");
+    }
+    let mut bad_utf8 = valid.clone();
+    let at = bad_utf8.len() / 2;
+    bad_utf8.splice(at..at, [0xff, 0xfe]);
+    let mut bom = "\u{feff}".as_bytes().to_vec();
+    bom.extend_from_slice(&valid);
+    let mut trailing = valid.clone();
+    trailing.extend_from_slice(b" {}");
+
+    vec![
+        // Wrong types.
+        ("n as string", set("n", json!("8")), "n"),
+        ("weights as object", set("weights", json!({})), "weights"),
+        ("permit as integers", set("validator_permit", json!([1, 0, 1, 0, 0, 1, 0, 1])), "validator_permit"),
+        ("owner_uid as string", set("owner_uid", json!("x")), "owner_uid"),
+        ("yuma3_enabled as string", set("yuma3_enabled", json!("true")), "yuma3_enabled"),
+        ("commit_blocks as bools", set("commit_blocks", json!(vec![true; 8])), "commit_blocks"),
+        ("weight pair of three", set("weights", json!([[[1, 2, 3]], [], [], [], [], [], [], []])), "weights"),
+        ("weight pair of one", set("weights", json!([[[1]], [], [], [], [], [], [], []])), "weights"),
+        ("weight row of numbers", set("weights", json!([[1, 2], [], [], [], [], [], [], []])), "weights"),
+        ("document is an array", b"[]".to_vec(), "object"),
+        ("document is a number", b"42".to_vec(), "object"),
+        ("document is null", b"null".to_vec(), "object"),
+        ("document is a string", b"\"epoch\"".to_vec(), "object"),
+        // Missing and unknown fields.
+        ("missing n", remove("n"), "n"),
+        ("missing weights", remove("weights"), "weights"),
+        ("missing rao_emission", remove("rao_emission"), "rao_emission"),
+        ("empty object", b"{}".to_vec(), "missing field"),
+        ("unknown field", set("extra", json!(1)), "extra"),
+        // Per-uid arrays the chain cannot produce (≠ n entries).
+        ("alpha_stake short", resized("alpha_stake", n - 1), "alpha_stake"),
+        ("alpha_stake long", resized("alpha_stake", n + 1), "alpha_stake"),
+        ("tao_stake short", resized("tao_stake", n - 1), "tao_stake"),
+        ("tao_stake empty", resized("tao_stake", 0), "tao_stake"),
+        ("block_at_registration long", resized("block_at_registration", n + 3), "block_at_registration"),
+        ("block_at_registration empty", resized("block_at_registration", 0), "block_at_registration"),
+        ("commit_blocks short", resized("commit_blocks", n - 1), "commit_blocks"),
+        ("commit_blocks long", resized("commit_blocks", n + 1), "commit_blocks"),
+        // Integer overflow.
+        ("n = 70000", set("n", json!(70_000)), "n"),
+        ("n = 65536", set("n", json!(65_536)), "n"),
+        ("kappa = -1", set("kappa", json!(-1)), "kappa"),
+        ("kappa = 65536", set("kappa", json!(65_536)), "kappa"),
+        ("steepness = 40000", set("alpha_sigmoid_steepness", json!(40_000)), "alpha_sigmoid_steepness"),
+        ("steepness = -40000", set("alpha_sigmoid_steepness", json!(-40_000)), "alpha_sigmoid_steepness"),
+        ("rao_emission = 2^64", set_raw("rao_emission", "18446744073709551616"), "rao_emission"),
+        ("current_block = 10^30", set_raw("current_block", "1000000000000000000000000000000"), "current_block"),
+        ("tempo = 65536", set("tempo", json!(65_536)), "tempo"),
+        ("max_allowed_validators = 65536", set("max_allowed_validators", json!(65_536)), "max_allowed_validators"),
+        ("weight value 65536", set("weights", json!([[[3, 65_536]], [], [], [], [], [], [], []])), "weights"),
+        ("weight uid -1", set("weights", json!([[[-1, 5]], [], [], [], [], [], [], []])), "weights"),
+        ("alpha_stake entry 2^64", set_raw("alpha_stake", "[18446744073709551616,0,0,0,0,0,0,0]"), "alpha_stake"),
+        // Floats and negative numbers where unsigned integers are expected.
+        ("kappa = 1.5", set("kappa", json!(1.5)), "kappa"),
+        ("current_block = 1.0", set_raw("current_block", "1.0"), "current_block"),
+        ("rao_emission = 1e3", set_raw("rao_emission", "1e3"), "rao_emission"),
+        ("alpha_stake float", set("alpha_stake", json!([1.5, 0, 0, 0, 0, 0, 0, 0])), "alpha_stake"),
+        ("current_block = -1", set("current_block", json!(-1)), "current_block"),
+        ("alpha_stake negative", set("alpha_stake", json!([-5, 0, 0, 0, 0, 0, 0, 0])), "alpha_stake"),
+        ("tempo = -1", set("tempo", json!(-1)), "tempo"),
+        ("last_update negative", set("last_update", json!([-1])), "last_update"),
+        // Duplicate keys, at every level.
+        ("duplicate n", prepend_member(&valid, "\"n\": 8"), "duplicate"),
+        ("duplicate weights", prepend_member(&valid, "\"weights\": []"), "duplicate"),
+        (
+            "duplicate key in a vector file",
+            prepend_member(&serde_json::to_vec(&vector_file(base())).expect("json"), "\"name\": \"u\""),
+            "duplicate",
+        ),
+        (
+            "duplicate key in a vector's input",
+            {
+                let input = String::from_utf8(prepend_member(&valid, "\"kappa\": 1")).expect("utf8");
+                format!("{{\"name\":\"t\",\"input\":{input}}}").into_bytes()
+            },
+            "duplicate",
+        ),
+        (
+            "duplicate key in a mechanism",
+            {
+                let input = String::from_utf8(prepend_member(&valid, "\"tempo\": 1")).expect("utf8");
+                format!("{{\"rao_emission\":1,\"emission_split\":null,\"mechanisms\":[{input}]}}").into_bytes()
+            },
+            "duplicate",
+        ),
+        // Absurd nesting.
+        ("100000 nested arrays", nested, "object"),
+        ("100000 unclosed arrays in a field", nested_field, "EOF"),
+        ("100000 nested arrays as a vector's input", nested_vector, "input"),
+        ("100000 unclosed objects", nested_objects, "line"),
+        // Encoding and framing.
+        ("non-UTF-8 bytes", bad_utf8, "UTF-8"),
+        ("only non-UTF-8 bytes", vec![0xff, 0xfe, 0x80], "UTF-8"),
+        ("byte order mark", bom, "line 1"),
+        ("truncated in half", valid[..valid.len() / 2].to_vec(), "EOF"),
+        ("truncated by one byte", valid[..valid.len() - 1].to_vec(), "EOF"),
+        ("trailing data", trailing, "trailing"),
+        ("empty", Vec::new(), "EOF"),
+        ("whitespace only", b" \n\t ".to_vec(), "EOF"),
+        // Inputs that parse but that the epoch rejects.
+        (
+            "Yuma 3 bonds_moving_average overflow",
+            with(|m| {
+                m.insert("yuma3_enabled".into(), json!(true));
+                m.insert("bonds_moving_average".into(), json!(2_147_483_648_000_000u64));
+            }),
+            "bonds_moving_average",
+        ),
+        (
+            "no mechanisms",
+            serde_json::to_vec(&json!({"rao_emission": 1, "emission_split": null, "mechanisms": []})).expect("json"),
+            "mechanisms",
+        ),
+        (
+            "mechanisms with different n",
+            serde_json::to_vec(&json!({"rao_emission": 1, "emission_split": null, "mechanisms": [base(), zero_n_input()]}))
+                .expect("json"),
+            "mechanisms",
+        ),
+        (
+            "257 mechanisms",
+            serde_json::to_vec(&json!({"rao_emission": 1, "emission_split": null, "mechanisms": vec![zero_n_input(); 257]}))
+                .expect("json"),
+            "mechanisms",
+        ),
+        (
+            "vector file with a bad input",
+            serde_json::to_vec(&vector_file(json!({"n": 1}))).expect("json"),
+            "input",
+        ),
+        (
+            "vector file with an unknown key",
+            serde_json::to_vec(&json!({"input": base(), "extra": 1})).expect("json"),
+            "extra",
+        ),
+    ]
+}
+
+/// The contract for a rejected input.
+fn assert_rejected(label: &str, r: &Run, word: &str) {
+    assert_eq!(
+        r.code,
+        Some(2),
+        "{label}: exit code {:?}, stderr {:?}",
+        r.code,
+        r.stderr
+    );
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert!(
+        lines.len() == 1 && !lines[0].trim().is_empty(),
+        "{label}: stderr must be exactly one non-empty line, got {:?}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(word),
+        "{label}: stderr should name the problem ({word:?}): {:?}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.is_empty(),
+        "{label}: nothing may be printed on stdout, got {} bytes",
+        r.stdout.len()
+    );
+}
+
+#[test]
+fn the_valid_base_input_is_accepted() {
+    let r = run(&["epoch", "-"], Some(&base_bytes()));
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    let out: Value = serde_json::from_slice(&r.stdout).expect("stdout is JSON");
+    assert_eq!(out["incentive"].as_array().map(Vec::len), Some(8));
+}
+
+#[test]
+fn bad_inputs_exit_2_with_one_line() {
+    let dir = scratch("table");
+    let mut slowest = (Duration::ZERO, String::new());
+    let mut failures = Vec::new();
+    for (k, (name, bytes, word)) in cases().into_iter().enumerate() {
+        let file = dir.join(format!("case-{k}.json"));
+        std::fs::write(&file, &bytes).expect("write case");
+        let by_stdin = run(&["epoch", "-"], Some(&bytes));
+        let by_file = run(&["epoch", file.to_str().expect("utf8 path")], None);
+        for (how, r) in [("stdin", &by_stdin), ("file", &by_file)] {
+            let label = format!("{name} ({how})");
+            if let Err(e) = std::panic::catch_unwind(|| assert_rejected(&label, r, word)) {
+                let msg = e
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .unwrap_or_else(|| label.clone());
+                failures.push(msg);
+            }
+            if r.elapsed > slowest.0 {
+                slowest = (r.elapsed, label.clone());
+            }
+        }
+        eprintln!(
+            "{name:>45}: {:>6.1} ms  {}",
+            by_stdin.elapsed.as_secs_f64() * 1e3,
+            by_stdin.stderr.trim_end()
+        );
+    }
+    eprintln!("slowest: {} in {:?}", slowest.1, slowest.0);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn a_newline_inside_an_unknown_vector_key_stays_on_one_line() {
+    // A JSON key may hold an escaped newline; the message quoting it must still be one line.
+    let doc = serde_json::to_vec(&json!({"input": base(), "bad\nkey": 1})).expect("json");
+    let r = run(&["epoch", "-"], Some(&doc));
+    assert_rejected("unknown vector key with a newline", &r, "unknown key");
+}
+
+#[test]
+fn a_newline_inside_an_unknown_input_field_stays_on_one_line() {
+    let r = run(&["epoch", "-"], Some(&set("bad\nfield", json!(1))));
+    assert_rejected("unknown input field with a newline", &r, "unknown field");
+}
+
+#[test]
+fn a_100_mb_file_of_zeros_is_rejected_quickly() {
+    let dir = scratch("zeros");
+    for (name, byte, word) in [("digits", b'0', "line 1"), ("nul", 0u8, "line 1")] {
+        let path = dir.join(format!("zeros-{name}.json"));
+        std::fs::write(&path, vec![byte; 100 * 1024 * 1024]).expect("write 100 MB");
+        let r = run(&["epoch", path.to_str().expect("utf8 path")], None);
+        eprintln!(
+            "100 MB of {name}: {:.0} ms, {}",
+            r.elapsed.as_secs_f64() * 1e3,
+            r.stderr.trim_end()
+        );
+        let _ = std::fs::remove_file(&path);
+        assert_rejected(&format!("100 MB of {name} (file)"), &r, word);
+    }
+    // The same through stdin (NUL bytes).
+    let r = run(&["epoch", "-"], Some(&vec![0u8; 100 * 1024 * 1024]));
+    eprintln!(
+        "100 MB of NUL on stdin: {:.0} ms, {}",
+        r.elapsed.as_secs_f64() * 1e3,
+        r.stderr.trim_end()
+    );
+    assert_rejected("100 MB of NUL (stdin)", &r, "line 1");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_empty_file_is_rejected() {
+    let dir = scratch("empty");
+    let path = dir.join("empty.json");
+    std::fs::write(&path, b"").expect("write");
+    let r = run(&["epoch", path.to_str().expect("utf8 path")], None);
+    assert_rejected("empty file", &r, "EOF");
+    let r = run(&["epoch", "-"], None);
+    assert_rejected("no stdin at all", &r, "EOF");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_missing_file_is_rejected() {
+    let r = run(&["epoch", "/nonexistent/yuma/input.json"], None);
+    assert_rejected("missing file", &r, "/nonexistent/yuma/input.json");
+    let dir = scratch("dir");
+    let r = run(&["epoch", dir.to_str().expect("utf8 path")], None);
+    assert_rejected("a directory", &r, "cli_bad_input");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn n_65535_with_one_validator_succeeds() {
+    const N: usize = 65_535;
+    let mut v = base();
+    let m = v.as_object_mut().expect("object");
+    let mut permit = vec![false; N];
+    permit[0] = true;
+    let row0: Vec<Value> = (0..N).map(|j| json!([j, 65_535])).collect();
+    let mut weights = vec![json!([]); N];
+    weights[0] = Value::Array(row0);
+    let mut alpha = vec![0u64; N];
+    alpha[0] = 1_000_000_000_000;
+    let current_block = m["current_block"].as_u64().expect("current_block");
+    m.insert("n".into(), json!(N));
+    m.insert("last_update".into(), json!(vec![current_block; N]));
+    m.insert("block_at_registration".into(), json!(vec![0u64; N]));
+    m.insert("alpha_stake".into(), json!(alpha));
+    m.insert("tao_stake".into(), json!(vec![0u64; N]));
+    m.insert("validator_permit".into(), json!(permit));
+    m.insert("owner_uid".into(), Value::Null);
+    m.insert("weights".into(), Value::Array(weights));
+    m.insert("bonds".into(), json!(vec![Vec::<u8>::new(); N]));
+    m.insert("commit_blocks".into(), json!(vec![Value::Null; N]));
+    let dir = scratch("n65535");
+    let path = dir.join("n65535.json");
+    let bytes = serde_json::to_vec(&v).expect("json");
+    std::fs::write(&path, &bytes).expect("write");
+
+    let r = run_with_limit(
+        &["epoch", path.to_str().expect("utf8 path")],
+        None,
+        Duration::from_secs(120),
+    );
+    eprintln!(
+        "n = 65535 ({} KB input, {} KB output): yuma epoch took {:.0} ms",
+        bytes.len() / 1024,
+        r.stdout.len() / 1024,
+        r.elapsed.as_secs_f64() * 1e3
+    );
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    let out: Value = serde_json::from_slice(&r.stdout).expect("stdout is JSON");
+    for key in [
+        "incentive",
+        "consensus",
+        "dividends",
+        "emission",
+        "bonds",
+        "new_validator_permit",
+    ] {
+        assert_eq!(out[key].as_array().map(Vec::len), Some(N), "{key}");
+    }
+    assert_eq!(
+        out["dividends"][0],
+        json!(65_535),
+        "the only validator takes all dividends"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn verify_missing_path_exits_2() {
+    let r = run(&["verify", "/nonexistent/yuma/vectors"], None);
+    assert_rejected("verify missing path", &r, "/nonexistent/yuma/vectors");
+}
+
+#[test]
+fn verify_tampered_vector_exits_1() {
+    let src =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/tiny-n2-cross-weights-y2.json");
+    let text = std::fs::read(&src).expect("read vector");
+    let dir = scratch("verify");
+    let good = dir.join("good.json");
+    std::fs::write(&good, &text).expect("write");
+    let r = run(&["verify", good.to_str().expect("utf8 path")], None);
+    assert_eq!(
+        r.code,
+        Some(0),
+        "untampered copy must pass: {}",
+        String::from_utf8_lossy(&r.stdout)
+    );
+
+    let mut v: Value = serde_json::from_slice(&text).expect("vector JSON");
+    let e = &mut v["expected"]["server_emission"][1];
+    *e = json!(e.as_u64().expect("u64") + 1);
+    let bad = dir.join("tampered.json");
+    std::fs::write(&bad, serde_json::to_vec(&v).expect("json")).expect("write");
+    let r = run(&["verify", bad.to_str().expect("utf8 path")], None);
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    assert_eq!(
+        r.code,
+        Some(1),
+        "tampered vector: stdout {stdout}, stderr {}",
+        r.stderr
+    );
+    assert!(
+        stdout.contains("FAIL") && stdout.contains("server_emission"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("0 passed, 1 failed"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
