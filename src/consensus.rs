@@ -408,33 +408,37 @@ pub fn clip_trust_incentive(
     incentive: &mut Vec<I32F32>,
 ) {
     clipped.clear();
-    clipped.col.reserve(weights.nnz());
-    clipped.val.reserve(weights.nnz());
+    // Written branch-free into buffers sized for every weight, then cut to what was kept.
+    clipped.col.resize(weights.nnz(), 0);
+    clipped.val.resize(weights.nnz(), ZERO);
     trust.clear();
     incentive.clear();
     incentive.resize(consensus.len(), ZERO);
+    let mut len = 0usize;
     for i in 0..weights.rows() {
         let s = active_stake.get(i).copied().unwrap_or(ZERO);
         let (cols, vals) = weights.row(i);
         let mut sum = ZERO;
         for (&j, &w) in cols.iter().zip(vals) {
             let c = consensus.get(usize::from(j)).copied().unwrap_or(ZERO);
-            let kept = if c < w {
-                if c <= ZERO {
-                    continue;
-                }
-                c
-            } else {
-                w
-            };
-            clipped.push(j, kept);
+            // Above a positive consensus: clipped to it; above a non-positive one: dropped.
+            let kept = w.min(c);
+            let keep = c >= w || c > ZERO;
+            if let (Some(cj), Some(cv)) = (clipped.col.get_mut(len), clipped.val.get_mut(len)) {
+                *cj = j;
+                *cv = kept;
+            }
+            len = len.wrapping_add(usize::from(keep));
+            let kept = if keep { kept } else { ZERO };
             sum = sum.wrapping_add(kept);
             if let Some(r) = incentive.get_mut(usize::from(j)) {
                 *r = r.saturating_add(mul_sat(s, kept));
             }
         }
-        clipped.end_row();
+        clipped.row_ptr.push(u32::try_from(len).unwrap_or(u32::MAX));
         trust.push(sum);
     }
+    clipped.col.truncate(len);
+    clipped.val.truncate(len);
     normalize(incentive);
 }
