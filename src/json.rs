@@ -150,6 +150,22 @@ fn parse_as<T: DeserializeOwned>(text: &str, context: &str) -> Result<T, JsonErr
     Ok(value)
 }
 
+/// Parses UTF-8 JSON bytes as `T` with the same strictness and error wording as
+/// [`parse_document`].
+pub(crate) fn parse_bytes_as<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
+    let text = utf8(bytes)?;
+    parse_as(text, "")
+}
+
+fn utf8(bytes: &[u8]) -> Result<&str, JsonError> {
+    core::str::from_utf8(bytes).map_err(|e| {
+        JsonError(format!(
+            "input is not UTF-8: invalid byte at offset {}",
+            e.valid_up_to()
+        ))
+    })
+}
+
 fn is_mechanisms(m: &Members) -> bool {
     m.get("mechanisms").is_some()
 }
@@ -158,12 +174,7 @@ fn is_mechanisms(m: &Members) -> bool {
 /// an `input` key). Rejects non-UTF-8 bytes, unknown or duplicate keys, wrong types, floats or
 /// negative numbers where integers are expected, and out-of-range integers.
 pub fn parse_document(bytes: &[u8]) -> Result<Document, JsonError> {
-    let text = core::str::from_utf8(bytes).map_err(|e| {
-        JsonError(format!(
-            "input is not UTF-8: invalid byte at offset {}",
-            e.valid_up_to()
-        ))
-    })?;
+    let text = utf8(bytes)?;
     let members: Members =
         serde_json::from_str(text).map_err(|e| JsonError(one_line(&format!("document: {e}"))))?;
     let Some(input) = members.get("input") else {

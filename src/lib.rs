@@ -43,12 +43,16 @@ pub mod consensus;
 pub mod emission;
 pub mod epoch;
 mod error;
+pub mod explain;
 pub mod fixed;
 mod io;
 #[cfg(feature = "json")]
 pub mod json;
 pub mod mechanisms;
 pub mod reference;
+#[cfg(feature = "json")]
+pub mod scenario;
+pub mod simulate;
 pub mod sparse;
 pub mod stake;
 pub mod synth;

@@ -18,7 +18,7 @@ use yuma::json::{self, Document, Implementation, VectorFile};
 Inputs are JSON: an EpochInput (the fields listed in tests/vectors/README.md), a MechanismsInput \
 (an object with a `mechanisms` key), or a golden-vector file (an object with `input` and `expected`).\n\n\
 Exit codes: 0 success, 1 a vector did not match, 2 bad input or usage.",
-    after_help = "Examples:\n  yuma epoch examples/epoch-small.json\n  yuma epoch --table examples/subnet-256.json\n  yuma epoch --trace tests/vectors/tiny-n2-cross-weights-y2.json\n  yuma verify tests/vectors\n  yuma bench ../shared/bench/b256-v64-y2.json --reps 20"
+    after_help = "Examples:\n  yuma epoch examples/epoch-small.json\n  yuma simulate examples/scenarios/kappa-moves-first-y3.json --csv /tmp/out.csv\n  yuma explain examples/subnet-256.json --uid 3\n  yuma epoch --table examples/subnet-256.json\n  yuma epoch --trace tests/vectors/tiny-n2-cross-weights-y2.json\n  yuma verify tests/vectors\n  yuma bench ../shared/bench/b256-v64-y2.json --reps 20"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -71,6 +71,29 @@ enum Command {
         /// Timed runs of the reference (slow on large liquid-alpha inputs).
         #[arg(long, default_value_t = 3)]
         reference_reps: usize,
+    },
+    /// Run a multi-epoch scenario: {"initial": EpochInput, "epochs": [PATCH, ...]}.
+    ///
+    /// Epoch k runs on the previous state carried forward (bonds, permits, epoch block) with
+    /// PATCH k's fields replaced. Prints a per-epoch summary; --json / --csv write every output.
+    Simulate {
+        /// Scenario file; `-` reads stdin.
+        scenario: PathBuf,
+        /// Write a JSON array with one EpochOutput per epoch.
+        #[arg(long, value_name = "OUT")]
+        json: Option<PathBuf>,
+        /// Write a tidy CSV (epoch, uid, stake, incentive, dividends, emission, ...).
+        #[arg(long, value_name = "OUT")]
+        csv: Option<PathBuf>,
+    },
+    /// Explain one uid's epoch: stake and permit, weights received vs consensus and clipping,
+    /// trust, bonds and how its dividends were formed — each figure tagged with its trace field.
+    Explain {
+        /// EpochInput or vector file; `-` reads stdin.
+        file: PathBuf,
+        /// The uid to explain.
+        #[arg(long)]
+        uid: u16,
     },
     /// Print a deterministic synthetic EpochInput shaped like a busy subnet (for benchmarks).
     Synth {
@@ -419,6 +442,106 @@ fn cmd_bench(file: &Path, reps: usize, reference_reps: usize) -> Result<(), Fail
     Ok(())
 }
 
+fn epoch_input(file: &Path) -> Result<yuma::EpochInput, Fail> {
+    match load(file)? {
+        Document::Epoch(i) => Ok(i),
+        Document::Vector(v) => match v.input {
+            json::VectorInput::Epoch(i) => Ok(i),
+            json::VectorInput::Mechanisms(_) => Err(bad_input(format!(
+                "{}: expected an epoch input, not mechanisms",
+                shown(file)
+            ))),
+        },
+        Document::Mechanisms(_) => Err(bad_input(format!(
+            "{}: expected an epoch input, not mechanisms",
+            shown(file)
+        ))),
+    }
+}
+
+fn cmd_explain(file: &Path, uid: u16) -> Result<(), Fail> {
+    let input = epoch_input(file)?;
+    let text = yuma::explain::explain(&input, uid)
+        .map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
+    print!("{text}");
+    Ok(())
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), Fail> {
+    std::fs::write(path, text).map_err(|e| Fail(format!("{}: {e}", path.display()), 2))
+}
+
+fn cmd_simulate(file: &Path, json_out: Option<&Path>, csv_out: Option<&Path>) -> Result<(), Fail> {
+    let bytes = read_bytes(file)?;
+    let scenario = yuma::scenario::parse_scenario(&bytes)
+        .map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
+    let tty = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let outputs = yuma::scenario::run(&scenario, |done, total| {
+        if tty {
+            let width = 30usize;
+            let filled = done
+                .saturating_mul(width)
+                .checked_div(total)
+                .unwrap_or(width);
+            eprint!(
+                "\r\x1b[2K[{}{}] epoch {done}/{total}",
+                "#".repeat(filled),
+                "-".repeat(width.saturating_sub(filled))
+            );
+        }
+    })
+    .map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
+    clear(tty);
+    if let Some(p) = json_out {
+        let v = serde_json::to_string(&outputs).map_err(|e| Fail(e.to_string(), 2))?;
+        write_file(p, &v)?;
+    }
+    if let Some(p) = csv_out {
+        write_file(p, &yuma::scenario::to_csv(&outputs))?;
+    }
+    println!(
+        "{:>5} {:>8} {:>16} {:>16} {:>22} {:>22}",
+        "epoch",
+        "block",
+        "server_rao",
+        "validator_rao",
+        "top incentive (uid)",
+        "top dividends (uid)"
+    );
+    let mut block = scenario.initial.current_block;
+    for (k, (o, patch)) in outputs.iter().zip(&scenario.epochs).enumerate() {
+        block = patch.current_block.unwrap_or(block);
+        let top = |v: &[u16]| {
+            v.iter()
+                .enumerate()
+                .max_by_key(|(i, x)| (**x, std::cmp::Reverse(*i)))
+                .map_or_else(|| "-".to_string(), |(i, x)| format!("{x} ({i})"))
+        };
+        println!(
+            "{k:>5} {block:>8} {:>16} {:>16} {:>22} {:>22}",
+            o.server_emission
+                .iter()
+                .map(|&x| u128::from(x))
+                .sum::<u128>(),
+            o.validator_emission
+                .iter()
+                .map(|&x| u128::from(x))
+                .sum::<u128>(),
+            top(&o.incentive),
+            top(&o.dividends)
+        );
+    }
+    eprintln!(
+        "{} epochs in {:.1} ms{}{}",
+        outputs.len(),
+        started.elapsed().as_secs_f64() * 1e3,
+        json_out.map_or_else(String::new, |p| format!(", JSON: {}", p.display())),
+        csv_out.map_or_else(String::new, |p| format!(", CSV: {}", p.display()))
+    );
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
@@ -439,6 +562,12 @@ fn main() -> ExitCode {
             reps,
             reference_reps,
         } => cmd_bench(file, *reps, *reference_reps),
+        Command::Simulate {
+            scenario,
+            json,
+            csv,
+        } => cmd_simulate(scenario, json.as_deref(), csv.as_deref()),
+        Command::Explain { file, uid } => cmd_explain(file, *uid),
         Command::Synth {
             n,
             validators,

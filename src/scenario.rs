@@ -1,0 +1,193 @@
+//! Scenarios (feature `json`): an initial subnet state and one patch per epoch.
+//!
+//! ```json
+//! { "initial": { ...EpochInput... },
+//!   "epochs": [ {}, { "weights": [...], "current_block": 1360 }, ... ] }
+//! ```
+//!
+//! Epoch 0 runs on `apply(initial, epochs[0])`; epoch `k` on
+//! `apply(transition(state_{k−1}, output_{k−1}), epochs[k])`, where a patch replaces the fields it
+//! names (any [`EpochInput`] field) and [`transition`](crate::simulate::transition) carries bonds,
+//! permits and the epoch block forward.
+//!
+//! ```
+//! let text = br#"{"initial": {"n": 0, "current_block": 10, "tempo": 1, "activity_cutoff": 1,
+//!   "last_mechanism_step_block": 0, "last_update": [], "block_at_registration": [], "alpha_stake": [],
+//!   "tao_stake": [], "tao_weight": 0, "stake_threshold": 0, "owner_uid": null, "validator_permit": [],
+//!   "max_allowed_validators": 0, "weights": [], "bonds": [], "kappa": 0, "bonds_penalty": 0,
+//!   "bonds_moving_average": 0, "yuma3_enabled": false, "liquid_alpha_enabled": false, "alpha_low": 0,
+//!   "alpha_high": 0, "alpha_sigmoid_steepness": 0, "commit_reveal_enabled": false, "commit_blocks": [],
+//!   "rao_emission": 0}, "epochs": [{}, {"current_block": 20}]}"#;
+//! let scenario = yuma::scenario::parse_scenario(text).unwrap();
+//! let outputs = yuma::scenario::run(&scenario, |_, _| {}).unwrap();
+//! assert_eq!(outputs.len(), 2);
+//! ```
+
+extern crate std;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::json::JsonError;
+use crate::simulate::transition_in_place;
+use crate::{EpochInput, EpochOutput, SparseRowU16};
+
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+macro_rules! patch {
+    ($($field:ident : $ty:ty),* $(,)?) => {
+        /// A patch: the [`EpochInput`] fields it names replace the state's (`owner_uid: null`
+        /// clears the owner). Unknown fields are rejected.
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct EpochPatch {
+            $(
+                #[allow(missing_docs)]
+                #[serde(default, deserialize_with = "present")]
+                pub $field: Option<$ty>,
+            )*
+        }
+
+        impl EpochPatch {
+            /// Replaces the named fields of `state`.
+            pub fn apply(&self, state: &mut EpochInput) {
+                $(
+                    if let Some(v) = &self.$field {
+                        state.$field.clone_from(v);
+                    }
+                )*
+            }
+
+            /// Names of the fields this patch sets.
+            pub fn fields(&self) -> Vec<&'static str> {
+                let mut out = Vec::new();
+                $(
+                    if self.$field.is_some() {
+                        out.push(stringify!($field));
+                    }
+                )*
+                out
+            }
+        }
+    };
+}
+
+patch! {
+    n: u16,
+    current_block: u64,
+    tempo: u16,
+    activity_cutoff: u64,
+    last_mechanism_step_block: u64,
+    last_update: Vec<u64>,
+    block_at_registration: Vec<u64>,
+    alpha_stake: Vec<u64>,
+    tao_stake: Vec<u64>,
+    tao_weight: u64,
+    stake_threshold: u64,
+    owner_uid: Option<u16>,
+    validator_permit: Vec<bool>,
+    max_allowed_validators: u16,
+    weights: Vec<SparseRowU16>,
+    bonds: Vec<SparseRowU16>,
+    kappa: u16,
+    bonds_penalty: u16,
+    bonds_moving_average: u64,
+    yuma3_enabled: bool,
+    liquid_alpha_enabled: bool,
+    alpha_low: u16,
+    alpha_high: u16,
+    alpha_sigmoid_steepness: i16,
+    commit_reveal_enabled: bool,
+    commit_blocks: Vec<Option<u64>>,
+    rao_emission: u64,
+}
+
+/// A parsed scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// The state before epoch 0.
+    pub initial: EpochInput,
+    /// One patch per epoch (an empty object changes nothing).
+    pub epochs: Vec<EpochPatch>,
+}
+
+/// Parses a scenario document (same strictness and error wording as [`crate::json::parse_document`]).
+pub fn parse_scenario(bytes: &[u8]) -> Result<Scenario, JsonError> {
+    crate::json::parse_bytes_as(bytes)
+}
+
+/// Why a scenario stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// The epoch that failed.
+    pub epoch: usize,
+    /// The epoch's error.
+    pub error: crate::Error,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "epoch {}: {}", self.epoch, self.error)
+    }
+}
+
+/// Runs every epoch of the scenario; `progress(done, total)` is called after each epoch.
+pub fn run(
+    s: &Scenario,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Vec<EpochOutput>, ScenarioError> {
+    let mut state = s.initial.clone();
+    let mut ws = crate::Workspace::new();
+    let mut outputs: Vec<EpochOutput> = Vec::with_capacity(s.epochs.len());
+    for (k, patch) in s.epochs.iter().enumerate() {
+        if let Some(prev) = outputs.last() {
+            transition_in_place(&mut state, prev);
+        }
+        patch.apply(&mut state);
+        let mut out = EpochOutput::default();
+        crate::epoch_into(&state, &mut ws, &mut out)
+            .map_err(|error| ScenarioError { epoch: k, error })?;
+        outputs.push(out);
+        progress(k.saturating_add(1), s.epochs.len());
+    }
+    Ok(outputs)
+}
+
+/// The outputs as a tidy CSV: one row per (epoch, uid).
+pub fn to_csv(outputs: &[EpochOutput]) -> String {
+    use core::fmt::Write;
+    let mut s = String::from(
+        "epoch,uid,active,stake,stake_weight,consensus,incentive,dividends,validator_trust,\
+         new_validator_permit,server_emission,validator_emission,emission,bonds\n",
+    );
+    for (k, o) in outputs.iter().enumerate() {
+        for uid in 0..o.stake.len() {
+            let b = |v: &[bool]| u8::from(v.get(uid).copied().unwrap_or(false));
+            let u = |v: &[u16]| v.get(uid).copied().unwrap_or(0);
+            let r = |v: &[u64]| v.get(uid).copied().unwrap_or(0);
+            let _ = writeln!(
+                s,
+                "{k},{uid},{},{},{},{},{},{},{},{},{},{},{},{}",
+                b(&o.active),
+                r(&o.stake),
+                u(&o.stake_weight),
+                u(&o.consensus),
+                u(&o.incentive),
+                u(&o.dividends),
+                u(&o.validator_trust),
+                b(&o.new_validator_permit),
+                r(&o.server_emission),
+                r(&o.validator_emission),
+                r(&o.emission),
+                o.bonds.get(uid).map_or(0, |b| b.len()),
+            );
+        }
+    }
+    s
+}
