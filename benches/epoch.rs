@@ -25,14 +25,30 @@ const SHAPES: [(&str, u16, u16, u16, bool, bool); 7] = [
     ("b4096-v256-y3la", 4096, 256, 1024, true, true),
 ];
 
-fn load(stem: &str, n: u16, validators: u16, per_row: u16, yuma3: bool, la: bool) -> (EpochInput, &'static str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench").join(format!("{stem}.json"));
+fn load(
+    stem: &str,
+    n: u16,
+    validators: u16,
+    per_row: u16,
+    yuma3: bool,
+    la: bool,
+) -> (EpochInput, &'static str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/bench")
+        .join(format!("{stem}.json"));
     if let Ok(bytes) = std::fs::read(&path) {
         if let Ok(yuma::json::Document::Epoch(input)) = yuma::json::parse_document(&bytes) {
             return (input, "shared");
         }
     }
-    let p = SynthParams { n, validators, weights_per_row: per_row, yuma3, liquid_alpha: la, seed: 1 };
+    let p = SynthParams {
+        n,
+        validators,
+        weights_per_row: per_row,
+        yuma3,
+        liquid_alpha: la,
+        seed: 1,
+    };
     (subnet(&p), "synth")
 }
 
@@ -47,9 +63,10 @@ fn epochs(c: &mut Criterion) {
             b.iter(|| yuma::epoch_into(black_box(&input), &mut ws, &mut out).unwrap())
         });
         if n <= 256 {
-            g.bench_function(BenchmarkId::new("reference", format!("{stem}-{source}")), |b| {
-                b.iter(|| yuma::reference::epoch(black_box(&input)).unwrap())
-            });
+            g.bench_function(
+                BenchmarkId::new("reference", format!("{stem}-{source}")),
+                |b| b.iter(|| yuma::reference::epoch(black_box(&input)).unwrap()),
+            );
         }
     }
     g.finish();
@@ -61,7 +78,14 @@ fn scaling(c: &mut Criterion) {
     g.sample_size(10);
     for n in [256u16, 1024, 4096, 16384, 65535] {
         for (label, y3, la) in [("y2", false, false), ("y3la", true, true)] {
-            let input = subnet(&SynthParams { n, validators: 256, weights_per_row: 256, yuma3: y3, liquid_alpha: la, seed: 3 });
+            let input = subnet(&SynthParams {
+                n,
+                validators: 256,
+                weights_per_row: 256,
+                yuma3: y3,
+                liquid_alpha: la,
+                seed: 3,
+            });
             let mut ws = yuma::Workspace::new();
             let mut out = yuma::EpochOutput::default();
             g.bench_function(BenchmarkId::new(label, n), |b| {
@@ -76,11 +100,15 @@ fn kernels(c: &mut Criterion) {
     let mut g = c.benchmark_group("kernels");
     let mut rng = yuma::synth::SplitMix64(9);
     // Weighted median of one column: 256 validators.
-    let mut stake: Vec<I32F32> = (0..256).map(|_| I32F32::from_bits(1 + rng.below(1 << 32) as i64)).collect();
+    let mut stake: Vec<I32F32> = (0..256)
+        .map(|_| I32F32::from_bits(1 + rng.below(1 << 32) as i64))
+        .collect();
     yuma::fixed::normalize(&mut stake);
     let total = yuma::fixed::wrapping_sum(stake.iter().copied());
     let minority = total.saturating_sub(yuma::fixed::u16_proportion_to_fixed(32767));
-    let keys: Vec<u64> = (0..256u64).map(|k| ((1 + rng.below(1 << 32)) << 16) | k).collect();
+    let keys: Vec<u64> = (0..256u64)
+        .map(|k| ((1 + rng.below(1 << 32)) << 16) | k)
+        .collect();
     g.bench_function("median/keyed-256", |b| {
         let mut buf = keys.clone();
         b.iter(|| {
@@ -88,22 +116,53 @@ fn kernels(c: &mut Criterion) {
             yuma::consensus::keyed_median(&mut buf, &stake, 256, total, minority)
         })
     });
-    let scores: Vec<I32F32> = keys.iter().map(|k| I32F32::from_bits((k >> 16) as i64)).collect();
+    let scores: Vec<I32F32> = keys
+        .iter()
+        .map(|k| I32F32::from_bits((k >> 16) as i64))
+        .collect();
     let idx: Vec<usize> = (0..256).collect();
     g.bench_function("median/upstream-pivot-256", |b| {
-        b.iter(|| yuma::reference::math::weighted_median(&stake, &scores, &idx, minority, I32F32::from_bits(0), total))
+        b.iter(|| {
+            yuma::reference::math::weighted_median(
+                &stake,
+                &scores,
+                &idx,
+                minority,
+                I32F32::from_bits(0),
+                total,
+            )
+        })
     });
     // Exact fixed-point division: invariant divisor vs checked_div.
-    let xs: Vec<I32F32> = (0..16384).map(|_| I32F32::from_bits(rng.below(1 << 32) as i64)).collect();
+    let xs: Vec<I32F32> = (0..16384)
+        .map(|_| I32F32::from_bits(rng.below(1 << 32) as i64))
+        .collect();
     let d = I32F32::from_bits(3_000_000_007);
     let div = yuma::fixed::Divisor::new(d);
-    g.bench_function("div/divisor-16k", |b| b.iter(|| xs.iter().fold(0i64, |a, x| a ^ div.div(*x).to_bits())));
-    g.bench_function("div/checked-16k", |b| b.iter(|| xs.iter().fold(0i64, |a, x| a ^ yuma::fixed::safe_div(*x, d).to_bits())));
+    g.bench_function("div/divisor-16k", |b| {
+        b.iter(|| xs.iter().fold(0i64, |a, x| a ^ div.div(*x).to_bits()))
+    });
+    g.bench_function("div/checked-16k", |b| {
+        b.iter(|| {
+            xs.iter()
+                .fold(0i64, |a, x| a ^ yuma::fixed::safe_div(*x, d).to_bits())
+        })
+    });
     // exp for liquid alpha: batched exact series vs substrate-fixed's exp.
-    let es: Vec<I32F32> = (0..1024).map(|_| I32F32::from_bits(rng.below(10 << 32) as i64 - (5 << 32))).collect();
+    let es: Vec<I32F32> = (0..1024)
+        .map(|_| I32F32::from_bits(rng.below(10 << 32) as i64 - (5 << 32)))
+        .collect();
     let mut out = vec![I32F32::from_bits(0); es.len()];
-    g.bench_function("exp/batch-1k", |b| b.iter(|| yuma::fixed::exp_safe_batch(&es, &mut out)));
-    g.bench_function("exp/substrate-1k", |b| b.iter(|| es.iter().map(|x| yuma::fixed::exp_safe(*x)).fold(0i64, |a, y| a ^ y.to_bits())));
+    g.bench_function("exp/batch-1k", |b| {
+        b.iter(|| yuma::fixed::exp_safe_batch(&es, &mut out))
+    });
+    g.bench_function("exp/substrate-1k", |b| {
+        b.iter(|| {
+            es.iter()
+                .map(|x| yuma::fixed::exp_safe(*x))
+                .fold(0i64, |a, y| a ^ y.to_bits())
+        })
+    });
     g.finish();
 }
 
