@@ -447,10 +447,27 @@ pub fn ema_liquid(
         visible_entries(ocols, ovals, columns, &mut s.visible_b);
         // Exponents for every entry, their exps in batches, then the EMA.
         s.xs.clear();
-        s.xs.extend(ncols.iter().map(|&j| match consensus.get(usize::from(j)) {
-            Some(&c) => sigmoid_exponent(c, lookup(&s.visible_w, j), lookup(&s.visible_b, j), p),
-            None => ZERO,
-        }));
+        if strictly_ascending(ncols, columns) {
+            // Every entry of an ascending row is visible to the scan: the weight is the entry
+            // itself, and the bond is found by walking the visible bonds alongside.
+            let mut pb = 0usize;
+            let vb = &s.visible_b;
+            s.xs.extend(ncols.iter().zip(nvals).map(|(&j, &w)| {
+                while vb.get(pb).is_some_and(|e| e.0 < j) {
+                    pb = pb.wrapping_add(1);
+                }
+                let b = vb.get(pb).filter(|e| e.0 == j).map_or(ZERO, |e| e.1);
+                let c = consensus.get(usize::from(j)).copied().unwrap_or(ZERO);
+                sigmoid_exponent(c, w, b, p)
+            }));
+        } else {
+            s.xs.extend(ncols.iter().map(|&j| match consensus.get(usize::from(j)) {
+                Some(&c) => {
+                    sigmoid_exponent(c, lookup(&s.visible_w, j), lookup(&s.visible_b, j), p)
+                }
+                None => ZERO,
+            }));
+        }
         s.es.clear();
         s.es.resize(s.xs.len(), ZERO);
         crate::fixed::exp_safe_batch(&s.xs, &mut s.es);

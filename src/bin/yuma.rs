@@ -68,7 +68,7 @@ enum Command {
         /// Timed runs of the fast pipeline.
         #[arg(long, default_value_t = 21)]
         reps: usize,
-        /// Timed runs of the reference (slow on large liquid-alpha inputs).
+        /// Timed runs of the reference (slow on large liquid-alpha inputs; 0 skips it).
         #[arg(long, default_value_t = 3)]
         reference_reps: usize,
     },
@@ -432,9 +432,13 @@ fn cmd_bench(file: &Path, reps: usize, reference_reps: usize) -> Result<(), Fail
     // One untimed run warms the workspace (steady state: no allocation).
     yuma::epoch_into(&input, &mut ws, &mut out).map_err(bad_input)?;
     let main_ns = time_runs(reps, "main", || yuma::epoch_into(&input, &mut ws, &mut out))?;
-    let reference_ns = time_runs(reference_reps, "reference", || {
-        yuma::reference::epoch(&input).map(|_| ())
-    })?;
+    let reference_ns = if reference_reps == 0 {
+        None
+    } else {
+        Some(time_runs(reference_reps, "reference", || {
+            yuma::reference::epoch(&input).map(|_| ())
+        })?)
+    };
     println!(
         "{}",
         serde_json::json!({"n": input.n, "main_ns": main_ns, "reference_ns": reference_ns})
