@@ -11,6 +11,10 @@
 //! | `verify(json)` | `{name, category, kind, n, passed, error, has_expected, mismatches, output}` |
 //! | `analyze(json, overrides)` | `{report, traces}`: what the verifier page renders |
 //! | `run_timed(json, reps)` | `{n, reps, parse_ms, first_ms, median_ms, min_ms, max_ms}` |
+//! | `simulate(scenario)` | `{epochs, csv, n, blocks, patched, params, ...}`, as `yuma simulate` |
+//! | `explain(json, uid)` | the text of `yuma explain --uid UID` |
+//! | `explain_with(json, overrides, uid, mechanism)` | the same after what-if overrides / of one mechanism |
+//! | `explain_epoch(scenario, epoch, uid)` | the same for one epoch of a scenario |
 //! | `version()` | `"yuma 0.1.0 (subtensor 14bc6f9f…)"` |
 //!
 //! Malformed input throws a JS `Error` whose message is the CLI's text without the
@@ -20,6 +24,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 use yuma::json::{self as yj, Document, Implementation, VectorExpected, VectorFile, VectorInput};
+use yuma::scenario::{self, EpochPatch, Scenario, ScenarioError};
+use yuma::simulate::transition_in_place;
 use yuma::{EpochInput, EpochOutput, EpochTrace, MechanismsInput, Workspace};
 
 #[wasm_bindgen]
@@ -346,6 +352,111 @@ fn run_timed_text(text: &str, reps: u32) -> Result<String, String> {
     .to_string())
 }
 
+/// The state epoch `epoch` of a scenario runs on, replayed as [`yuma::scenario::run`] does:
+/// earlier epochs are computed to carry their bonds and permits forward.
+fn scenario_state(s: &Scenario, epoch: usize) -> Result<EpochInput, String> {
+    let count = s.epochs.len();
+    if epoch >= count {
+        return Err(format!(
+            "epoch {epoch}: the scenario has {count} epoch{}",
+            if count == 1 { "" } else { "s" }
+        ));
+    }
+    let mut state = s.initial.clone();
+    let mut ws = Workspace::new();
+    let mut prev: Option<EpochOutput> = None;
+    for (k, patch) in s.epochs.iter().enumerate().take(epoch.saturating_add(1)) {
+        if let Some(out) = &prev {
+            transition_in_place(&mut state, out);
+        }
+        patch.apply(&mut state);
+        if k < epoch {
+            let mut out = EpochOutput::default();
+            yuma::epoch_into(&state, &mut ws, &mut out)
+                .map_err(|error| ScenarioError { epoch: k, error }.to_string())?;
+            prev = Some(out);
+        }
+    }
+    Ok(state)
+}
+
+fn simulate_text(text: &str) -> Result<String, String> {
+    let t0 = perf_now();
+    let s = scenario::parse_scenario(text.as_bytes()).map_err(|e| e.to_string())?;
+    let parse_ms = perf_now() - t0;
+    let t = perf_now();
+    let outputs = scenario::run(&s, |_, _| {}).map_err(|e| e.to_string())?;
+    let compute_ms = perf_now() - t;
+    // The block and n each epoch ran at, and the fields its patch replaced (as `yuma simulate`).
+    let mut block = s.initial.current_block;
+    let mut n = s.initial.n;
+    let mut blocks = Vec::with_capacity(s.epochs.len());
+    let mut ns = Vec::with_capacity(s.epochs.len());
+    for p in &s.epochs {
+        block = p.current_block.unwrap_or(block);
+        n = p.n.unwrap_or(n);
+        blocks.push(block);
+        ns.push(n);
+    }
+    let patched: Vec<Vec<&str>> = s.epochs.iter().map(EpochPatch::fields).collect();
+    Ok(json!({
+        "n": ns,
+        "blocks": blocks,
+        "patched": patched,
+        "params": params(&s.initial),
+        "parse_ms": parse_ms,
+        "compute_ms": compute_ms,
+        "epochs": to_value(&outputs),
+        "csv": scenario::to_csv(&outputs),
+    })
+    .to_string())
+}
+
+/// `yuma explain` for an epoch document (after the what-if `overrides`); for a mechanisms
+/// document, mechanism `mechanism` with its share of the emission.
+fn explain_text(
+    text: &str,
+    overrides: &str,
+    mechanism: Option<u32>,
+    uid: u16,
+) -> Result<String, String> {
+    let overrides = Overrides::parse(overrides)?;
+    let mut input = match (load(text)?.input, mechanism) {
+        (Input::Epoch(i), _) => i,
+        // The CLI's words: `yuma explain` takes no mechanisms document.
+        (Input::Mechanisms(_), None) => {
+            return Err("expected an epoch input, not mechanisms".into())
+        }
+        (Input::Mechanisms(m), Some(k)) => {
+            let count = m.mechanisms.len();
+            let split = yuma::mechanisms::split_emissions(
+                m.rao_emission,
+                count,
+                m.emission_split.as_deref(),
+            );
+            let k = usize::try_from(k).unwrap_or(usize::MAX);
+            let share = split.get(k).copied().unwrap_or(0);
+            let mut i = m
+                .mechanisms
+                .into_iter()
+                .nth(k)
+                .ok_or_else(|| format!("mechanism {k}: the document has {count} mechanisms"))?;
+            i.rao_emission = share; // as epoch_with_mechanisms runs it
+            i
+        }
+    };
+    overrides.apply(&mut input);
+    yuma::explain::explain(&input, uid).map_err(|e| e.to_string())
+}
+
+fn explain_epoch_text(text: &str, epoch: u32, uid: u16) -> Result<String, String> {
+    let s = scenario::parse_scenario(text.as_bytes()).map_err(|e| e.to_string())?;
+    let k = usize::try_from(epoch).unwrap_or(usize::MAX);
+    let state = scenario_state(&s, k)?;
+    yuma::explain::explain(&state, uid)
+        .map_err(|error| ScenarioError { epoch: k, error }.to_string())
+}
+
 fn js(r: Result<String, String>) -> Result<String, JsError> {
     r.map_err(|e| JsError::new(&e))
 }
@@ -392,6 +503,44 @@ pub fn analyze(document_json: &str, overrides_json: &str) -> Result<Analysis, Js
 #[wasm_bindgen]
 pub fn run_timed(input_json: &str, reps: u32) -> Result<String, JsError> {
     js(run_timed_text(input_json, reps))
+}
+
+/// Runs a scenario (`{"initial": EpochInput, "epochs": [PATCH, ...]}`) as `yuma simulate` does.
+///
+/// Returns `{epochs: [EpochOutput, ...], csv, n: [..], blocks: [..], patched: [[field, ..], ..],
+/// params, parse_ms, compute_ms}`: one output per epoch, the tidy CSV of `yuma simulate --csv`,
+/// and per epoch the `n` and `current_block` it ran at and the fields its patch replaced. Errors
+/// are the CLI's (`epoch K: ...` when an epoch cannot be computed).
+#[wasm_bindgen]
+pub fn simulate(scenario_json: &str) -> Result<String, JsError> {
+    js(simulate_text(scenario_json))
+}
+
+/// `yuma explain --uid UID`: a readable account of one uid's epoch, for an `EpochInput` or an
+/// epoch vector file. Mechanisms documents are refused, as by the CLI (see [`explain_with`]).
+#[wasm_bindgen]
+pub fn explain(input_json: &str, uid: u16) -> Result<String, JsError> {
+    js(explain_text(input_json, "", None, uid))
+}
+
+/// The page's [`explain`]: after the what-if `overrides_json` (as [`analyze`]; `""` for none),
+/// and for a mechanisms document, of mechanism `mechanism` (its input with its share of the
+/// subnet's emission, as `epoch_with_mechanisms` runs it).
+#[wasm_bindgen]
+pub fn explain_with(
+    document_json: &str,
+    overrides_json: &str,
+    uid: u16,
+    mechanism: Option<u32>,
+) -> Result<String, JsError> {
+    js(explain_text(document_json, overrides_json, mechanism, uid))
+}
+
+/// [`explain`] for epoch `epoch` (from 0) of a scenario: the state that epoch ran on, replayed
+/// as [`simulate`] runs it. Errors read `epoch K: ...`.
+#[wasm_bindgen]
+pub fn explain_epoch(scenario_json: &str, epoch: u32, uid: u16) -> Result<String, JsError> {
+    js(explain_epoch_text(scenario_json, epoch, uid))
 }
 
 /// `"yuma <version> (subtensor <commit>)"`.

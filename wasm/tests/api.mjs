@@ -7,6 +7,18 @@ import { ROOT, WASM_DIR, alterExpected, check, loadNodePkg, rawMember, summary }
 const yuma = loadNodePkg();
 const vectors = join(ROOT, 'tests', 'vectors');
 const read = (f) => readFileSync(join(vectors, f), 'utf8');
+const scenarios = join(ROOT, 'examples', 'scenarios');
+const readScenario = (f) => readFileSync(join(scenarios, f), 'utf8');
+// Deep equality of parsed JSON (object key order ignored); the values compared are exact
+// because every number must be a safe integer.
+function sameJson(a, b) {
+  if (typeof a === 'number' || typeof b === 'number') return Number.isSafeInteger(a) && a === b;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a).sort();
+  const kb = Object.keys(b).sort();
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameJson(a[k], b[k]));
+}
 
 function thrown(f) {
   try {
@@ -111,6 +123,128 @@ const isTrap = (e) => e instanceof WebAssembly.RuntimeError || !(e instanceof Er
   check('run_timed reports times', r.n === 256 && r.reps === 3 && r.median_ms > 0 && r.min_ms <= r.median_ms && r.median_ms <= r.max_ms);
 }
 
+// ---- simulate: scenarios, against the per-epoch vectors
+{
+  const text = readScenario('kappa-moves-first-y3.json');
+  const r = JSON.parse(yuma.simulate(text));
+  const want = Array.from({ length: 12 }, (_, k) => JSON.parse(read(`seq-kappa-moves-first-y3-e${String(k).padStart(2, '0')}.json`)).expected);
+  check(
+    'simulate(kappa-moves-first-y3): 12 epochs equal to seq-kappa-moves-first-y3-e00..e11 expected, in order',
+    r.epochs.length === 12 && r.epochs.every((o, k) => sameJson(o, want[k])),
+    `${r.epochs.length} epochs; first differing: ${r.epochs.findIndex((o, k) => !sameJson(o, want[k]))}`,
+  );
+  check('simulate reports blocks, n and patched fields per epoch', sameJson(r.blocks, [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24]) && r.n.every((n) => n === 5) && r.patched[0].length === 0 && r.patched[1].join() === 'current_block,last_update,weights', JSON.stringify([r.blocks, r.patched[1]]));
+  check('simulate reports the initial params and timings', r.params.yuma3_enabled === true && r.params.kappa === 32767 && r.compute_ms >= 0 && r.parse_ms >= 0);
+  // The CSV: one row per (epoch, uid) with the outputs' values.
+  const lines = r.csv.trimEnd().split('\n');
+  const head = lines[0].split(',');
+  const col = (name) => head.indexOf(name);
+  const rowsOk = lines.slice(1).every((line) => {
+    const c = line.split(',');
+    const [k, uid] = [Number(c[0]), Number(c[1])];
+    const o = r.epochs[k];
+    return (
+      String(o.dividends[uid]) === c[col('dividends')] &&
+      String(o.incentive[uid]) === c[col('incentive')] &&
+      String(o.server_emission[uid]) === c[col('server_emission')] &&
+      String(o.validator_emission[uid]) === c[col('validator_emission')] &&
+      String(o.bonds[uid].length) === c[col('bonds')]
+    );
+  });
+  check('simulate csv: header, 12 × 5 rows holding the outputs', head[0] === 'epoch' && head[1] === 'uid' && lines.length === 1 + 12 * 5 && rowsOk, `${lines.length} lines`);
+
+  // Every example scenario reproduces its seq-* vectors (the chain's epochs, step by step).
+  let compared = 0;
+  const bad = [];
+  for (const f of readdirSync(scenarios).filter((x) => x.endsWith('.json'))) {
+    const name = f.replace(/\.json$/, '');
+    const out = JSON.parse(yuma.simulate(readScenario(f))).epochs;
+    out.forEach((o, k) => {
+      const vf = `seq-${name}-e${String(k).padStart(2, '0')}.json`;
+      if (!readdirSync(vectors).includes(vf)) return;
+      compared++;
+      if (!sameJson(o, JSON.parse(read(vf)).expected)) bad.push(vf);
+    });
+  }
+  check(`simulate of every example scenario equals its seq-* vectors (${compared} epochs)`, compared >= 12 * 12 && bad.length === 0, bad.join(', '));
+
+  // Errors: the CLI's text after `yuma: <path>: `.
+  const cases = [
+    ['an invalid patch key names it', () => yuma.simulate(text.replace('"current_block": 8,', '"current_blok": 8,')), /^`epochs\[3\]\.current_blok`: unknown field `current_blok`, expected one of `n`, /],
+    ['an invalid initial key', () => yuma.simulate(text.replace('"initial": {"n": 5,', '"initial": {"n": 5, "bogus": 1,')), /^`initial\.bogus`: unknown field `bogus`/],
+    ['a duplicate patch key', () => yuma.simulate(text.replace('"current_block": 8,', '"current_block": 8, "current_block": 9,')), /^`epochs\[3\]`: duplicate field `current_block`/],
+    ['a top-level key other than initial/epochs', () => yuma.simulate(text.replace('"epochs"', '"epoch"')), /^`epoch`: unknown field `epoch`, expected `initial` or `epochs`/],
+    ['no initial', () => yuma.simulate('{}'), /^missing field `initial`/],
+    ['an epoch that cannot be computed', () => yuma.simulate(text.replace('{"current_block": 8,', '{"n": 6, "current_block": 8,')), 'epoch 3: field `block_at_registration`: expected 6 entries (one per uid, n = 6), found 5'],
+    ['truncated JSON', () => yuma.simulate(text.slice(0, 100)), /EOF while parsing/],
+  ];
+  for (const [name, f, want] of cases) {
+    const e = thrown(f);
+    const msg = e && e.message;
+    const ok = e instanceof Error && !isTrap(e) && (typeof want === 'string' ? msg === want : want.test(msg));
+    check(`simulate error: ${name}`, ok, e ? `${e.constructor.name}: ${msg}` : 'no exception');
+  }
+  const empty = JSON.parse(yuma.simulate(text.replace(/"epochs":\s*\[[\s\S]*\]\s*\}\s*$/, '"epochs": []}')));
+  check('a scenario with no epochs simulates to nothing', empty.epochs.length === 0 && empty.csv.split('\n')[0].startsWith('epoch,uid,'));
+}
+
+// ---- explain / explain_with / explain_epoch
+{
+  const tiny = read('tiny-n2-cross-weights-y2.json');
+  const t = yuma.explain(tiny, 1);
+  check('explain(vector, uid) is the readable account of that uid', t.startsWith('uid 1 of n = 2 (Yuma 2)') && /\nStake\n/.test(t) && /consensus/.test(t), t.slice(0, 80));
+  check('explain(vector) equals explain(its bare input)', t === yuma.explain(rawMember(tiny, 'input'), 1));
+  check('explain_with without overrides equals explain', yuma.explain_with(tiny, '', 1) === t);
+  const big = read('realistic-030-v64.json');
+  const base = yuma.explain_with(big, '', 3);
+  const what = yuma.explain_with(big, '{"kappa": 6000}', 3);
+  check('explain_with applies what-if overrides', base !== what && /kappa 6000\/65535/.test(what) && !/kappa 6000\/65535/.test(base));
+  const mech = read(readdirSync(vectors).find((x) => x.startsWith('mech-')));
+  const m1 = yuma.explain_with(mech, '', 0, 1);
+  const out = JSON.parse(yuma.epoch(mech));
+  check(
+    'explain_with(mechanisms, mechanism k) explains that mechanism with its share of the emission',
+    m1.startsWith('uid 0 of n = ') && m1.includes(`server emission  ${out.per_mechanism[1].server_emission[0]} rao`),
+    m1.split('\n').find((l) => l.includes('server emission')),
+  );
+  const inputErr = rawMember(tiny, 'input');
+  const cases = [
+    ['uid >= n', () => yuma.explain(tiny, 5), 'field `uid`: 5 exceeds the limit of 1'],
+    ['a mechanisms document (as the CLI)', () => yuma.explain(mech, 0), 'expected an epoch input, not mechanisms'],
+    ['a mechanism out of range', () => yuma.explain_with(mech, '', 0, 9), /^mechanism 9: the document has \d+ mechanisms$/],
+    ['bad JSON', () => yuma.explain('{', 0), /^document: EOF while parsing/],
+    ['an unknown field', () => yuma.explain(inputErr.replace(/^\{/, '{"bogus": 1,'), 0), /unknown field `bogus`/],
+    ['a bad override', () => yuma.explain_with(tiny, '{"kapa": 1}', 0), /^overrides: unknown field `kapa`/],
+    ['a scenario given to explain (as the CLI)', () => yuma.explain(readScenario('kappa-moves-first-y3.json'), 0), /^`initial`: unknown field `initial`/],
+  ];
+  for (const [name, f, want] of cases) {
+    const e = thrown(f);
+    const msg = e && e.message;
+    const ok = e instanceof Error && !isTrap(e) && (typeof want === 'string' ? msg === want : want.test(msg));
+    check(`explain error: ${name}`, ok, e ? `${e.constructor.name}: ${msg}` : 'no exception');
+  }
+  // explain_epoch replays the scenario: epoch k's account equals `yuma explain` of vector e_k.
+  const sc = readScenario('kappa-moves-first-y3.json');
+  const diff = [];
+  for (let k = 0; k < 12; k++) {
+    const v = read(`seq-kappa-moves-first-y3-e${String(k).padStart(2, '0')}.json`);
+    for (let uid = 0; uid < 5; uid++) if (yuma.explain_epoch(sc, k, uid) !== yuma.explain(v, uid)) diff.push(`${k}/${uid}`);
+  }
+  check('explain_epoch(scenario, k, uid) equals explain(seq vector e_k, uid) for every epoch and uid', diff.length === 0, diff.join(' '));
+  const ecases = [
+    ['epoch out of range', () => yuma.explain_epoch(sc, 12, 0), 'epoch 12: the scenario has 12 epochs'],
+    ['uid out of range', () => yuma.explain_epoch(sc, 3, 5), 'epoch 3: field `uid`: 5 exceeds the limit of 4'],
+    ['an earlier epoch fails', () => yuma.explain_epoch(sc.replace('{"current_block": 8,', '{"n": 6, "current_block": 8,'), 5, 0), 'epoch 3: field `block_at_registration`: expected 6 entries (one per uid, n = 6), found 5'],
+    ['a bad patch', () => yuma.explain_epoch(sc.replace('"current_block": 8,', '"current_blok": 8,'), 0, 0), /^`epochs\[3\]\.current_blok`: unknown field/],
+  ];
+  for (const [name, f, want] of ecases) {
+    const e = thrown(f);
+    const msg = e && e.message;
+    const ok = e instanceof Error && !isTrap(e) && (typeof want === 'string' ? msg === want : want.test(msg));
+    check(`explain_epoch error: ${name}`, ok, e ? `${e.constructor.name}: ${msg}` : 'no exception');
+  }
+}
+
 // ---- errors: the CLI's messages (without its `yuma: <path>: ` prefix), as JS exceptions
 {
   const tiny = read('tiny-n2-cross-weights-y2.json');
@@ -160,7 +294,14 @@ const isTrap = (e) => e instanceof WebAssembly.RuntimeError || !(e instanceof Er
   let calls = 0;
   let traps = 0;
   let firstTrap = '';
-  const fns = [yuma.epoch, yuma.epoch_with_trace, yuma.verify, (t) => analyze(t, '{"liquid_alpha_enabled": true, "yuma3_enabled": true}'), (t) => yuma.run_timed(t, 1)];
+  const fns = [
+    yuma.epoch,
+    yuma.epoch_with_trace,
+    yuma.verify,
+    (t) => analyze(t, '{"liquid_alpha_enabled": true, "yuma3_enabled": true}'),
+    (t) => yuma.run_timed(t, 1),
+    (t) => yuma.explain_with(t, '{"yuma3_enabled": true}', rnd(40), rnd(3)),
+  ];
   for (let it = 0; it < 3000; it++) {
     const base = small[rnd(small.length)];
     let t = base;
@@ -190,12 +331,52 @@ const isTrap = (e) => e instanceof WebAssembly.RuntimeError || !(e instanceof Er
     }
   }
   check(`no trap on ${calls} calls with mutated documents`, traps === 0, `${traps} traps, first: ${firstTrap}`);
+
+  // Scenarios: mutated patches and initial states through simulate and explain_epoch.
+  const scen = readdirSync(scenarios).filter((f) => f.endsWith('.json')).map(readScenario);
+  const keys = ['n', 'current_block', 'tempo', 'kappa', 'weights', 'bonds', 'validator_permit', 'alpha_stake', 'last_update', 'owner_uid', 'bonds_moving_average', 'rao_emission', 'max_allowed_validators'];
+  const vals = [...repl, '[[[0, 65535]]]', '[[], [[9, 1]]]', '[true]', '[0, 0, 0, 0, 0, 0, 0]'];
+  let scalls = 0;
+  let straps = 0;
+  let sfirst = '';
+  for (let it = 0; it < 1500; it++) {
+    const base = scen[rnd(scen.length)];
+    let t = base;
+    const op = rnd(3);
+    if (op === 0) t = base.slice(0, rnd(base.length));
+    else if (op === 1) {
+      const nums = [...base.matchAll(/-?\d+/g)];
+      const m = nums[rnd(nums.length)];
+      t = base.slice(0, m.index) + repl[rnd(repl.length)] + base.slice(m.index + m[0].length);
+    } else {
+      // A patch: {} -> {"key": value}; or an extra key in a non-empty patch.
+      const k = keys[rnd(keys.length)];
+      const v = vals[rnd(vals.length)];
+      t = rnd(2) ? base.replace('{}', `{"${k}": ${v}}`) : base.replace('{"current_block": 6', `{"${k}": ${v}, "current_block": 6`);
+    }
+    for (const f of [yuma.simulate, (x) => yuma.explain_epoch(x, rnd(14), rnd(8))]) {
+      scalls++;
+      try {
+        f(t);
+      } catch (e) {
+        if (isTrap(e)) {
+          straps++;
+          if (!sfirst) sfirst = `${e}`;
+        }
+      }
+    }
+  }
+  check(`no trap on ${scalls} simulate/explain_epoch calls with mutated scenarios`, straps === 0, `${straps} traps, first: ${sfirst}`);
 }
 
-// The page's example files are exact copies of vectors and pass.
+// The page's example files are exact copies of vectors that pass, or of example scenarios.
 for (const f of readdirSync(join(WASM_DIR, 'www', 'examples'))) {
   const text = readFileSync(join(WASM_DIR, 'www', 'examples', f), 'utf8');
-  check(`example ${f} is a vector that passes`, JSON.parse(yuma.verify(text)).passed === true);
+  if (readdirSync(scenarios).includes(f)) {
+    check(`example ${f} is a copy of examples/scenarios/${f} and simulates`, text === readScenario(f) && JSON.parse(yuma.simulate(text)).epochs.length > 0);
+  } else {
+    check(`example ${f} is a vector that passes`, JSON.parse(yuma.verify(text)).passed === true);
+  }
 }
 
 process.exit(summary('api') ? 1 : 0);

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, HERE, ROOT, WASM_DIR, alterExpected, check, summary } from './common.mjs';
+import { CHROMIUM_ARGS, HERE, ROOT, WASM_DIR, alterExpected, check, loadNodePkg, summary } from './common.mjs';
 
 const url = process.argv[2];
 if (!url) {
@@ -17,6 +17,10 @@ mkdirSync(artifacts, { recursive: true });
 const exampleText = readFileSync(join(WASM_DIR, 'www', 'examples', 'realistic-030-v64.json'), 'utf8');
 const example = JSON.parse(exampleText); // small integers only are inspected below
 const mechText = readFileSync(join(WASM_DIR, 'www', 'examples', 'mech-021-m2-n8.json'), 'utf8');
+const scenarioText = readFileSync(join(WASM_DIR, 'www', 'examples', 'kappa-moves-first-y3.json'), 'utf8');
+const stableText = readFileSync(join(ROOT, 'examples', 'scenarios', 'stable-miner-y2.json'), 'utf8');
+const node = loadNodePkg(); // the same build for Node: the page must show what it computes
+const seqVector = (k) => readFileSync(join(ROOT, 'tests', 'vectors', `seq-kappa-moves-first-y3-e${String(k).padStart(2, '0')}.json`), 'utf8');
 
 const userDataDir = mkdtempSync(join(tmpdir(), 'yuma-chromium-'));
 const context = await chromium.launchPersistentContext(userDataDir, {
@@ -24,6 +28,7 @@ const context = await chromium.launchPersistentContext(userDataDir, {
   headless: true,
   args: CHROMIUM_ARGS,
   viewport: { width: 1400, height: 1000 },
+  acceptDownloads: true,
 });
 const page = context.pages()[0] || (await context.newPage());
 const pageErrors = [];
@@ -99,6 +104,9 @@ try {
     const bars = await page.locator('#chart-miner svg rect.bar-w').count();
     const cons = await page.locator('#chart-miner svg line.cons').count();
     check('clicking a row charts validators vs consensus', title.includes(`uid ${top}`) && bars > 0 && cons === 1, `${title}; ${bars} bars`);
+    const explained = await page.locator('#explain-text').innerText();
+    const want = node.explain(exampleText, top);
+    check('clicking a row explains that uid (as yuma explain)', (await page.locator('#explain-card').isVisible()) && explained.trim() === want.trim() && explained.startsWith(`uid ${top} of n = 256`), explained.slice(0, 80));
     await page.screenshot({ path: join(artifacts, 'selected-miner.png'), fullPage: true });
   });
 
@@ -107,6 +115,9 @@ try {
     await page.click('#whatif-run');
     await waitSummary(/What-if run/);
     const changed = await page.locator('td.changed').count();
+    const explained = await page.locator('#explain-text').innerText();
+    const title = await page.locator('#explain-title').innerText();
+    check('the explanation follows the what-if values', /what-if/.test(title) && /kappa 6000\/65535/.test(explained), title);
     await page.screenshot({ path: join(artifacts, 'whatif.png'), fullPage: true });
     await page.click('#whatif-reset');
     await waitSummary(/256 \/ 256 uids match/);
@@ -164,9 +175,90 @@ try {
     const rows = await rowCount();
     await page.click('#results-table tbody tr[data-uid="2"]');
     await page.screenshot({ path: join(artifacts, 'mechanisms.png'), fullPage: true });
+    const aggMeta = await page.locator('#explain-meta').innerText();
     await page.selectOption('#view-select', '1');
     const rows1 = await rowCount();
     check('mechanisms vector (drag-and-drop): aggregated table, per-mechanism views', views === 3 && rows === 8 && rows1 === 8, `${views} views, ${rows}/${rows1} rows`);
+    const explained = await page.locator('#explain-text').innerText();
+    check(
+      'mechanisms: explained per mechanism (none for the aggregate)',
+      /pick a mechanism/.test(aggMeta) && explained.trim() === node.explain_with(mechText, '', 2, 1).trim(),
+      `${aggMeta} | ${explained.slice(0, 60)}`,
+    );
+  });
+
+  await step('example scenario: charts, epoch table, explain, CSV', async () => {
+    await page.selectOption('#scenario-select', 'kappa-moves-first-y3.json');
+    await page.click('#load-scenario');
+    await page.waitForSelector('#scenario:not([hidden]) #sc-epochs tbody tr', { timeout: 20000 });
+    const n = 5;
+    const divLines = await page.locator('#sc-chart-dividends svg polyline').count();
+    const incLines = await page.locator('#sc-chart-incentive svg polyline').count();
+    const uidsOf = (sel) => page.locator(sel).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-uid'))).sort((a, b) => a - b).join());
+    const divUids = await uidsOf('#sc-chart-dividends svg polyline');
+    const incUids = await uidsOf('#sc-chart-incentive svg polyline');
+    const legend = await page.locator('#sc-legend button[data-uid]').count();
+    const epochs = await page.locator('#sc-epochs tbody tr').count();
+    const resultsHidden = await page.locator('#results').isHidden();
+    check(
+      'scenario: one polyline per uid for dividends and for incentive, a legend entry per uid',
+      divLines === n && incLines === n && divUids === '0,1,2,3,4' && incUids === '0,1,2,3,4' && legend === n,
+      `${divLines}/${incLines} polylines (${divUids} | ${incUids}), ${legend} legend entries`,
+    );
+    check('scenario: the epoch table has 12 rows; the single-epoch results are hidden', epochs === 12 && resultsHidden, `${epochs} rows`);
+    // The charted points are the simulated values: uid 0's dividends at every epoch.
+    const sim = JSON.parse(node.simulate(scenarioText));
+    const pts = await page.locator('#sc-chart-dividends svg polyline[data-uid="0"]').getAttribute('points');
+    const ys = pts.split(' ').map((p) => Number(p.split(',')[1]));
+    const rising = sim.epochs.map((o) => o.dividends[0]);
+    const order = (a) => a.map((v, i) => [v, i]).sort((x, y) => x[0] - y[0] || x[1] - y[1]).map((x) => x[1]).join();
+    const ysOrder = ys.map((v) => -v); // SVG y grows downwards
+    check('scenario: uid 0\'s dividends line has 12 points, ordered as the values', ys.length === 12 && order(ysOrder) === order(rising), pts);
+    const cells = await page.locator('#sc-epochs tbody tr').nth(4).locator('td').allInnerTexts();
+    const srv = sim.epochs[4].server_emission.reduce((a, v) => a + v, 0);
+    check('scenario: epoch row 4 shows block 10 and Σ server emission', cells[0] === '4' && cells[1] === '10' && cells[3].replace(/\u2009/g, '') === String(srv), cells.join(' | '));
+    // Explain: the uid picked in the legend, at the epoch picked in the table.
+    await page.click('#sc-legend button[data-uid="4"]');
+    await page.click('#sc-epochs tbody tr[data-epoch="3"]');
+    const explained = await page.locator('#sc-explain').innerText();
+    const title = await page.locator('#sc-explain-title').innerText();
+    check(
+      'scenario: legend uid 4 + epoch row 3 explain uid 4 at epoch 3 (= yuma explain of vector e03)',
+      title === 'Explain uid 4 at epoch 3' && explained.trim() === node.explain(seqVector(3), 4).trim(),
+      `${title}: ${explained.slice(0, 60)}`,
+    );
+    const on = await page.locator('#sc-chart-incentive svg polyline.on').getAttribute('data-uid');
+    check('scenario: the picked uid\'s lines are highlighted', on === '4');
+    await page.click('#sc-uids tbody tr[data-uid="0"]');
+    const ex0 = await page.locator('#sc-explain').innerText();
+    check('scenario: clicking a uid row explains it', ex0.startsWith('uid 0 of n = 5') && ex0.trim() === node.explain(seqVector(3), 0).trim(), ex0.slice(0, 60));
+    await page.screenshot({ path: join(artifacts, 'scenario.png'), fullPage: true });
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), page.click('#sc-csv')]);
+    const path = await download.path();
+    const csv = readFileSync(path, 'utf8');
+    check('scenario: Download CSV gives the simulate CSV', csv === sim.csv && download.suggestedFilename() === 'kappa-moves-first-y3.csv', `${download.suggestedFilename()}, ${csv.length} chars`);
+  });
+
+  await step('scenario errors and drag-and-drop', async () => {
+    await page.fill('#paste', scenarioText.replace('"current_block": 8,', '"current_blok": 8,'));
+    await page.click('#run-paste');
+    await page.waitForSelector('#error:not([hidden])', { timeout: 5000 });
+    const err = await page.locator('#error').innerText();
+    check('a scenario with an invalid patch key: an error naming the key', /Could not run pasted JSON/.test(err) && /`epochs\[3\]\.current_blok`: unknown field `current_blok`/.test(err) && (await page.locator('#scenario').isHidden()), err.slice(0, 120));
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'stable-miner-y2.json', { type: 'application/json' }));
+      const dz = document.getElementById('dropzone');
+      dz.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
+    }, stableText);
+    await page.waitForSelector('#scenario:not([hidden])', { timeout: 10000 });
+    const lines = await page.locator('#sc-chart-incentive svg polyline').count();
+    const rows = await page.locator('#sc-epochs tbody tr').count();
+    const title = await page.locator('#sc-title').innerText();
+    check('a scenario by drag-and-drop (n = 6): 6 lines, 12 epochs, error cleared', lines === 6 && rows === 12 && /stable-miner-y2/.test(title) && (await page.locator('#error').isHidden()), `${lines} lines, ${rows} rows, ${title}`);
+    await page.click('#load-example');
+    await waitSummary(/256 \/ 256 uids match/);
+    check('after a scenario, Load example shows the single-epoch page again', (await page.locator('#scenario').isHidden()) && (await rowCount()) === 256);
   });
 
   await step('a 4096-uid vector: renders 1000 rows, then all on request', async () => {
