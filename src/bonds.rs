@@ -57,7 +57,8 @@ impl LiquidAlphaParams {
 /// ```
 /// use substrate_fixed::types::I32F32;
 /// use yuma::bonds::{alpha_sigmoid, LiquidAlphaParams};
-/// let p = LiquidAlphaParams { low: I32F32::from_num(0.7), high: I32F32::from_num(0.9), steepness: I32F32::from_num(1000) };
+/// let input = yuma::EpochInput { alpha_low: 45875, alpha_high: 58982, alpha_sigmoid_steepness: 1000, ..Default::default() };
+/// let p = LiquidAlphaParams::new(&input);
 /// let a = alpha_sigmoid(I32F32::from_num(0.5), I32F32::from_num(0.5), I32F32::from_num(0), &p);
 /// assert!(a >= p.low && a <= p.high);
 /// ```

@@ -31,6 +31,13 @@ pub enum Error {
         /// The value found.
         value: u64,
     },
+    /// A uid that is not in the subnet (`uid >= n`).
+    UidOutOfRange {
+        /// The uid asked for.
+        uid: u16,
+        /// The subnet size.
+        n: u16,
+    },
     /// `mechanisms` holds no mechanism, or more than the chain supports.
     Mechanisms {
         /// What is wrong.
@@ -59,6 +66,9 @@ impl fmt::Display for Error {
                 "field `bonds_moving_average`: {value} overflows the chain's Yuma 3 alpha conversion \
                  (must be below 2147483648000000)"
             ),
+            Error::UidOutOfRange { uid, n } => {
+                write!(f, "uid {uid} is not in the subnet (uids are 0..{n})")
+            }
             Error::Mechanisms { reason } => write!(f, "field `mechanisms`: {reason}"),
         }
     }

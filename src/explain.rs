@@ -46,14 +46,10 @@ fn yes(b: bool) -> &'static str {
 }
 
 /// Computes the epoch and explains uid `uid`. Fails like [`crate::epoch`], or with
-/// [`Error::TooLarge`] when `uid >= n`.
+/// [`Error::UidOutOfRange`] when `uid >= n`.
 pub fn explain(input: &EpochInput, uid: u16) -> Result<String, Error> {
     if uid >= input.n {
-        return Err(Error::TooLarge {
-            field: "uid",
-            limit: usize::from(input.n.saturating_sub(1)),
-            found: usize::from(uid),
-        });
+        return Err(Error::UidOutOfRange { uid, n: input.n });
     }
     let (out, trace) = crate::epoch_with_trace(input)?;
     Ok(render(input, &out, &trace, uid))

@@ -104,7 +104,10 @@ impl<'de> Deserialize<'de> for Members {
                 let mut out: Vec<(String, Box<RawValue>)> = Vec::new();
                 while let Some(k) = map.next_key::<String>()? {
                     if out.iter().any(|(e, _)| *e == k) {
-                        return Err(serde::de::Error::custom(format!("duplicate key `{k}`")));
+                        return Err(serde::de::Error::custom(format!(
+                            "duplicate key `{}`",
+                            k.escape_debug()
+                        )));
                     }
                     let v: Box<RawValue> = map.next_value()?;
                     out.push((k, v));
@@ -189,7 +192,10 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, JsonError> {
             k.as_str(),
             "name" | "category" | "description" | "reference" | "input" | "expected" | "trace"
         ) {
-            return Err(JsonError(format!("vector file: unknown key `{k}`")));
+            return Err(JsonError(format!(
+                "vector file: unknown key `{}`",
+                k.escape_debug()
+            )));
         }
     }
     let string = |key: &str| -> Result<String, JsonError> {

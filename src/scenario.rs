@@ -142,21 +142,36 @@ pub fn run(
     s: &Scenario,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Vec<EpochOutput>, ScenarioError> {
+    let mut outputs: Vec<EpochOutput> = Vec::with_capacity(s.epochs.len());
+    run_with(s, |k, _, out| {
+        outputs.push(out.clone());
+        progress(k.saturating_add(1), s.epochs.len());
+        true
+    })?;
+    Ok(outputs)
+}
+
+/// Runs the scenario epoch by epoch, handing `visit(k, state, output)` each epoch's input state
+/// and output; stops early when `visit` returns `false`.
+pub fn run_with(
+    s: &Scenario,
+    mut visit: impl FnMut(usize, &EpochInput, &EpochOutput) -> bool,
+) -> Result<(), ScenarioError> {
     let mut state = s.initial.clone();
     let mut ws = crate::Workspace::new();
-    let mut outputs: Vec<EpochOutput> = Vec::with_capacity(s.epochs.len());
+    let mut out = EpochOutput::default();
     for (k, patch) in s.epochs.iter().enumerate() {
-        if let Some(prev) = outputs.last() {
-            transition_in_place(&mut state, prev);
+        if k > 0 {
+            transition_in_place(&mut state, &out);
         }
         patch.apply(&mut state);
-        let mut out = EpochOutput::default();
         crate::epoch_into(&state, &mut ws, &mut out)
             .map_err(|error| ScenarioError { epoch: k, error })?;
-        outputs.push(out);
-        progress(k.saturating_add(1), s.epochs.len());
+        if !visit(k, &state, &out) {
+            break;
+        }
     }
-    Ok(outputs)
+    Ok(())
 }
 
 /// The outputs as a tidy CSV: one row per (epoch, uid).

@@ -4,7 +4,8 @@
 //!
 //! ```
 //! let input = yuma::synth::subnet(&yuma::synth::SynthParams { n: 64, validators: 8, weights_per_row: 16, ..Default::default() });
-//! assert_eq!(input.weights.iter().map(|r| r.len()).sum::<usize>(), 8 * 16);
+//! let stored: usize = input.weights.iter().map(|r| r.len()).sum();
+//! assert!(stored <= 8 * 16 && stored >= 8 * 15); // a validator never weights itself
 //! assert!(yuma::epoch(&input).is_ok());
 //! ```
 

@@ -89,11 +89,14 @@ enum Command {
     /// Explain one uid's epoch: stake and permit, weights received vs consensus and clipping,
     /// trust, bonds and how its dividends were formed — each figure tagged with its trace field.
     Explain {
-        /// EpochInput or vector file; `-` reads stdin.
+        /// EpochInput, vector file or scenario; `-` reads stdin.
         file: PathBuf,
         /// The uid to explain.
         #[arg(long)]
         uid: u16,
+        /// For a scenario: which epoch (default: the last).
+        #[arg(long)]
+        epoch: Option<usize>,
     },
     /// Print a deterministic synthetic EpochInput shaped like a busy subnet (for benchmarks).
     Synth {
@@ -415,18 +418,7 @@ fn time_runs(
 }
 
 fn cmd_bench(file: &Path, reps: usize, reference_reps: usize) -> Result<(), Fail> {
-    let input = match load(file)? {
-        Document::Epoch(i) => i,
-        Document::Vector(v) => match v.input {
-            json::VectorInput::Epoch(i) => i,
-            json::VectorInput::Mechanisms(_) => {
-                return Err(bad_input("bench takes an epoch input, not mechanisms"))
-            }
-        },
-        Document::Mechanisms(_) => {
-            return Err(bad_input("bench takes an epoch input, not mechanisms"))
-        }
-    };
+    let input = epoch_input(file, &read_bytes(file)?)?;
     let mut ws = yuma::Workspace::new();
     let mut out = yuma::EpochOutput::default();
     // One untimed run warms the workspace (steady state: no allocation).
@@ -446,25 +438,54 @@ fn cmd_bench(file: &Path, reps: usize, reference_reps: usize) -> Result<(), Fail
     Ok(())
 }
 
-fn epoch_input(file: &Path) -> Result<yuma::EpochInput, Fail> {
-    match load(file)? {
+/// An epoch input from a document's bytes: a bare EpochInput or an epoch vector's input.
+fn epoch_input(file: &Path, bytes: &[u8]) -> Result<yuma::EpochInput, Fail> {
+    let not_mechanisms = || {
+        bad_input(format!(
+            "{}: expected an epoch input, not mechanisms",
+            shown(file)
+        ))
+    };
+    match json::parse_document(bytes).map_err(|e| bad_input(format!("{}: {e}", shown(file))))? {
         Document::Epoch(i) => Ok(i),
         Document::Vector(v) => match v.input {
             json::VectorInput::Epoch(i) => Ok(i),
-            json::VectorInput::Mechanisms(_) => Err(bad_input(format!(
-                "{}: expected an epoch input, not mechanisms",
-                shown(file)
-            ))),
+            json::VectorInput::Mechanisms(_) => Err(not_mechanisms()),
         },
-        Document::Mechanisms(_) => Err(bad_input(format!(
-            "{}: expected an epoch input, not mechanisms",
-            shown(file)
-        ))),
+        Document::Mechanisms(_) => Err(not_mechanisms()),
     }
 }
 
-fn cmd_explain(file: &Path, uid: u16) -> Result<(), Fail> {
-    let input = epoch_input(file)?;
+fn cmd_explain(file: &Path, uid: u16, epoch: Option<usize>) -> Result<(), Fail> {
+    let bytes = read_bytes(file)?;
+    let input = match yuma::scenario::parse_scenario(&bytes) {
+        Ok(scenario) => {
+            let count = scenario.epochs.len();
+            let k = epoch.unwrap_or(count.saturating_sub(1));
+            if k >= count {
+                return Err(bad_input(format!(
+                    "{}: --epoch {k}: the scenario has {count} epochs",
+                    shown(file)
+                )));
+            }
+            let mut state = None;
+            yuma::scenario::run_with(&scenario, |i, st, _| {
+                if i == k {
+                    state = Some(st.clone());
+                }
+                i < k
+            })
+            .map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
+            state.ok_or_else(|| bad_input(format!("{}: epoch {k} not reached", shown(file))))?
+        }
+        Err(_) if epoch.is_some() => {
+            return Err(bad_input(format!(
+                "{}: --epoch applies to scenario files only",
+                shown(file)
+            )));
+        }
+        Err(_) => epoch_input(file, &bytes)?,
+    };
     let text = yuma::explain::explain(&input, uid)
         .map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
     print!("{text}");
@@ -571,7 +592,7 @@ fn main() -> ExitCode {
             json,
             csv,
         } => cmd_simulate(scenario, json.as_deref(), csv.as_deref()),
-        Command::Explain { file, uid } => cmd_explain(file, *uid),
+        Command::Explain { file, uid, epoch } => cmd_explain(file, *uid, *epoch),
         Command::Synth {
             n,
             validators,
