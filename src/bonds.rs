@@ -68,12 +68,7 @@ pub fn alpha_sigmoid(
     bond: I32F32,
     p: &LiquidAlphaParams,
 ) -> I32F32 {
-    let clamp01 = |x: I32F32| x.min(ONE).max(ZERO);
-    let diff = if weight >= bond {
-        clamp01(weight.saturating_sub(consensus))
-    } else {
-        clamp01(bond.saturating_sub(weight))
-    };
+    let diff = sigmoid_diff(consensus, weight, bond);
     let half = I32F32::from_bits(1 << 31);
     let minus_hundred = I32F32::from_bits(-100_i64 << 32);
     let x = p
@@ -87,6 +82,18 @@ pub fn alpha_sigmoid(
     alpha.min(p.high).max(p.low)
 }
 
+/// The liquid-alpha distance: `clamp(w − c, 0, 1)` when `w ≥ b` (buying), else
+/// `clamp(b − w, 0, 1)` (selling).
+#[inline]
+pub fn sigmoid_diff(consensus: I32F32, weight: I32F32, bond: I32F32) -> I32F32 {
+    let clamp01 = |x: I32F32| x.min(ONE).max(ZERO);
+    if weight >= bond {
+        clamp01(weight.saturating_sub(consensus))
+    } else {
+        clamp01(bond.saturating_sub(weight))
+    }
+}
+
 /// The exponent `steepness / −100 · (diff − 0.5)` of [`alpha_sigmoid`] (hoisted factor, exact
 /// saturating multiply).
 #[inline]
@@ -96,12 +103,7 @@ pub fn sigmoid_exponent(
     bond: I32F32,
     p: &LiquidAlphaParams,
 ) -> I32F32 {
-    let clamp01 = |x: I32F32| x.min(ONE).max(ZERO);
-    let diff = if weight >= bond {
-        clamp01(weight.saturating_sub(consensus))
-    } else {
-        clamp01(bond.saturating_sub(weight))
-    };
+    let diff = sigmoid_diff(consensus, weight, bond);
     mul_sat(p.factor, diff.saturating_sub(I32F32::from_bits(1 << 31)))
 }
 

@@ -25,7 +25,6 @@ use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 use yuma::json::{self as yj, Document, Implementation, VectorExpected, VectorFile, VectorInput};
 use yuma::scenario::{self, EpochPatch, Scenario, ScenarioError};
-use yuma::simulate::transition_in_place;
 use yuma::{EpochInput, EpochOutput, EpochTrace, MechanismsInput, Workspace};
 
 #[wasm_bindgen]
@@ -362,22 +361,15 @@ fn scenario_state(s: &Scenario, epoch: usize) -> Result<EpochInput, String> {
             if count == 1 { "" } else { "s" }
         ));
     }
-    let mut state = s.initial.clone();
-    let mut ws = Workspace::new();
-    let mut prev: Option<EpochOutput> = None;
-    for (k, patch) in s.epochs.iter().enumerate().take(epoch.saturating_add(1)) {
-        if let Some(out) = &prev {
-            transition_in_place(&mut state, out);
+    let mut state: Option<EpochInput> = None;
+    scenario::run_with(s, |k, st, _| {
+        if k == epoch {
+            state = Some(st.clone());
         }
-        patch.apply(&mut state);
-        if k < epoch {
-            let mut out = EpochOutput::default();
-            yuma::epoch_into(&state, &mut ws, &mut out)
-                .map_err(|error| ScenarioError { epoch: k, error }.to_string())?;
-            prev = Some(out);
-        }
-    }
-    Ok(state)
+        k < epoch
+    })
+    .map_err(|e| e.to_string())?;
+    state.ok_or_else(|| format!("epoch {epoch}: not reached"))
 }
 
 fn simulate_text(text: &str) -> Result<String, String> {
