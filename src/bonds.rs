@@ -310,36 +310,54 @@ pub fn ema_fixed<NV, OV>(
     for i in 0..new.rows() {
         let (nc, nvals) = new.row(i);
         let (oc, ovals) = old.row(i);
-        let start = out.nnz();
         if strictly_ascending(nc, columns)
             && strictly_ascending(oc, usize::from(u16::MAX).saturating_add(1))
         {
-            let (mut a, mut b) = (0usize, 0usize);
-            loop {
-                let nj = nc.get(a).copied();
-                let oj = oc.get(b).copied().filter(|&j| usize::from(j) < columns);
-                let (j, v) = match (nj, oj) {
-                    (Some(x), Some(y)) if x == y => {
-                        let n = nv(i, x, nvals.get(a).copied().unwrap_or(ZERO));
-                        let o = ov(y, ovals.get(b).copied().unwrap_or(ZERO));
-                        a = a.wrapping_add(1);
-                        b = b.wrapping_add(1);
-                        (x, mul_sat(alpha, n).saturating_add(mul_sat(one_minus, o)))
-                    }
-                    (Some(x), y) if y.is_none_or(|y| x < y) => {
-                        let n = nv(i, x, nvals.get(a).copied().unwrap_or(ZERO));
-                        a = a.wrapping_add(1);
-                        (x, mul_sat(alpha, n))
-                    }
-                    (_, Some(y)) => {
-                        let o = ov(y, ovals.get(b).copied().unwrap_or(ZERO));
-                        b = b.wrapping_add(1);
-                        (y, mul_sat(one_minus, o))
-                    }
-                    _ => break,
-                };
+            // Old entries beyond `columns` drop out (they are a suffix of an ascending row).
+            let keep = oc.partition_point(|&j| usize::from(j) < columns);
+            let (oc, ovals) = (
+                oc.get(..keep).unwrap_or(&[]),
+                ovals.get(..keep).unwrap_or(&[]),
+            );
+            let mut emit = |j: u16, v: I32F32| {
                 if v > ZERO {
                     out.push(j, v);
+                }
+            };
+            if nc == oc {
+                // The steady state: a validator's bonds sit on exactly the uids it weights.
+                for ((&j, &w), &b) in nc.iter().zip(nvals).zip(ovals) {
+                    emit(
+                        j,
+                        mul_sat(alpha, nv(i, j, w)).saturating_add(mul_sat(one_minus, ov(j, b))),
+                    );
+                }
+            } else {
+                let (mut a, mut b) = (0usize, 0usize);
+                while let (Some(&x), Some(&y)) = (nc.get(a), oc.get(b)) {
+                    let w = nvals.get(a).copied().unwrap_or(ZERO);
+                    let o = ovals.get(b).copied().unwrap_or(ZERO);
+                    if x == y {
+                        emit(
+                            x,
+                            mul_sat(alpha, nv(i, x, w))
+                                .saturating_add(mul_sat(one_minus, ov(y, o))),
+                        );
+                        a = a.wrapping_add(1);
+                        b = b.wrapping_add(1);
+                    } else if x < y {
+                        emit(x, mul_sat(alpha, nv(i, x, w)));
+                        a = a.wrapping_add(1);
+                    } else {
+                        emit(y, mul_sat(one_minus, ov(y, o)));
+                        b = b.wrapping_add(1);
+                    }
+                }
+                for (&j, &w) in nc.iter().zip(nvals).skip(a) {
+                    emit(j, mul_sat(alpha, nv(i, j, w)));
+                }
+                for (&j, &o) in oc.iter().zip(ovals).skip(b) {
+                    emit(j, mul_sat(one_minus, ov(j, o)));
                 }
             }
         } else {
@@ -383,7 +401,6 @@ pub fn ema_fixed<NV, OV>(
             }
         }
         out.end_row();
-        let _ = start;
     }
 }
 

@@ -115,7 +115,11 @@ pub struct Divisor {
     d: I32F32,
     magic: u64,
     shift: u32,
-    mode: DivMode,
+    /// The fast path applies to raw bits `a` (as u64) with `a < limit` and `a & mask == 0`;
+    /// its dividend is `a << pre`.
+    limit: u64,
+    mask: u64,
+    pre: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,15 +149,22 @@ impl Divisor {
         } else {
             (DivMode::Fraction, bits as u64)
         };
+        let (limit, mask, pre) = match mode {
+            DivMode::Fraction => (1u64 << 32, 0, 32),
+            DivMode::Integer => (1u64 << 63, 0xFFFF_FFFF, 0),
+            DivMode::Fallback => (0, 0, 0),
+        };
         let mut out = Divisor {
             d,
             magic: 0,
             shift: 0,
-            mode,
+            limit,
+            mask,
+            pre,
         };
         if base < 2 {
             // 0: unusable; 1 (d = 2⁻³²): too rare to specialize.
-            out.mode = DivMode::Fallback;
+            out.limit = 0;
             return out;
         }
         // Branch-free form (one code path for every divisor ≥ 2):
@@ -194,18 +205,12 @@ impl Divisor {
     /// `x / d`, 0 on a zero divisor or overflow — exactly [`safe_div`]`(x, d)`.
     #[inline(always)]
     pub fn div(&self, x: I32F32) -> I32F32 {
-        let a = x.to_bits();
-        let num = match self.mode {
-            DivMode::Fraction if (0..1 << 32).contains(&a) => Some((a as u64) << 32),
-            DivMode::Integer if a >= 0 && a & 0xFFFF_FFFF == 0 => Some(a as u64),
-            _ => None,
-        };
-        match num {
-            Some(num) => match i64::try_from(self.div_u64(num)) {
-                Ok(bits) => I32F32::from_bits(bits),
-                Err(_) => ZERO,
-            },
-            None => safe_div_fast(x, self.d),
+        let a = x.to_bits() as u64; // negative values land above every limit
+        if a < self.limit && a & self.mask == 0 {
+            let q = self.div_u64(a << self.pre);
+            I32F32::from_bits(if q > i64::MAX as u64 { 0 } else { q as i64 })
+        } else {
+            safe_div_fast(x, self.d)
         }
     }
 }
