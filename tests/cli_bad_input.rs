@@ -3,8 +3,8 @@
 //!
 //! Each case is fed both on stdin (`yuma epoch -`) and as a file. A child that has not finished
 //! after `LIMIT` is killed and the test fails; timings are printed, not asserted.
-//! Also: a valid n = 65535 input succeeds, and `yuma verify` exits 2 on a missing path and 1 on a
-//! tampered vector.
+//! Also: more weight/bond entries than `Limits::DEFAULT` are rejected, a valid n = 65535 input
+//! succeeds, and `yuma verify` exits 2 on a missing path and 1 on a tampered vector.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -436,6 +436,37 @@ fn a_100_mb_file_of_zeros_is_rejected_quickly() {
     );
     assert_rejected("100 MB of NUL (stdin)", &r, "line 1");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn more_weight_entries_than_the_limit_are_rejected() {
+    // 2^24 entries in one weight row plus the 13 bond entries: past `Limits::DEFAULT` (~100 MB).
+    let text = String::from_utf8(set("weights", json!("__W__"))).expect("utf8");
+    let mut row = String::with_capacity(6 << 24);
+    row.push('[');
+    for k in 0..(1usize << 24) {
+        if k > 0 {
+            row.push(',');
+        }
+        row.push_str("[1,1]");
+    }
+    row.push(']');
+    let weights = format!("[{row},[],[],[],[],[],[],[]]");
+    let text = text.replacen("\"__W__\"", &weights, 1);
+    let text = text.replacen("\"bonds\":[[", "\"bonds\":[[[7,7],", 1);
+    assert!(text.contains("[[7,7],"), "bond entry inserted");
+    let dir = scratch("limit");
+    let path = dir.join("too-many-entries.json");
+    std::fs::write(&path, &text).expect("write");
+    let r = run(&["epoch", path.to_str().expect("utf8 path")], None);
+    eprintln!(
+        "{} MB, 2^24 + 13 entries: {:.0} ms, {}",
+        text.len() >> 20,
+        r.elapsed.as_secs_f64() * 1e3,
+        r.stderr.trim_end()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_rejected("2^24 + 13 weight and bond entries", &r, "exceeds the limit");
 }
 
 #[test]

@@ -1,0 +1,66 @@
+//! The fast weighted median (`yuma::consensus::column_median`, an in-place quickselect over the
+//! positive scores) must equal upstream's pivot search (`yuma::reference::math::weighted_median`)
+//! on every column the pipeline can build.
+//!
+//! Mirrors `fast_median_equals_upstream_pivot_search` in tests/properties.rs: stakes are
+//! normalized with `yuma::fixed::normalize`, `minority = total.saturating_sub(kappa)`, the
+//! reference sees every validator, the fast median only the positive-score `(score, stake)` pairs
+//! plus the member count. Scores are drawn from a few coarse levels so ties are common.
+//!
+//! A second, "wild" mode feeds arbitrary I32F32 bits (negative, huge, wrapping sums) that the
+//! pipeline never produces; there the two only have to return without panicking or hanging.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use substrate_fixed::types::I32F32;
+use yuma_fuzz::median::Case;
+
+const ZERO: I32F32 = I32F32::from_bits(0);
+
+fn fast_pairs(stake: &[I32F32], score: &[I32F32]) -> Vec<(I32F32, I32F32)> {
+    stake
+        .iter()
+        .zip(score)
+        .filter(|(_, s)| **s > ZERO)
+        .map(|(w, s)| (*s, *w))
+        .collect()
+}
+
+fuzz_target!(|case: Case| match case {
+    Case::Pipeline { entries, kappa } => {
+        let mut stake: Vec<I32F32> = entries
+            .iter()
+            .map(|e| I32F32::from_bits(e.0.bits()))
+            .collect();
+        yuma::fixed::normalize(&mut stake);
+        let score: Vec<I32F32> = entries
+            .iter()
+            .map(|e| I32F32::from_bits(e.1.bits()))
+            .collect();
+        let total = yuma::fixed::wrapping_sum(stake.iter().copied());
+        let minority = total.saturating_sub(yuma::fixed::u16_proportion_to_fixed(kappa));
+        let idx: Vec<usize> = (0..stake.len()).collect();
+        let slow =
+            yuma::reference::math::weighted_median(&stake, &score, &idx, minority, ZERO, total);
+        let mut pairs = fast_pairs(&stake, &score);
+        let fast = yuma::consensus::column_median(&mut pairs, stake.len(), total, minority);
+        assert_eq!(
+            fast.to_bits(),
+            slow.to_bits(),
+            "fast median {fast} != reference {slow} (kappa {kappa}, total {total}, minority {minority})"
+        );
+    }
+    Case::Wild {
+        entries,
+        minority,
+        total,
+    } => {
+        let stake: Vec<I32F32> = entries.iter().map(|e| I32F32::from_bits(e.0)).collect();
+        let score: Vec<I32F32> = entries.iter().map(|e| I32F32::from_bits(e.1)).collect();
+        let (minority, total) = (I32F32::from_bits(minority), I32F32::from_bits(total));
+        let idx: Vec<usize> = (0..stake.len()).collect();
+        let _ = yuma::reference::math::weighted_median(&stake, &score, &idx, minority, ZERO, total);
+        let mut pairs = fast_pairs(&stake, &score);
+        let _ = yuma::consensus::column_median(&mut pairs, stake.len(), total, minority);
+    }
+});
