@@ -1,5 +1,5 @@
-//! The fast weighted median (`yuma::consensus::column_median`, an in-place quickselect over the
-//! positive scores) must equal upstream's pivot search (`yuma::reference::math::weighted_median`)
+//! The fast weighted medians (`yuma::consensus::column_median` and the keyed form
+//! `keyed_median` the pipeline uses, in-place quickselects over the positive scores) must equal upstream's pivot search (`yuma::reference::math::weighted_median`)
 //! on every column the pipeline can build.
 //!
 //! Mirrors `fast_median_equals_upstream_pivot_search` in tests/properties.rs: stakes are
@@ -49,6 +49,17 @@ fuzz_target!(|case: Case| match case {
             slow.to_bits(),
             "fast median {fast} != reference {slow} (kappa {kappa}, total {total}, minority {minority})"
         );
+        // The keyed form the pipeline uses for ascending rows: `score << 16 | validator`.
+        if stake.len() <= usize::from(u16::MAX) && score.iter().all(|s| (0..1i64 << 48).contains(&s.to_bits())) {
+            let mut keys: Vec<u64> = score
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| **s > ZERO)
+                .map(|(k, s)| ((s.to_bits() as u64) << 16) | k as u64)
+                .collect();
+            let keyed = yuma::consensus::keyed_median(&mut keys, &stake, stake.len(), total, minority);
+            assert_eq!(keyed.to_bits(), slow.to_bits(), "keyed median {keyed} != reference {slow}");
+        }
     }
     Case::Wild {
         entries,
