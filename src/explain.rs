@@ -45,7 +45,7 @@ fn yes(b: bool) -> &'static str {
     }
 }
 
-/// Computes the epoch and explains uid `uid`. Fails like [`crate::epoch`], or with
+/// Computes the epoch and explains uid `uid`. Fails like [`crate::epoch()`], or with
 /// [`Error::UidOutOfRange`] when `uid >= n`.
 pub fn explain(input: &EpochInput, uid: u16) -> Result<String, Error> {
     if uid >= input.n {

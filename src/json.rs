@@ -378,7 +378,7 @@ pub struct VerifyReport {
 /// Which implementation to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Implementation {
-    /// The fast pipeline ([`crate::epoch`]).
+    /// The fast pipeline ([`crate::epoch()`]).
     Main,
     /// The upstream-shaped [`crate::reference`].
     Reference,

@@ -23,7 +23,7 @@
 //!
 //! Stages, one module each: [`stake`] → [`weights`] → [`consensus`] → [`bonds`] → [`emission`],
 //! orchestrated by [`epoch`](mod@epoch); [`fixed`] holds the chain's fixed-point conventions and
-//! [`sparse`] the CSR layout. [`reference`] is the same epoch shaped like upstream.
+//! [`sparse`] the CSR layout. [`reference`](mod@reference) is the same epoch shaped like upstream.
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -2,7 +2,7 @@
 //!
 //! After an epoch the chain stores the output bonds and the new permits, and remembers the block
 //! the epoch ran at; everything else (weights, stakes, hyperparameters, …) changes only through
-//! extrinsics, which a simulation supplies as patches (see [`crate::json::Scenario`] with feature
+//! extrinsics, which a simulation supplies as patches (see `scenario::Scenario` with feature
 //! `json`).
 //!
 //! ```

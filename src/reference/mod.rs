@@ -1,7 +1,7 @@
 //! The reference epoch: subtensor's `epoch_mechanism`, step for step, on upstream-shaped data
 //! (`Vec<Vec<(u16, I32F32)>>`, a fresh vector per step, a dense score table in the median).
 //!
-//! It exists to be read next to upstream and to judge the fast pipeline in [`crate::epoch`];
+//! It exists to be read next to upstream and to judge the fast pipeline in [`crate::epoch`](mod@crate::epoch);
 //! both must produce identical bits. It is quadratic in `n` in places where upstream is.
 //!
 //! ```
