@@ -526,10 +526,7 @@ pub fn ema_liquid(
 /// `inplace_col_normalize_sparse`.
 #[inline(always)]
 fn div_or_keep(divs: &[Divisor], j: u16, v: I32F32) -> I32F32 {
-    match divs.get(usize::from(j)) {
-        Some(d) if d.is_nonzero() => d.div(v),
-        _ => v,
-    }
+    divs.get(usize::from(j)).map_or(v, |d| d.div(v))
 }
 
 /// The Yuma 2 bonds stage: stored bonds column-normalized, `ΔB = W_b ∘ S` column-normalized,

@@ -120,6 +120,8 @@ pub struct Divisor {
     limit: u64,
     mask: u64,
     pre: u32,
+    /// Dividing by zero keeps the value (upstream's column normalization skips zero sums).
+    keep: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,6 +163,7 @@ impl Divisor {
             limit,
             mask,
             pre,
+            keep: false,
         };
         if base < 2 {
             // 0: unusable; 1 (d = 2⁻³²): too rare to specialize.
@@ -189,6 +192,26 @@ impl Divisor {
         out
     }
 
+    /// Division by `d`, except that a zero `d` leaves every value unchanged — one column of
+    /// upstream's `inplace_col_normalize_sparse` / `inplace_col_max_upscale_sparse`, without a
+    /// branch on the divisor in the loop.
+    ///
+    /// ```
+    /// use substrate_fixed::types::I32F32;
+    /// let keep = yuma::fixed::Divisor::or_keep(I32F32::from_num(0));
+    /// assert_eq!(keep.div(I32F32::from_num(3.5)), I32F32::from_num(3.5));
+    /// ```
+    pub fn or_keep(d: I32F32) -> Self {
+        if d != ZERO {
+            return Divisor::new(d);
+        }
+        // Divide by 2³² bits (= 1.0) on the fast path, keep the value on the fallback.
+        let mut one = Divisor::new(ONE);
+        one.d = ZERO;
+        one.keep = true;
+        one
+    }
+
     /// Whether the divisor is not zero.
     #[inline(always)]
     pub fn is_nonzero(&self) -> bool {
@@ -209,6 +232,8 @@ impl Divisor {
         if a < self.limit && a & self.mask == 0 {
             let q = self.div_u64(a << self.pre);
             I32F32::from_bits(if q > i64::MAX as u64 { 0 } else { q as i64 })
+        } else if self.keep {
+            x
         } else {
             safe_div_fast(x, self.d)
         }

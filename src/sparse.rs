@@ -158,14 +158,12 @@ impl Csr {
         self.divide_cols(maxes, divs);
     }
 
-    /// `v_ij ← v_ij / by_j` for every entry with `by_j ≠ 0` (columns beyond `by` untouched).
+    /// `v_ij ← v_ij / by_j` for every entry with `by_j ≠ 0` (zero and columns beyond `by`: untouched).
     pub fn divide_cols(&mut self, by: &[I32F32], divs: &mut Vec<Divisor>) {
         prepare_divisors(by, divs);
         for (&j, v) in self.col.iter().zip(self.val.iter_mut()) {
             if let Some(d) = divs.get(usize::from(j)) {
-                if d.is_nonzero() {
-                    *v = d.div(*v);
-                }
+                *v = d.div(*v);
             }
         }
     }
@@ -182,14 +180,8 @@ pub fn col_sums(col: &[u16], val: &[I32F32], columns: usize, sums: &mut Vec<I32F
     }
 }
 
-/// One [`Divisor`] per value.
+/// One [`Divisor::or_keep`] per value: division by each, a zero leaving values unchanged.
 pub fn prepare_divisors(by: &[I32F32], divs: &mut Vec<Divisor>) {
     divs.clear();
-    divs.extend(by.iter().map(|&d| {
-        if d == ZERO {
-            Divisor::default()
-        } else {
-            Divisor::new(d)
-        }
-    }));
+    divs.extend(by.iter().map(|&d| Divisor::or_keep(d)));
 }

@@ -219,3 +219,12 @@ proptest! {
         prop_assert_eq!(yuma::bonds::alpha_sigmoid_fast(c, w, b, &p), yuma::bonds::alpha_sigmoid(c, w, b, &p));
     }
 }
+
+proptest! {
+    #[test]
+    fn keep_divisor_is_identity_or_division(x in any::<i64>(), d in prop_oneof![Just(0i64), any::<i64>()]) {
+        let (x, d) = (I32F32::from_bits(x), I32F32::from_bits(d));
+        let want = if d == I32F32::from_bits(0) { x } else { yuma::fixed::safe_div(x, d) };
+        prop_assert_eq!(yuma::fixed::Divisor::or_keep(d).div(x), want);
+    }
+}
