@@ -129,35 +129,6 @@ impl Csr {
             .collect()
     }
 
-    /// Normalizes every column `j < columns` by its saturating sum (`sums` and `divs` are
-    /// scratch). Columns outside are left unchanged, as upstream leaves them.
-    pub fn col_normalize(
-        &mut self,
-        sums: &mut Vec<I32F32>,
-        divs: &mut Vec<Divisor>,
-        columns: usize,
-    ) {
-        col_sums(&self.col, &self.val, columns, sums);
-        self.divide_cols(sums, divs);
-    }
-
-    /// Divides every column `j < columns` by its maximum (`maxes`, `divs` are scratch).
-    pub fn col_max_upscale(
-        &mut self,
-        maxes: &mut Vec<I32F32>,
-        divs: &mut Vec<Divisor>,
-        columns: usize,
-    ) {
-        maxes.clear();
-        maxes.resize(columns, ZERO);
-        for (&j, &v) in self.col.iter().zip(self.val.iter()) {
-            if let Some(m) = maxes.get_mut(usize::from(j)) {
-                *m = (*m).max(v);
-            }
-        }
-        self.divide_cols(maxes, divs);
-    }
-
     /// `v_ij ← v_ij / by_j` for every entry with `by_j ≠ 0` (zero and columns beyond `by`: untouched).
     pub fn divide_cols(&mut self, by: &[I32F32], divs: &mut Vec<Divisor>) {
         prepare_divisors(by, divs);

@@ -72,22 +72,15 @@ fn main() {
             let case = Case::arbitrary_take_rest(Unstructured::new(&data)).expect("decode");
             println!("{case:#?}");
             if let Case::Pipeline { entries, kappa } = case {
-                let mut stake: Vec<I32F32> = entries
-                    .iter()
-                    .map(|e| I32F32::from_bits(e.0.bits()))
-                    .collect();
-                yuma::fixed::normalize(&mut stake);
-                let score: Vec<I32F32> = entries
-                    .iter()
-                    .map(|e| I32F32::from_bits(e.1.bits()))
-                    .collect();
-                let total = yuma::fixed::wrapping_sum(stake.iter().copied());
-                let minority = total.saturating_sub(yuma::fixed::u16_proportion_to_fixed(kappa));
-                let idx: Vec<usize> = (0..stake.len()).collect();
+                let column = yuma_fuzz::median::Column::new(&entries, kappa);
+                let slow = column.reference();
+                let yuma_fuzz::median::Column {
+                    stake,
+                    score,
+                    total,
+                    minority,
+                } = column;
                 let zero = I32F32::from_bits(0);
-                let slow = yuma::reference::math::weighted_median(
-                    &stake, &score, &idx, minority, zero, total,
-                );
                 let mut pairs: Vec<(I32F32, I32F32)> = stake
                     .iter()
                     .zip(&score)

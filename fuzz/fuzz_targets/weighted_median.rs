@@ -13,7 +13,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use substrate_fixed::types::I32F32;
-use yuma_fuzz::median::Case;
+use yuma_fuzz::median::{Case, Column};
 
 const ZERO: I32F32 = I32F32::from_bits(0);
 
@@ -28,20 +28,14 @@ fn fast_pairs(stake: &[I32F32], score: &[I32F32]) -> Vec<(I32F32, I32F32)> {
 
 fuzz_target!(|case: Case| match case {
     Case::Pipeline { entries, kappa } => {
-        let mut stake: Vec<I32F32> = entries
-            .iter()
-            .map(|e| I32F32::from_bits(e.0.bits()))
-            .collect();
-        yuma::fixed::normalize(&mut stake);
-        let score: Vec<I32F32> = entries
-            .iter()
-            .map(|e| I32F32::from_bits(e.1.bits()))
-            .collect();
-        let total = yuma::fixed::wrapping_sum(stake.iter().copied());
-        let minority = total.saturating_sub(yuma::fixed::u16_proportion_to_fixed(kappa));
-        let idx: Vec<usize> = (0..stake.len()).collect();
-        let slow =
-            yuma::reference::math::weighted_median(&stake, &score, &idx, minority, ZERO, total);
+        let column = Column::new(&entries, kappa);
+        let slow = column.reference();
+        let Column {
+            stake,
+            score,
+            total,
+            minority,
+        } = column;
         let mut pairs = fast_pairs(&stake, &score);
         let fast = yuma::consensus::column_median(&mut pairs, stake.len(), total, minority);
         assert_eq!(
@@ -50,15 +44,22 @@ fuzz_target!(|case: Case| match case {
             "fast median {fast} != reference {slow} (kappa {kappa}, total {total}, minority {minority})"
         );
         // The keyed form the pipeline uses for ascending rows: `score << 16 | validator`.
-        if stake.len() <= usize::from(u16::MAX) && score.iter().all(|s| (0..1i64 << 48).contains(&s.to_bits())) {
+        if stake.len() <= usize::from(u16::MAX)
+            && score.iter().all(|s| (0..1i64 << 48).contains(&s.to_bits()))
+        {
             let mut keys: Vec<u64> = score
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| **s > ZERO)
                 .map(|(k, s)| ((s.to_bits() as u64) << 16) | k as u64)
                 .collect();
-            let keyed = yuma::consensus::keyed_median(&mut keys, &stake, stake.len(), total, minority);
-            assert_eq!(keyed.to_bits(), slow.to_bits(), "keyed median {keyed} != reference {slow}");
+            let keyed =
+                yuma::consensus::keyed_median(&mut keys, &stake, stake.len(), total, minority);
+            assert_eq!(
+                keyed.to_bits(),
+                slow.to_bits(),
+                "keyed median {keyed} != reference {slow}"
+            );
         }
     }
     Case::Wild {

@@ -61,3 +61,51 @@ pub enum Case {
         total: i64,
     },
 }
+
+/// A pipeline-shaped column as both medians see it: stakes normalized with
+/// `yuma::fixed::normalize`, the scores, the total stake and
+/// `minority = total.saturating_sub(kappa)`.
+pub struct Column {
+    pub stake: Vec<substrate_fixed::types::I32F32>,
+    pub score: Vec<substrate_fixed::types::I32F32>,
+    pub total: substrate_fixed::types::I32F32,
+    pub minority: substrate_fixed::types::I32F32,
+}
+
+impl Column {
+    /// Builds the column from a `Case::Pipeline`'s entries and kappa.
+    pub fn new(entries: &[(Stake, Score)], kappa: u16) -> Self {
+        use substrate_fixed::types::I32F32;
+        let mut stake: Vec<I32F32> = entries
+            .iter()
+            .map(|e| I32F32::from_bits(e.0.bits()))
+            .collect();
+        yuma::fixed::normalize(&mut stake);
+        let score: Vec<I32F32> = entries
+            .iter()
+            .map(|e| I32F32::from_bits(e.1.bits()))
+            .collect();
+        let total = yuma::fixed::wrapping_sum(stake.iter().copied());
+        let minority = total.saturating_sub(yuma::fixed::u16_proportion_to_fixed(kappa));
+        Column {
+            stake,
+            score,
+            total,
+            minority,
+        }
+    }
+
+    /// Upstream's pivot search over every validator.
+    pub fn reference(&self) -> substrate_fixed::types::I32F32 {
+        let idx: Vec<usize> = (0..self.stake.len()).collect();
+        let zero = substrate_fixed::types::I32F32::from_bits(0);
+        yuma::reference::math::weighted_median(
+            &self.stake,
+            &self.score,
+            &idx,
+            self.minority,
+            zero,
+            self.total,
+        )
+    }
+}
