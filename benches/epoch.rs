@@ -156,6 +156,10 @@ fn kernels(c: &mut Criterion) {
     g.bench_function("exp/batch-1k", |b| {
         b.iter(|| yuma::fixed::exp_safe_batch(&es, &mut out))
     });
+    let mut order = Vec::new();
+    g.bench_function("exp/grouped-1k", |b| {
+        b.iter(|| yuma::fixed::exp_safe_grouped(&es, &mut out, &mut order))
+    });
     g.bench_function("exp/substrate-1k", |b| {
         b.iter(|| {
             es.iter()

@@ -174,7 +174,9 @@ pub struct BondsScratch {
     visible_w: Vec<(u16, I32F32)>,
     visible_b: Vec<(u16, I32F32)>,
     xs: Vec<I32F32>,
+    bs: Vec<I32F32>,
     es: Vec<I32F32>,
+    order: Vec<u32>,
     sums: Vec<I32F32>,
     new_divs: Vec<Divisor>,
     old_divs: Vec<Divisor>,
@@ -443,19 +445,43 @@ pub fn ema_liquid(
     out: &mut Csr,
 ) {
     let columns = consensus.len();
-    out.clear();
-    s.acc.clear();
-    s.acc.resize(columns, ZERO);
-    s.mark.clear();
-    s.mark.resize(columns, false);
+    let consensus_of = |j: u16| consensus.get(usize::from(j)).copied().unwrap_or(ZERO);
+    // Pass 1: per stored weight, the sigmoid exponent and the bond it decays.
+    s.xs.clear();
+    s.bs.clear();
     for i in 0..new.rows() {
         let (ncols, nvals) = new.row(i);
         let (ocols, ovals) = old.row(i);
         if ncols.is_empty() {
-            out.end_row();
             continue;
         }
-        // Last stored bond per column (dense scratch, cleared below).
+        if strictly_ascending(ncols, columns)
+            && strictly_ascending(ocols, usize::from(u16::MAX).saturating_add(1))
+        {
+            // Both rows ascend (the chain's normal shape): every entry is visible to the scan,
+            // and the last stored bond on a column is its only one — one merge walk finds it.
+            let mut pb = 0usize;
+            for (&j, &w) in ncols.iter().zip(nvals) {
+                while ocols.get(pb).is_some_and(|&c| c < j) {
+                    pb = pb.wrapping_add(1);
+                }
+                let b = match (ocols.get(pb), ovals.get(pb)) {
+                    (Some(&c), Some(&v)) if c == j => v,
+                    _ => ZERO,
+                };
+                s.xs.push(sigmoid_exponent(consensus_of(j), w, b, p));
+                s.bs.push(b);
+            }
+            continue;
+        }
+        // Any other shape: the last stored bond per column through dense scratch, and the
+        // entries a forward scan sees for the sigmoid.
+        if s.acc.len() != columns {
+            s.acc.clear();
+            s.acc.resize(columns, ZERO);
+            s.mark.clear();
+            s.mark.resize(columns, false);
+        }
         for (&j, &b) in ocols.iter().zip(ovals) {
             let ju = usize::from(j);
             if let (Some(d), Some(mk)) = (s.acc.get_mut(ju), s.mark.get_mut(ju)) {
@@ -465,49 +491,25 @@ pub fn ema_liquid(
         }
         visible_entries(ncols, nvals, columns, &mut s.visible_w);
         visible_entries(ocols, ovals, columns, &mut s.visible_b);
-        // Exponents for every entry, their exps in batches, then the EMA.
-        s.xs.clear();
-        if strictly_ascending(ncols, columns) {
-            // Every entry of an ascending row is visible to the scan: the weight is the entry
-            // itself, and the bond is found by walking the visible bonds alongside.
-            let mut pb = 0usize;
-            let vb = &s.visible_b;
-            s.xs.extend(ncols.iter().zip(nvals).map(|(&j, &w)| {
-                while vb.get(pb).is_some_and(|e| e.0 < j) {
-                    pb = pb.wrapping_add(1);
-                }
-                let b = vb.get(pb).filter(|e| e.0 == j).map_or(ZERO, |e| e.1);
-                let c = consensus.get(usize::from(j)).copied().unwrap_or(ZERO);
-                sigmoid_exponent(c, w, b, p)
-            }));
-        } else {
-            s.xs.extend(ncols.iter().map(|&j| match consensus.get(usize::from(j)) {
-                Some(&c) => {
-                    sigmoid_exponent(c, lookup(&s.visible_w, j), lookup(&s.visible_b, j), p)
-                }
-                None => ZERO,
-            }));
-        }
-        s.es.clear();
-        s.es.resize(s.xs.len(), ZERO);
-        crate::fixed::exp_safe_batch(&s.xs, &mut s.es);
-        for ((&j, &w), &e) in ncols.iter().zip(nvals).zip(&s.es) {
+        for &j in ncols {
             let ju = usize::from(j);
-            if ju >= columns {
-                continue;
-            }
-            let alpha = alpha_from_exp(e, p);
-            let old_b = if s.mark.get(ju).copied().unwrap_or(false) {
+            let x = if ju < columns {
+                sigmoid_exponent(
+                    consensus_of(j),
+                    lookup(&s.visible_w, j),
+                    lookup(&s.visible_b, j),
+                    p,
+                )
+            } else {
+                ZERO
+            };
+            let b = if s.mark.get(ju).copied().unwrap_or(false) {
                 s.acc.get(ju).copied().unwrap_or(ZERO)
             } else {
                 ZERO
             };
-            let decayed = mul_sat(ONE.saturating_sub(alpha), old_b);
-            let inc = mul_sat(alpha, w).max(ZERO);
-            let v = decayed.saturating_add(inc).min(ONE);
-            if v > ZERO {
-                out.push(j, v);
-            }
+            s.xs.push(x);
+            s.bs.push(b);
         }
         for &j in ocols {
             let ju = usize::from(j);
@@ -518,6 +520,30 @@ pub fn ema_liquid(
                 *mk = false;
             }
         }
+    }
+    // Pass 2: every exp at once, grouped by magnitude.
+    s.es.clear();
+    s.es.resize(s.xs.len(), ZERO);
+    crate::fixed::exp_safe_grouped(&s.xs, &mut s.es, &mut s.order);
+    // Pass 3: the EMA per stored weight.
+    out.clear();
+    let mut k = 0usize;
+    for i in 0..new.rows() {
+        let (ncols, nvals) = new.row(i);
+        let (es, bs) = (s.es.get(k..).unwrap_or(&[]), s.bs.get(k..).unwrap_or(&[]));
+        for (((&j, &w), &e), &old_b) in ncols.iter().zip(nvals).zip(es).zip(bs) {
+            if usize::from(j) >= columns {
+                continue;
+            }
+            let alpha = alpha_from_exp(e, p);
+            let decayed = mul_sat(ONE.saturating_sub(alpha), old_b);
+            let inc = mul_sat(alpha, w).max(ZERO);
+            let v = decayed.saturating_add(inc).min(ONE);
+            if v > ZERO {
+                out.push(j, v);
+            }
+        }
+        k = k.saturating_add(ncols.len());
         out.end_row();
     }
 }

@@ -380,33 +380,6 @@ pub fn exp_safe(input: I32F32) -> I32F32 {
     }
 }
 
-/// Magic numbers for exact `u64` division by the small constants `2..=31` (branch-free
-/// invariant division, as in [`Divisor`]), built at compile time. (Indexing here runs in const
-/// evaluation: an out-of-range index would fail the build, never a running program.)
-#[allow(clippy::indexing_slicing)]
-const SMALL_DIV: [(u64, u32); 32] = {
-    let mut t = [(0u64, 0u32); 32];
-    let mut d = 2u64;
-    while d < 32 {
-        let l = 63 - d.leading_zeros();
-        if d.is_power_of_two() {
-            t[d as usize] = (0, l - 1);
-        } else {
-            let num = 1u128 << (64 + l);
-            let m = (num / d as u128) as u64;
-            let rem = (num % d as u128) as u64;
-            let twice = rem.wrapping_add(rem);
-            let mut m2 = m.wrapping_add(m);
-            if twice >= d || twice < rem {
-                m2 = m2.wrapping_add(1);
-            }
-            t[d as usize] = (m2.wrapping_add(1), l);
-        }
-        d += 1;
-    }
-    t
-};
-
 /// [`exp_safe`] computed faster with the same arithmetic: the same Taylor series of
 /// `substrate_fixed::transcendental::exp` (30 terms, each `⌊⌊term·x⌋ / i⌋`, checked), with the
 /// division by `i` done by multiplication and the loop stopped once a term reaches 0 (every later
@@ -433,9 +406,8 @@ pub fn exp_safe_fast(input: I32F32) -> I32F32 {
         if t > i64::MAX as u64 {
             return exp_err(neg);
         }
-        let (magic, shift) = SMALL_DIV.get(i).copied().unwrap_or((0, 0));
-        let q = (u128::from(t).wrapping_mul(u128::from(magic)) >> 64) as u64;
-        term = ((t.wrapping_sub(q) >> 1).wrapping_add(q)) >> shift;
+        let (magic, shift) = SERIES_DIV.get(i.wrapping_sub(2)).copied().unwrap_or((0, 0));
+        term = ((u128::from(t).wrapping_mul(u128::from(magic)) >> 64) as u64) >> shift;
         result = result.wrapping_add(term);
         if result > i64::MAX as u64 {
             return exp_err(neg);
@@ -458,63 +430,158 @@ pub fn exp_safe_fast(input: I32F32) -> I32F32 {
     I32F32::from_bits(result as i64)
 }
 
+/// Magic numbers for `⌊p / i⌋`, `i = 2..=31`, exact for every numerator `p < 2⁶³` with one
+/// multiply-high and a shift (round-up method: `m = ⌈2^(63+l) / i⌉`, `l = ⌈log₂ i⌉`,
+/// `⌊p / i⌋ = ⌊p·m / 2⁶⁴⌋ >> (l − 1)`). Built at compile time; const-evaluated indexing cannot
+/// fail at run time.
+#[allow(clippy::indexing_slicing)]
+const SERIES_DIV: [(u64, u32); 30] = {
+    let mut t = [(0u64, 0u32); 30];
+    let mut i = 2u64;
+    while i < 32 {
+        let l = 64 - (i - 1).leading_zeros();
+        let num = 1u128 << (63 + l);
+        let m = num.div_ceil(i as u128);
+        t[(i - 2) as usize] = (m as u64, l - 1);
+        i += 1;
+    }
+    t
+};
+
+/// Inputs per lock-step group of the batched series.
+const LANES: usize = 8;
+
+/// The raw series sums of `exp` for eight magnitudes `op ≤ 20·2³²` (raw bits), evaluated in lock
+/// step until every lane's term is 0. The same arithmetic as [`exp_safe_fast`]: term
+/// `i` is `⌊⌊term·op / 2³²⌋ / i⌋`; with `op ≤ 20·2³²` every product quotient stays below 2⁶³
+/// (largest term ≈ 4.3·10⁷·2³², sum ≈ e²⁰·2³²), so none of the scalar series' checks can fire.
+#[inline(always)]
+fn series_lanes(op: &[u64; LANES]) -> [u64; LANES] {
+    let mut term = *op;
+    let mut result = op.map(|o| o.wrapping_add(1 << 32));
+    for &(magic, shift) in SERIES_DIV.iter() {
+        let mut any = 0u64;
+        for ((t, r), &o) in term.iter_mut().zip(result.iter_mut()).zip(op.iter()) {
+            let p = (u128::from(*t).wrapping_mul(u128::from(o)) >> 32) as u64;
+            *t = ((u128::from(p).wrapping_mul(u128::from(magic)) >> 64) as u64) >> shift;
+            *r = r.wrapping_add(*t);
+            any |= *t;
+        }
+        if any == 0 {
+            break;
+        }
+    }
+    result
+}
+
+/// `exp_safe` from the clamped input bits and the raw series sum of its magnitude.
+#[inline(always)]
+fn exp_from_series(bits: i64, r: u64) -> I32F32 {
+    if bits == 0 {
+        ONE
+    } else if bits == 1 << 32 {
+        I32F32::from(substrate_fixed::transcendental::E)
+    } else if bits < 0 {
+        // 1 / r: ⌊2⁶⁴ / r⌋ with r ≥ 2³², so the quotient fits.
+        let q = if r.is_power_of_two() {
+            1u64.checked_shl(64u32.saturating_sub(r.trailing_zeros()))
+                .unwrap_or(0)
+        } else {
+            u64::MAX.checked_div(r).unwrap_or(0)
+        };
+        I32F32::from_bits(i64::try_from(q).unwrap_or(0))
+    } else {
+        I32F32::from_bits(r as i64)
+    }
+}
+
+/// Input bits clamped to `[−20, 20]`, as `exp_safe` clamps.
+#[inline(always)]
+fn exp_clamp(x: I32F32) -> i64 {
+    x.to_bits().clamp(-20 << 32, 20 << 32)
+}
+
 /// [`exp_safe_fast`] over a slice, eight inputs at a time with their series interleaved so the
-/// multiplies of independent inputs overlap. `out` receives one value per input.
+/// multiplies of independent inputs overlap. `out` receives one value per input (bit-identical to
+/// [`exp_safe`]).
 pub fn exp_safe_batch(xs: &[I32F32], out: &mut [I32F32]) {
-    const L: usize = 8;
-    let one = 1i64 << 32;
-    let mut xc = xs.chunks_exact(L);
-    let mut oc = out.chunks_exact_mut(L);
+    let mut xc = xs.chunks_exact(LANES);
+    let mut oc = out.chunks_exact_mut(LANES);
     for (x8, o8) in (&mut xc).zip(&mut oc) {
-        let mut op = [0u64; L];
-        let mut term = [0u64; L];
-        let mut result = [0u64; L];
-        for ((x, o), (t, r)) in x8
-            .iter()
-            .zip(op.iter_mut())
-            .zip(term.iter_mut().zip(result.iter_mut()))
-        {
-            *o = x.to_bits().clamp(-20 * one, 20 * one).unsigned_abs();
-            *t = *o;
-            *r = o.wrapping_add(one as u64);
+        let mut op = [0u64; LANES];
+        for (o, x) in op.iter_mut().zip(x8) {
+            *o = exp_clamp(*x).unsigned_abs();
         }
-        // |x| ≤ 20: every product and partial sum stays far below 2⁶³ (max term ≈ 4.3e7, sum ≈ e²⁰),
-        // so the checked steps of the scalar series cannot fail here.
-        let mut i = 2usize;
-        while i < 32 {
-            let (magic, shift) = SMALL_DIV.get(i).copied().unwrap_or((0, 0));
-            let mut any = 0u64;
-            for ((t, r), &o) in term.iter_mut().zip(result.iter_mut()).zip(op.iter()) {
-                let prod = (u128::from(*t).wrapping_mul(u128::from(o)) >> 32) as u64;
-                let q = (u128::from(prod).wrapping_mul(u128::from(magic)) >> 64) as u64;
-                *t = ((prod.wrapping_sub(q) >> 1).wrapping_add(q)) >> shift;
-                *r = r.wrapping_add(*t);
-                any |= *t;
-            }
-            if any == 0 {
-                break;
-            }
-            i = i.wrapping_add(1);
-        }
-        for ((x, o), &r) in x8.iter().zip(o8.iter_mut()).zip(result.iter()) {
-            let bits = x.to_bits().clamp(-20 * one, 20 * one);
-            *o = if bits == 0 || bits == one {
-                exp_safe_fast(*x)
-            } else if bits < 0 {
-                let q = if r.is_power_of_two() {
-                    1u64.checked_shl(64u32.saturating_sub(r.trailing_zeros()))
-                        .unwrap_or(0)
-                } else {
-                    u64::MAX.checked_div(r).unwrap_or(0)
-                };
-                I32F32::from_bits(i64::try_from(q).unwrap_or(0))
-            } else {
-                I32F32::from_bits(r as i64)
-            };
+        let r = series_lanes(&op);
+        for ((o, x), &r) in o8.iter_mut().zip(x8).zip(r.iter()) {
+            *o = exp_from_series(exp_clamp(*x), r);
         }
     }
     for (x, o) in xc.remainder().iter().zip(oc.into_remainder().iter_mut()) {
         *o = exp_safe_fast(*x);
+    }
+}
+
+/// Buckets of [`exp_safe_grouped`]: the magnitude in quarters, `0..=80` for `|x| ≤ 20`.
+const EXP_BUCKETS: usize = 81;
+
+/// [`exp_safe_batch`] with the inputs first grouped by magnitude (a counting sort into
+/// quarter-unit buckets), so the eight inputs of a lock-step group need about the same number of
+/// series terms: small inputs stop after a dozen terms instead of waiting for the largest input
+/// of their group. `order` is reusable scratch. Bit-identical to [`exp_safe`] per input.
+///
+/// ```
+/// use substrate_fixed::types::I32F32;
+/// let xs: Vec<I32F32> = (-40..40).map(|k| I32F32::from_num(k) / 7).collect();
+/// let mut out = vec![I32F32::from_num(0); xs.len()];
+/// yuma::fixed::exp_safe_grouped(&xs, &mut out, &mut Vec::new());
+/// for (x, e) in xs.iter().zip(&out) {
+///     assert_eq!(*e, yuma::fixed::exp_safe(*x));
+/// }
+/// ```
+pub fn exp_safe_grouped(xs: &[I32F32], out: &mut [I32F32], order: &mut alloc::vec::Vec<u32>) {
+    let bucket = |x: &I32F32| (exp_clamp(*x).unsigned_abs() >> 30) as usize;
+    let mut start = [0u32; EXP_BUCKETS.wrapping_add(1)];
+    for x in xs {
+        if let Some(c) = start.get_mut(bucket(x).wrapping_add(1)) {
+            *c = c.wrapping_add(1);
+        }
+    }
+    let mut acc = 0u32;
+    for c in start.iter_mut() {
+        acc = acc.wrapping_add(*c);
+        *c = acc;
+    }
+    order.clear();
+    order.resize(xs.len(), 0);
+    for (k, x) in (0u32..).zip(xs) {
+        if let Some(c) = start.get_mut(bucket(x)) {
+            if let Some(slot) = order.get_mut(*c as usize) {
+                *slot = k;
+            }
+            *c = c.wrapping_add(1);
+        }
+    }
+    let get = |k: u32| xs.get(k as usize).copied().unwrap_or(ZERO);
+    let mut groups = order.chunks_exact(LANES);
+    for g in &mut groups {
+        let mut bits = [0i64; LANES];
+        let mut op = [0u64; LANES];
+        for ((b, o), &k) in bits.iter_mut().zip(op.iter_mut()).zip(g) {
+            *b = exp_clamp(get(k));
+            *o = b.unsigned_abs();
+        }
+        let r = series_lanes(&op);
+        for ((&k, &b), &r) in g.iter().zip(bits.iter()).zip(r.iter()) {
+            if let Some(o) = out.get_mut(k as usize) {
+                *o = exp_from_series(b, r);
+            }
+        }
+    }
+    for &k in groups.remainder() {
+        if let Some(o) = out.get_mut(k as usize) {
+            *o = exp_safe_fast(get(k));
+        }
     }
 }
 
@@ -635,6 +702,43 @@ mod tests {
         exp_safe_batch(&xs, &mut out);
         for (x, o) in xs.iter().zip(&out) {
             assert_eq!(*o, exp_safe(*x), "{x:?}");
+        }
+    }
+
+    #[test]
+    fn exp_safe_grouped_matches() {
+        let one = 1i64 << 32;
+        let xs: alloc::vec::Vec<I32F32> = (0..3000i64)
+            .map(|k| I32F32::from_bits(((k * 7_919) % 3001 - 1500) * (one / 61) + k * 104_729))
+            .chain([ZERO, ONE, -ONE, I32F32::max_value(), I32F32::min_value()])
+            .collect();
+        let mut out = alloc::vec![ZERO; xs.len()];
+        let mut order = alloc::vec::Vec::new();
+        exp_safe_grouped(&xs, &mut out, &mut order);
+        for (x, o) in xs.iter().zip(&out) {
+            assert_eq!(*o, exp_safe(*x), "{x:?}");
+        }
+    }
+
+    #[test]
+    fn series_div_is_exact() {
+        for (i, &(m, s)) in (2u64..).zip(SERIES_DIV.iter()) {
+            for p in [
+                0u64,
+                1,
+                i - 1,
+                i,
+                i + 1,
+                (1 << 63) - 1,
+                (1 << 63) - i,
+                123_456_789_012_345,
+            ]
+            .into_iter()
+            .chain((0..2000u64).map(|k| k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 1))
+            {
+                let q = ((u128::from(p) * u128::from(m)) >> 64) as u64 >> s;
+                assert_eq!(q, p / i, "{p} / {i}");
+            }
         }
     }
 

@@ -222,6 +222,20 @@ proptest! {
 
 proptest! {
     #[test]
+    fn batched_exps_equal_exp_safe(
+        xs in prop::collection::vec(prop_oneof![any::<i64>(), -(21i64 << 32)..(21i64 << 32), -(1i64 << 33)..(1i64 << 33)], 0..200),
+    ) {
+        let xs: Vec<I32F32> = xs.into_iter().map(I32F32::from_bits).collect();
+        let want: Vec<I32F32> = xs.iter().map(|x| yuma::fixed::exp_safe(*x)).collect();
+        let mut out = vec![I32F32::from_bits(0); xs.len()];
+        yuma::fixed::exp_safe_batch(&xs, &mut out);
+        prop_assert_eq!(&out, &want);
+        let mut out = vec![I32F32::from_bits(0); xs.len()];
+        yuma::fixed::exp_safe_grouped(&xs, &mut out, &mut Vec::new());
+        prop_assert_eq!(&out, &want);
+    }
+
+    #[test]
     fn keep_divisor_is_identity_or_division(x in any::<i64>(), d in prop_oneof![Just(0i64), any::<i64>()]) {
         let (x, d) = (I32F32::from_bits(x), I32F32::from_bits(d));
         let want = if d == I32F32::from_bits(0) { x } else { yuma::fixed::safe_div(x, d) };
