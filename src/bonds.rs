@@ -17,8 +17,8 @@ use alloc::vec::Vec;
 use substrate_fixed::types::{I32F32, I64F64};
 
 use crate::fixed::{
-    exp_safe, mul_or_zero, mul_sat, normalize, u16_proportion_to_fixed, u16_to_fixed, Divisor, ONE,
-    ZERO,
+    exp_safe, fmax, fmin, is_pos, mul_or_zero, mul_sat, normalize, sat_add, sat_sub,
+    u16_proportion_to_fixed, u16_to_fixed, Divisor, ONE, ZERO,
 };
 use crate::sparse::{col_sums, prepare_divisors, Csr};
 use crate::{EpochInput, Error};
@@ -86,11 +86,11 @@ pub fn alpha_sigmoid(
 /// `clamp(b − w, 0, 1)` (selling).
 #[inline]
 pub fn sigmoid_diff(consensus: I32F32, weight: I32F32, bond: I32F32) -> I32F32 {
-    let clamp01 = |x: I32F32| x.min(ONE).max(ZERO);
-    if weight >= bond {
-        clamp01(weight.saturating_sub(consensus))
+    let clamp01 = |x: I32F32| fmax(fmin(x, ONE), ZERO);
+    if weight.to_bits() >= bond.to_bits() {
+        clamp01(sat_sub(weight, consensus))
     } else {
-        clamp01(bond.saturating_sub(weight))
+        clamp01(sat_sub(bond, weight))
     }
 }
 
@@ -104,14 +104,14 @@ pub fn sigmoid_exponent(
     p: &LiquidAlphaParams,
 ) -> I32F32 {
     let diff = sigmoid_diff(consensus, weight, bond);
-    mul_sat(p.factor, diff.saturating_sub(I32F32::from_bits(1 << 31)))
+    mul_sat(p.factor, sat_sub(diff, I32F32::from_bits(1 << 31)))
 }
 
 /// The alpha of [`alpha_sigmoid`] from `e = exp_safe(exponent)`: `1 / (1 + e)` as one 64-bit
 /// division (the denominator is at least 1), then `clamp(low + σ·(high − low))`.
 #[inline]
 pub fn alpha_from_exp(e: I32F32, p: &LiquidAlphaParams) -> I32F32 {
-    let den = ONE.saturating_add(e).to_bits().max(1) as u64;
+    let den = sat_add(ONE, e).to_bits().max(1) as u64;
     let q = if den.is_power_of_two() {
         1u64.checked_shl(64u32.saturating_sub(den.trailing_zeros()))
             .unwrap_or(0)
@@ -119,10 +119,8 @@ pub fn alpha_from_exp(e: I32F32, p: &LiquidAlphaParams) -> I32F32 {
         u64::MAX.checked_div(den).unwrap_or(0)
     };
     let sigmoid = I32F32::from_bits(i64::try_from(q).unwrap_or(0));
-    let alpha = p
-        .low
-        .saturating_add(mul_sat(sigmoid, p.high.saturating_sub(p.low)));
-    alpha.min(p.high).max(p.low)
+    let alpha = sat_add(p.low, mul_sat(sigmoid, sat_sub(p.high, p.low)));
+    fmax(fmin(alpha, p.high), p.low)
 }
 
 /// [`alpha_sigmoid`] with the same arithmetic done faster ([`sigmoid_exponent`],
@@ -167,6 +165,7 @@ pub struct BondsScratch {
     pub bonds: Csr,
     /// Interpolated weights for bonds (only when `0 < penalty < 1`).
     pub interp: Csr,
+    delta: Csr,
     acc: Vec<I32F32>,
     acc2: Vec<I32F32>,
     touched: Vec<u16>,
@@ -213,7 +212,7 @@ pub fn load_bonds(input: &EpochInput, proportion: bool, out: &mut Csr, sums: &mu
                 let v = if proportion { by_65535.div(raw) } else { raw };
                 out.push(j, v);
                 if let Some(s) = sums.get_mut(usize::from(j)) {
-                    *s = s.saturating_add(v);
+                    *s = sat_add(*s, v);
                 }
             }
         }
@@ -258,8 +257,8 @@ pub fn interpolate(
             let ju = usize::from(j);
             let a = s.acc.get(ju).copied().unwrap_or(ZERO);
             let b = s.acc2.get(ju).copied().unwrap_or(ZERO);
-            let v = a.saturating_add(mul_sat(ratio, b.saturating_sub(a)));
-            if v > ZERO {
+            let v = sat_add(a, mul_sat(ratio, sat_sub(b, a)));
+            if is_pos(v) {
                 out.push(j, v);
             }
             for d in [s.acc.get_mut(ju), s.acc2.get_mut(ju)]
@@ -284,9 +283,9 @@ pub fn strictly_ascending(cols: &[u16], columns: usize) -> bool {
 }
 
 /// `alpha·new + (1−alpha)·old` per cell (saturating; `new`'s entries first, then `old`'s), over
-/// columns `< columns`, positives kept in ascending column order; `nv(i, j, w)` and `ov(j, b)`
-/// transform the stored values on the fly (e.g. column normalization). Column sums of the result
-/// (saturating, in storage order) are left in `sums`.
+/// columns `< columns`, positives kept in ascending column order; `nv(j, w)` and `ov(j, b)`
+/// transform the stored values on the fly (e.g. column normalization). The saturating column
+/// sums of the result (in storage order) are left in `sums`.
 ///
 /// Rows whose columns strictly ascend (the chain's normal shape) are merged in one linear pass;
 /// other rows go through a dense accumulator, which reproduces upstream's handling of repeated
@@ -301,14 +300,26 @@ pub fn ema_fixed<NV, OV>(
     columns: usize,
     s: &mut BondsScratch,
     out: &mut Csr,
+    sums: &mut Vec<I32F32>,
 ) where
-    NV: Fn(usize, u16, I32F32) -> I32F32,
+    NV: Fn(u16, I32F32) -> I32F32,
     OV: Fn(u16, I32F32) -> I32F32,
 {
-    let one_minus = ONE.saturating_sub(alpha);
+    let one_minus = sat_sub(ONE, alpha);
+    sums.clear();
+    sums.resize(columns, ZERO);
+    // Written in place into buffers sized for every entry, then cut to what was kept.
     out.clear();
-    out.col.reserve(new.nnz().saturating_add(old.nnz()));
-    out.val.reserve(new.nnz().saturating_add(old.nnz()));
+    let cap = new.nnz().saturating_add(old.nnz());
+    out.col.resize(cap, 0);
+    out.val.resize(cap, ZERO);
+    let Csr { row_ptr, col, val } = out;
+    let mut sink = Sink {
+        col,
+        val,
+        sums,
+        len: 0,
+    };
     for i in 0..new.rows() {
         let (nc, nvals) = new.row(i);
         let (oc, ovals) = old.row(i);
@@ -321,17 +332,12 @@ pub fn ema_fixed<NV, OV>(
                 oc.get(..keep).unwrap_or(&[]),
                 ovals.get(..keep).unwrap_or(&[]),
             );
-            let mut emit = |j: u16, v: I32F32| {
-                if v > ZERO {
-                    out.push(j, v);
-                }
-            };
             if nc == oc {
                 // The steady state: a validator's bonds sit on exactly the uids it weights.
                 for ((&j, &w), &b) in nc.iter().zip(nvals).zip(ovals) {
-                    emit(
+                    sink.emit(
                         j,
-                        mul_sat(alpha, nv(i, j, w)).saturating_add(mul_sat(one_minus, ov(j, b))),
+                        sat_add(mul_sat(alpha, nv(j, w)), mul_sat(one_minus, ov(j, b))),
                     );
                 }
             } else {
@@ -340,26 +346,25 @@ pub fn ema_fixed<NV, OV>(
                     let w = nvals.get(a).copied().unwrap_or(ZERO);
                     let o = ovals.get(b).copied().unwrap_or(ZERO);
                     if x == y {
-                        emit(
+                        sink.emit(
                             x,
-                            mul_sat(alpha, nv(i, x, w))
-                                .saturating_add(mul_sat(one_minus, ov(y, o))),
+                            sat_add(mul_sat(alpha, nv(x, w)), mul_sat(one_minus, ov(y, o))),
                         );
                         a = a.wrapping_add(1);
                         b = b.wrapping_add(1);
                     } else if x < y {
-                        emit(x, mul_sat(alpha, nv(i, x, w)));
+                        sink.emit(x, mul_sat(alpha, nv(x, w)));
                         a = a.wrapping_add(1);
                     } else {
-                        emit(y, mul_sat(one_minus, ov(y, o)));
+                        sink.emit(y, mul_sat(one_minus, ov(y, o)));
                         b = b.wrapping_add(1);
                     }
                 }
                 for (&j, &w) in nc.iter().zip(nvals).skip(a) {
-                    emit(j, mul_sat(alpha, nv(i, j, w)));
+                    sink.emit(j, mul_sat(alpha, nv(j, w)));
                 }
                 for (&j, &o) in oc.iter().zip(ovals).skip(b) {
-                    emit(j, mul_sat(one_minus, ov(j, o)));
+                    sink.emit(j, mul_sat(one_minus, ov(j, o)));
                 }
             }
         } else {
@@ -373,7 +378,7 @@ pub fn ema_fixed<NV, OV>(
             let news = nc
                 .iter()
                 .zip(nvals)
-                .map(|(&j, &w)| (j, mul_sat(alpha, nv(i, j, w))));
+                .map(|(&j, &w)| (j, mul_sat(alpha, nv(j, w))));
             let olds = oc
                 .iter()
                 .zip(ovals)
@@ -381,7 +386,7 @@ pub fn ema_fixed<NV, OV>(
             for (j, x) in news.chain(olds) {
                 let ju = usize::from(j);
                 if let (Some(d), Some(mk)) = (s.acc.get_mut(ju), s.mark.get_mut(ju)) {
-                    *d = d.saturating_add(x);
+                    *d = sat_add(*d, x);
                     if !*mk {
                         *mk = true;
                         s.touched.push(j);
@@ -392,9 +397,7 @@ pub fn ema_fixed<NV, OV>(
             for &j in &s.touched {
                 let ju = usize::from(j);
                 if let Some(d) = s.acc.get_mut(ju) {
-                    if *d > ZERO {
-                        out.push(j, *d);
-                    }
+                    sink.emit(j, *d);
                     *d = ZERO;
                 }
                 if let Some(mk) = s.mark.get_mut(ju) {
@@ -402,7 +405,32 @@ pub fn ema_fixed<NV, OV>(
                 }
             }
         }
-        out.end_row();
+        row_ptr.push(u32::try_from(sink.len).unwrap_or(u32::MAX));
+    }
+    let len = sink.len;
+    out.col.truncate(len);
+    out.val.truncate(len);
+}
+
+/// Where [`ema_fixed`] writes: entries in place (kept when positive) and column sums.
+struct Sink<'a> {
+    col: &'a mut [u16],
+    val: &'a mut [I32F32],
+    sums: &'a mut [I32F32],
+    len: usize,
+}
+
+impl Sink<'_> {
+    #[inline(always)]
+    fn emit(&mut self, j: u16, v: I32F32) {
+        if let (Some(c), Some(x)) = (self.col.get_mut(self.len), self.val.get_mut(self.len)) {
+            *c = j;
+            *x = v;
+        }
+        self.len = self.len.wrapping_add(usize::from(is_pos(v)));
+        if let Some(sm) = self.sums.get_mut(usize::from(j)) {
+            *sm = sat_add(*sm, fmax(v, ZERO));
+        }
     }
 }
 
@@ -536,10 +564,10 @@ pub fn ema_liquid(
                 continue;
             }
             let alpha = alpha_from_exp(e, p);
-            let decayed = mul_sat(ONE.saturating_sub(alpha), old_b);
-            let inc = mul_sat(alpha, w).max(ZERO);
-            let v = decayed.saturating_add(inc).min(ONE);
-            if v > ZERO {
+            let decayed = mul_sat(sat_sub(ONE, alpha), old_b);
+            let inc = fmax(mul_sat(alpha, w), ZERO);
+            let v = fmin(sat_add(decayed, inc), ONE);
+            if is_pos(v) {
                 out.push(j, v);
             }
         }
@@ -569,15 +597,25 @@ pub fn yuma2(
     dividends: &mut Vec<I32F32>,
 ) {
     let n = usize::from(input.n);
-    // ΔB column sums, then the stored bonds and their column sums.
+    // ΔB = W_b ∘ S (kept per entry) and its column sums, then the stored bonds and theirs.
+    let mut delta = core::mem::take(&mut s.delta);
+    delta.row_ptr.clone_from(&wfb.row_ptr);
+    delta.col.clone_from(&wfb.col);
+    delta.val.clear();
+    delta.val.resize(wfb.nnz(), ZERO);
     s.sums.clear();
     s.sums.resize(n, ZERO);
-    for i in 0..wfb.rows() {
-        let st = active_stake.get(i).copied().unwrap_or(ZERO);
-        let (cols, vals) = wfb.row(i);
-        for (&j, &w) in cols.iter().zip(vals) {
+    for (i, &st) in (0..wfb.rows()).zip(active_stake) {
+        let r = wfb.range(i);
+        let (cols, vals, out) = (
+            wfb.col.get(r.clone()).unwrap_or(&[]),
+            wfb.val.get(r.clone()).unwrap_or(&[]),
+            delta.val.get_mut(r).unwrap_or(&mut []),
+        );
+        for ((&j, &w), d) in cols.iter().zip(vals).zip(out) {
+            *d = mul_sat(w, st);
             if let Some(c) = s.sums.get_mut(usize::from(j)) {
-                *c = c.saturating_add(mul_sat(w, st));
+                *c = sat_add(*c, *d);
             }
         }
     }
@@ -592,24 +630,18 @@ pub fn yuma2(
     );
     let alpha = yuma2_alpha(input.bonds_moving_average);
     ema_fixed(
-        wfb,
+        &delta,
         &old,
-        |i, j, w| {
-            div_or_keep(
-                &new_divs,
-                j,
-                mul_sat(w, active_stake.get(i).copied().unwrap_or(ZERO)),
-            )
-        },
+        |j, d| div_or_keep(&new_divs, j, d),
         |j, b| div_or_keep(&old_divs, j, b),
         alpha,
         n,
         s,
         ema,
+        &mut sums,
     );
-    (s.new_divs, s.old_divs, s.bonds) = (new_divs, old_divs, old);
+    (s.new_divs, s.old_divs, s.bonds, s.delta) = (new_divs, old_divs, old, delta);
     // Normalize B' by column, accumulate dividends and column maxima.
-    col_sums(&ema.col, &ema.val, n, &mut sums);
     prepare_divisors(&sums, &mut s.ema_divs);
     sums.clear();
     sums.resize(n, ZERO); // now column maxima
@@ -623,12 +655,12 @@ pub fn yuma2(
         let mut d = ZERO;
         for (&j, v) in cols.iter().zip(vals.iter_mut()) {
             *v = div_or_keep(&s.ema_divs, j, *v);
-            d = d.saturating_add(mul_sat(
-                incentive.get(usize::from(j)).copied().unwrap_or(ZERO),
-                *v,
-            ));
+            d = sat_add(
+                d,
+                mul_sat(incentive.get(usize::from(j)).copied().unwrap_or(ZERO), *v),
+            );
             if let Some(m) = sums.get_mut(usize::from(j)) {
-                *m = (*m).max(*v);
+                *m = fmax(*m, *v);
             }
         }
         dividends.push(d);
@@ -662,11 +694,13 @@ pub fn yuma3(
         Ok(())
     } else {
         yuma3_fixed_alpha(input.bonds_moving_average)
-            .map(|a| ema_fixed(wfb, &old, |_, _, w| w, |_, b| b, a, n, s, ema))
+            .map(|a| ema_fixed(wfb, &old, |_, w| w, |_, b| b, a, n, s, ema, &mut sums))
     };
     s.bonds = old;
     if result.is_ok() {
-        col_sums(&ema.col, &ema.val, n, &mut sums);
+        if liquid {
+            col_sums(&ema.col, &ema.val, n, &mut sums);
+        }
         prepare_divisors(&sums, &mut s.ema_divs);
         dividends.clear();
         for (i, &st) in (0..ema.rows()).zip(active_stake.iter()) {

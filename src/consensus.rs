@@ -14,7 +14,7 @@
 use alloc::vec::Vec;
 use substrate_fixed::types::I32F32;
 
-use crate::fixed::{mul_sat, normalize, wrapping_sum, ZERO};
+use crate::fixed::{fmin, is_pos, mul_sat, normalize, sat_add, wrapping_sum, ZERO};
 use crate::sparse::Csr;
 
 /// Scratch buffers for [`weighted_median_columns`].
@@ -140,7 +140,7 @@ pub fn weighted_median_columns(
     // Validators with positive stake, renormalized (as upstream does).
     s.use_stake.clear();
     s.use_stake
-        .extend(active_stake.iter().copied().filter(|x| *x > ZERO));
+        .extend(active_stake.iter().copied().filter(|x| is_pos(*x)));
     let members = s.use_stake.len();
     normalize(&mut s.use_stake);
     let total = wrapping_sum(s.use_stake.iter().copied());
@@ -152,7 +152,7 @@ pub fn weighted_median_columns(
     let simple = active_stake
         .iter()
         .enumerate()
-        .filter(|(_, x)| **x > ZERO)
+        .filter(|(_, x)| is_pos(**x))
         .all(|(i, _)| {
             let (cols, vals) = weights.row(i);
             crate::bonds::strictly_ascending(cols, columns)
@@ -176,7 +176,7 @@ pub fn weighted_median_columns(
     // counted), then a CSC fill where a repeated column overwrites.
     s.col_ptr.clear();
     s.col_ptr.resize(columns.saturating_add(1), 0);
-    for (i, _) in active_stake.iter().enumerate().filter(|(_, x)| **x > ZERO) {
+    for (i, _) in active_stake.iter().enumerate().filter(|(_, x)| is_pos(**x)) {
         for &j in weights.row(i).0 {
             if let Some(c) = s.col_ptr.get_mut(usize::from(j).saturating_add(1)) {
                 *c = c.saturating_add(1);
@@ -262,11 +262,11 @@ fn keyed_medians(
 ) {
     s.col_ptr.clear();
     s.col_ptr.resize(columns.saturating_add(1), 0);
-    for (i, _) in active_stake.iter().enumerate().filter(|(_, x)| **x > ZERO) {
+    for (i, _) in active_stake.iter().enumerate().filter(|(_, x)| is_pos(**x)) {
         let (cols, vals) = weights.row(i);
         for (&j, v) in cols.iter().zip(vals) {
             if let Some(c) = s.col_ptr.get_mut(usize::from(j).saturating_add(1)) {
-                *c = c.saturating_add(u32::from(*v > ZERO));
+                *c = c.saturating_add(u32::from(is_pos(*v)));
             }
         }
     }
@@ -280,10 +280,10 @@ fn keyed_medians(
     s.fill.clear();
     s.fill.extend(s.col_ptr.iter().take(columns).copied());
     let mut k = 0u64;
-    for (i, _) in active_stake.iter().enumerate().filter(|(_, x)| **x > ZERO) {
+    for (i, _) in active_stake.iter().enumerate().filter(|(_, x)| is_pos(**x)) {
         let (cols, vals) = weights.row(i);
         for (&j, v) in cols.iter().zip(vals) {
-            if *v > ZERO {
+            if is_pos(*v) {
                 if let Some(f) = s.fill.get_mut(usize::from(j)) {
                     if let Some(slot) = s.keys.get_mut(idx(*f)) {
                         *slot = ((v.to_bits() as u64) << 16) | k;
@@ -422,8 +422,8 @@ pub fn clip_trust_incentive(
         for (&j, &w) in cols.iter().zip(vals) {
             let c = consensus.get(usize::from(j)).copied().unwrap_or(ZERO);
             // Above a positive consensus: clipped to it; above a non-positive one: dropped.
-            let kept = w.min(c);
-            let keep = c >= w || c > ZERO;
+            let kept = fmin(w, c);
+            let keep = c.to_bits() >= w.to_bits() || is_pos(c);
             if let (Some(cj), Some(cv)) = (clipped.col.get_mut(len), clipped.val.get_mut(len)) {
                 *cj = j;
                 *cv = kept;
@@ -432,7 +432,7 @@ pub fn clip_trust_incentive(
             let kept = if keep { kept } else { ZERO };
             sum = sum.wrapping_add(kept);
             if let Some(r) = incentive.get_mut(usize::from(j)) {
-                *r = r.saturating_add(mul_sat(s, kept));
+                *r = sat_add(*r, mul_sat(s, kept));
             }
         }
         clipped.row_ptr.push(u32::try_from(len).unwrap_or(u32::MAX));

@@ -89,6 +89,38 @@ pub fn mul_or_zero(x: I32F32, y: I32F32) -> I32F32 {
     i64::try_from(p).map_or(ZERO, I32F32::from_bits)
 }
 
+/// `a + b` saturating, on the raw bits: the same value as `I32F32::saturating_add`, which
+/// `substrate-fixed` computes through a generic overflow select.
+#[inline(always)]
+pub fn sat_add(a: I32F32, b: I32F32) -> I32F32 {
+    I32F32::from_bits(a.to_bits().saturating_add(b.to_bits()))
+}
+
+/// `a − b` saturating, on the raw bits (`I32F32::saturating_sub`).
+#[inline(always)]
+pub fn sat_sub(a: I32F32, b: I32F32) -> I32F32 {
+    I32F32::from_bits(a.to_bits().saturating_sub(b.to_bits()))
+}
+
+/// The larger of two values, compared on the raw bits (`Ord::max`; `substrate-fixed`'s ordering
+/// goes through a cross-type comparison).
+#[inline(always)]
+pub fn fmax(a: I32F32, b: I32F32) -> I32F32 {
+    I32F32::from_bits(a.to_bits().max(b.to_bits()))
+}
+
+/// The smaller of two values, compared on the raw bits (`Ord::min`).
+#[inline(always)]
+pub fn fmin(a: I32F32, b: I32F32) -> I32F32 {
+    I32F32::from_bits(a.to_bits().min(b.to_bits()))
+}
+
+/// `x > 0`, on the raw bits.
+#[inline(always)]
+pub fn is_pos(x: I32F32) -> bool {
+    x.to_bits() > 0
+}
+
 /// A divisor prepared once for many I32F32 divisions by it ([`Divisor::div`] ≡ [`safe_div`]).
 ///
 /// The quotient `⌊x·2³² / d⌋` becomes a multiply-high and a shift (division by an invariant

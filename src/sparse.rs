@@ -146,7 +146,7 @@ pub fn col_sums(col: &[u16], val: &[I32F32], columns: usize, sums: &mut Vec<I32F
     sums.resize(columns, ZERO);
     for (&j, &v) in col.iter().zip(val.iter()) {
         if let Some(s) = sums.get_mut(usize::from(j)) {
-            *s = s.saturating_add(v);
+            *s = crate::fixed::sat_add(*s, v);
         }
     }
 }

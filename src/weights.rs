@@ -11,7 +11,7 @@
 
 use substrate_fixed::types::I32F32;
 
-use crate::fixed::{u16_to_fixed, wrapping_sum, Divisor, ZERO};
+use crate::fixed::{u16_to_fixed, wrapping_sum, Divisor};
 use crate::sparse::Csr;
 use crate::stake::has_permit;
 use crate::EpochInput;
@@ -57,7 +57,7 @@ pub fn masked_weights(input: &EpochInput, last_update: &[u64], out: &mut Csr) {
         }
         let vals = out.val.get_mut(start..).unwrap_or(&mut []);
         let sum: I32F32 = wrapping_sum(vals.iter().copied());
-        if sum > ZERO {
+        if crate::fixed::is_pos(sum) {
             let d = Divisor::new(sum);
             for v in vals.iter_mut() {
                 *v = d.div(*v);
