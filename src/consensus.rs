@@ -248,7 +248,7 @@ pub fn weighted_median_columns(
 
 /// Medians for rows whose columns strictly ascend and whose scores are below 2⁴⁸: each column's
 /// positive scores become `u64` keys `score << 16 | validator` (stake looked up by validator),
-/// selected in place by [`keyed_median`].
+/// resolved in place by [`keyed_median`].
 #[allow(clippy::too_many_arguments)]
 fn keyed_medians(
     active_stake: &[I32F32],
@@ -303,8 +303,8 @@ fn keyed_medians(
 }
 
 /// [`column_median`] on keys `score << 16 | validator` (scores `> 0`), stakes looked up by
-/// validator. Each round sums the stake below and at a pivot without moving anything, then
-/// compacts the side that holds the answer: about `4·k` simple steps for `k` keys.
+/// validator: the keys are sorted in place (one `u64` sort, `k log k` for `k` keys) and the
+/// stake accumulated in score order until it first exceeds the minority.
 pub fn keyed_median(
     keys: &mut [u64],
     stake: &[I32F32],
@@ -349,48 +349,13 @@ pub fn keyed_median(
     if minority < below {
         return ZERO;
     }
-    let mut len = keys.len();
-    let mut rounds = 0u32;
-    while len > 0 {
-        let slice = keys.get_mut(..len).unwrap_or(&mut []);
-        let pivot = slice.get(len / 2).map_or(0, |k| k >> 16);
-        let (lt, eq_end) = (pivot << 16, (pivot.wrapping_add(1)) << 16);
-        let (mut lo_mass, mut eq_mass) = (0i64, 0i64);
-        for &key in slice.iter() {
-            let w = weight(key);
-            lo_mass = lo_mass.wrapping_add(if key < lt { w } else { 0 });
-            eq_mass = eq_mass.wrapping_add(if key >= lt && key < eq_end { w } else { 0 });
-        }
-        let keep_low = minority < below.wrapping_add(lo_mass);
-        if !keep_low && minority < below.wrapping_add(lo_mass).wrapping_add(eq_mass) {
-            return score(pivot << 16);
-        }
-        if !keep_low {
-            below = below.wrapping_add(lo_mass).wrapping_add(eq_mass);
-        }
-        // Compact the kept side to the front (stable, branch-free).
-        let mut w = 0usize;
-        for r in 0..len {
-            let key = slice.get(r).copied().unwrap_or(0);
-            let keep = if keep_low { key < lt } else { key >= eq_end };
-            if let Some(dst) = slice.get_mut(w) {
-                *dst = key;
-            }
-            w = w.wrapping_add(usize::from(keep));
-        }
-        len = w;
-        rounds = rounds.saturating_add(1);
-        if rounds > 64 {
-            // Pathological pivots: finish by sorting what is left.
-            let rest = keys.get_mut(..len).unwrap_or(&mut []);
-            rest.sort_unstable();
-            for &key in rest.iter() {
-                below = below.wrapping_add(weight(key));
-                if minority < below {
-                    return score(key);
-                }
-            }
-            return highest;
+    // Ascending keys order by score (ties by validator, which does not change the answer):
+    // the median is the score at which the cumulative stake first exceeds the minority.
+    keys.sort_unstable();
+    for &key in keys.iter() {
+        below = below.wrapping_add(weight(key));
+        if minority < below {
+            return score(key);
         }
     }
     highest

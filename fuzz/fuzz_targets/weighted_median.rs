@@ -1,5 +1,5 @@
 //! The fast weighted medians (`yuma::consensus::column_median` and the keyed form
-//! `keyed_median` the pipeline uses, in-place quickselects over the positive scores) must equal upstream's pivot search (`yuma::reference::math::weighted_median`)
+//! `keyed_median` the pipeline uses: a quickselect over the positive scores and an in-place key sort) must equal upstream's pivot search (`yuma::reference::math::weighted_median`)
 //! on every column the pipeline can build.
 //!
 //! Mirrors `fast_median_equals_upstream_pivot_search` in tests/properties.rs: stakes are
