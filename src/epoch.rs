@@ -9,7 +9,7 @@ use substrate_fixed::types::{I32F32, I64F64};
 use crate::bonds::{self, BondsScratch};
 use crate::consensus::{self, MedianScratch};
 use crate::emission::{self, Emission};
-use crate::fixed::{fixed_proportion_to_u16, to_bits, u16_proportion_to_fixed, ONE, ZERO};
+use crate::fixed::{fixed_proportion_to_u16_fast, to_bits, u16_proportion_to_fixed, ONE, ZERO};
 use crate::sparse::Csr;
 use crate::{stake, weights};
 use crate::{EpochInput, EpochOutput, EpochTrace, Error, Limits};
@@ -224,7 +224,7 @@ pub fn epoch_into(
     // == Outputs ==
     let u16s = |dst: &mut Vec<u16>, src: &[I32F32]| {
         dst.clear();
-        dst.extend(src.iter().map(|x| fixed_proportion_to_u16(*x)));
+        dst.extend(src.iter().map(|x| fixed_proportion_to_u16_fast(*x)));
     };
     out.stake.clear();
     out.stake
@@ -241,7 +241,7 @@ pub fn epoch_into(
             row.extend(
                 cols.iter()
                     .zip(vals)
-                    .map(|(&j, &v)| (j, fixed_proportion_to_u16(v))),
+                    .map(|(&j, &v)| (j, fixed_proportion_to_u16_fast(v))),
             );
         }
     }

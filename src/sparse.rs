@@ -140,6 +140,88 @@ impl Csr {
     }
 }
 
+/// Write access for rebuilding a [`Csr`] in place ([`Csr::rebuild`]): entry slots sized up front
+/// and an entry count kept in a local, so the hot loops that fill a matrix store values instead
+/// of growing two vectors entry by entry.
+pub struct Slots<'a> {
+    row_ptr: &'a mut Vec<u32>,
+    col: &'a mut [u16],
+    val: &'a mut [I32F32],
+    len: usize,
+}
+
+impl Slots<'_> {
+    /// Appends an entry to the open row (ignored once the slots are full).
+    #[inline(always)]
+    pub fn push(&mut self, j: u16, v: I32F32) {
+        if let (Some(c), Some(x)) = (self.col.get_mut(self.len), self.val.get_mut(self.len)) {
+            *c = j;
+            *x = v;
+            self.len = self.len.wrapping_add(1);
+        }
+    }
+
+    /// Appends an entry when `keep` holds — written either way, counted only when kept, so the
+    /// loop has no branch on `keep`.
+    #[inline(always)]
+    pub fn push_if(&mut self, j: u16, v: I32F32, keep: bool) {
+        if let (Some(c), Some(x)) = (self.col.get_mut(self.len), self.val.get_mut(self.len)) {
+            *c = j;
+            *x = v;
+            self.len = self.len.wrapping_add(usize::from(keep));
+        }
+    }
+
+    /// Entries written so far.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no entry has been written.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Values of the entries written since entry `start`.
+    #[inline(always)]
+    pub fn vals_since(&mut self, start: usize) -> &mut [I32F32] {
+        self.val.get_mut(start..self.len).unwrap_or(&mut [])
+    }
+
+    /// Closes the open row.
+    #[inline(always)]
+    pub fn end_row(&mut self) {
+        self.row_ptr
+            .push(u32::try_from(self.len).unwrap_or(u32::MAX));
+    }
+}
+
+impl Csr {
+    /// Empties the matrix and refills it through `f` with room for `cap` entries (writes beyond
+    /// `cap` are dropped). Only growth beyond the previous size is zero-filled, so a reused
+    /// matrix costs no extra pass.
+    #[inline(always)]
+    pub fn rebuild<R>(&mut self, cap: usize, f: impl FnOnce(&mut Slots<'_>) -> R) -> R {
+        self.row_ptr.clear();
+        self.row_ptr.push(0);
+        self.col.resize(cap, 0);
+        self.val.resize(cap, ZERO);
+        let mut slots = Slots {
+            row_ptr: &mut self.row_ptr,
+            col: &mut self.col,
+            val: &mut self.val,
+            len: 0,
+        };
+        let r = f(&mut slots);
+        let len = slots.len;
+        self.col.truncate(len);
+        self.val.truncate(len);
+        r
+    }
+}
+
 /// Saturating column sums of entries with `j < columns`, in storage order.
 pub fn col_sums(col: &[u16], val: &[I32F32], columns: usize, sums: &mut Vec<I32F32>) {
     sums.clear();

@@ -11,7 +11,7 @@
 
 use substrate_fixed::types::I32F32;
 
-use crate::fixed::{u16_to_fixed, wrapping_sum, Divisor};
+use crate::fixed::{is_pos, u16_to_fixed, Divisor};
 use crate::sparse::Csr;
 use crate::stake::has_permit;
 use crate::EpochInput;
@@ -21,48 +21,55 @@ use crate::EpochInput;
 /// `last_update` must hold at least `n` entries (padded with 0).
 pub fn masked_weights(input: &EpochInput, last_update: &[u64], out: &mut Csr) {
     let n = usize::from(input.n);
+    // Registration blocks of uids `0..n` (a validated input holds exactly `n`), so a column that
+    // finds its block is a live uid.
     let reg = &input.block_at_registration;
-    out.clear();
-    for i in 0..n {
-        let row = input.weights.get(i).map(|r| r.as_slice()).unwrap_or(&[]);
-        if !has_permit(&input.validator_permit, input.owner_uid, i) || row.is_empty() {
-            out.end_row();
-            continue;
-        }
-        let updated = last_update.get(i).copied().unwrap_or(0);
-        let commit = if input.commit_reveal_enabled {
-            input
-                .commit_blocks
-                .get(i)
-                .copied()
-                .flatten()
-                .unwrap_or(u64::MAX)
-        } else {
-            u64::MAX
-        };
-        let is_owner = input.owner_uid.map(usize::from) == Some(i);
-        let start = out.nnz();
-        for &(j, w) in row {
-            let ju = usize::from(j);
-            let Some(&registered) = reg.get(ju) else {
+    let reg = reg.get(..n).unwrap_or(reg);
+    let cap = input
+        .weights
+        .iter()
+        .take(n)
+        .fold(0usize, |a, r| a.saturating_add(r.len()));
+    out.rebuild(cap, |out| {
+        for i in 0..n {
+            let row = input.weights.get(i).map(|r| r.as_slice()).unwrap_or(&[]);
+            if !has_permit(&input.validator_permit, input.owner_uid, i) || row.is_empty() {
+                out.end_row();
                 continue;
+            }
+            let updated = last_update.get(i).copied().unwrap_or(0);
+            // Without commit-reveal every registration passes the commit test.
+            let commit = if input.commit_reveal_enabled {
+                input
+                    .commit_blocks
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(u64::MAX)
+            } else {
+                u64::MAX
             };
-            if ju >= n || (ju == i && !is_owner) || updated <= registered {
-                continue;
+            let is_owner = input.owner_uid.map(usize::from) == Some(i);
+            let start = out.len();
+            // Σ w as an integer: the I32F32 sum is its wrapping `· 2³²`.
+            let mut sum = 0u64;
+            for &(j, w) in row {
+                let ju = usize::from(j);
+                let Some(&registered) = reg.get(ju) else {
+                    continue;
+                };
+                let keep = (ju != i || is_owner) & (updated > registered) & (commit >= registered);
+                out.push_if(j, u16_to_fixed(w), keep);
+                sum = sum.wrapping_add(if keep { u64::from(w) } else { 0 });
             }
-            if input.commit_reveal_enabled && commit < registered {
-                continue;
+            let sum = I32F32::from_bits(sum.wrapping_shl(32) as i64);
+            if is_pos(sum) {
+                let d = Divisor::new(sum);
+                for v in out.vals_since(start).iter_mut() {
+                    *v = d.div(*v);
+                }
             }
-            out.push(j, u16_to_fixed(w));
+            out.end_row();
         }
-        let vals = out.val.get_mut(start..).unwrap_or(&mut []);
-        let sum: I32F32 = wrapping_sum(vals.iter().copied());
-        if crate::fixed::is_pos(sum) {
-            let d = Divisor::new(sum);
-            for v in vals.iter_mut() {
-                *v = d.div(*v);
-            }
-        }
-        out.end_row();
-    }
+    });
 }

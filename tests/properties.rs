@@ -203,6 +203,8 @@ proptest! {
         prop_assert_eq!(yuma::fixed::Divisor::new(d).div(x), want);
         prop_assert_eq!(yuma::fixed::mul_sat(x, d), x.saturating_mul(d));
         prop_assert_eq!(yuma::fixed::mul_sat(d, x), d.saturating_mul(x));
+        prop_assert_eq!(yuma::fixed::fixed_proportion_to_u16_fast(x), yuma::fixed::fixed_proportion_to_u16(x));
+        prop_assert_eq!(yuma::fixed::fixed_proportion_to_u16_fast(d), yuma::fixed::fixed_proportion_to_u16(d));
         let e = I32F32::from_bits(x.to_bits() >> 26);
         prop_assert_eq!(yuma::fixed::exp_safe_fast(e), yuma::fixed::exp_safe(e), "exp({:?})", e);
         prop_assert_eq!(yuma::fixed::exp_safe_fast(x), yuma::fixed::exp_safe(x));
