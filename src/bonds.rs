@@ -20,7 +20,7 @@ use crate::fixed::{
     exp_safe, fmax, fmin, is_pos, mul_or_zero, mul_sat, normalize, sat_add, sat_sub,
     u16_proportion_to_fixed, u16_to_fixed, Divisor, ONE, ZERO,
 };
-use crate::sparse::{col_sums, prepare_divisors, Csr};
+use crate::sparse::{col_sums, prepare_divisors, Csr, Slots};
 use crate::{EpochInput, Error};
 
 /// Liquid-alpha hyperparameters as the chain converts them.
@@ -199,25 +199,28 @@ pub fn load_bonds(input: &EpochInput, proportion: bool, out: &mut Csr, sums: &mu
     let lt = last_tempo(input);
     let by_65535 = Divisor::new(crate::fixed::U16_MAX);
     let reg = &input.block_at_registration;
-    out.clear();
     sums.clear();
     sums.resize(n, ZERO);
-    for i in 0..n {
-        if let Some(row) = input.bonds.get(i) {
-            for &(j, b) in row {
-                if lt <= reg.get(usize::from(j)).copied().unwrap_or(0) {
-                    continue;
-                }
+    let cap = input
+        .bonds
+        .iter()
+        .take(n)
+        .fold(0usize, |a, r| a.saturating_add(r.len()));
+    out.rebuild(cap, |out| {
+        for i in 0..n {
+            for &(j, b) in input.bonds.get(i).map(|r| r.as_slice()).unwrap_or(&[]) {
+                // Bonds on a uid registered since the last tempo are dropped.
+                let fresh = lt <= reg.get(usize::from(j)).copied().unwrap_or(0);
                 let raw = u16_to_fixed(b);
                 let v = if proportion { by_65535.div(raw) } else { raw };
-                out.push(j, v);
+                out.push_if(j, v, !fresh);
                 if let Some(s) = sums.get_mut(usize::from(j)) {
-                    *s = sat_add(*s, v);
+                    *s = sat_add(*s, if fresh { ZERO } else { v });
                 }
             }
+            out.end_row();
         }
-        out.end_row();
-    }
+    });
 }
 
 /// `W + ratio · (C − W)` per row through dense scratch (last entry of a repeated column wins),
@@ -308,126 +311,109 @@ pub fn ema_fixed<NV, OV>(
     let one_minus = sat_sub(ONE, alpha);
     sums.clear();
     sums.resize(columns, ZERO);
-    // Written in place into buffers sized for every entry, then cut to what was kept.
-    out.clear();
     let cap = new.nnz().saturating_add(old.nnz());
-    out.col.resize(cap, 0);
-    out.val.resize(cap, ZERO);
-    let Csr { row_ptr, col, val } = out;
-    let mut sink = Sink {
-        col,
-        val,
-        sums,
-        len: 0,
-    };
-    for i in 0..new.rows() {
-        let (nc, nvals) = new.row(i);
-        let (oc, ovals) = old.row(i);
-        if strictly_ascending(nc, columns)
-            && strictly_ascending(oc, usize::from(u16::MAX).saturating_add(1))
-        {
-            // Old entries beyond `columns` drop out (they are a suffix of an ascending row).
-            let keep = oc.partition_point(|&j| usize::from(j) < columns);
-            let (oc, ovals) = (
-                oc.get(..keep).unwrap_or(&[]),
-                ovals.get(..keep).unwrap_or(&[]),
-            );
-            if nc == oc {
-                // The steady state: a validator's bonds sit on exactly the uids it weights.
-                for ((&j, &w), &b) in nc.iter().zip(nvals).zip(ovals) {
-                    sink.emit(
-                        j,
-                        sat_add(mul_sat(alpha, nv(j, w)), mul_sat(one_minus, ov(j, b))),
-                    );
+    out.rebuild(cap, |slots| {
+        let mut sink = Sink { slots, sums };
+        for i in 0..new.rows() {
+            let (nc, nvals) = new.row(i);
+            let (oc, ovals) = old.row(i);
+            if strictly_ascending(nc, columns)
+                && strictly_ascending(oc, usize::from(u16::MAX).saturating_add(1))
+            {
+                // Old entries beyond `columns` drop out (they are a suffix of an ascending row).
+                let keep = oc.partition_point(|&j| usize::from(j) < columns);
+                let (oc, ovals) = (
+                    oc.get(..keep).unwrap_or(&[]),
+                    ovals.get(..keep).unwrap_or(&[]),
+                );
+                if nc == oc {
+                    // The steady state: a validator's bonds sit on exactly the uids it weights.
+                    for ((&j, &w), &b) in nc.iter().zip(nvals).zip(ovals) {
+                        sink.emit(
+                            j,
+                            sat_add(mul_sat(alpha, nv(j, w)), mul_sat(one_minus, ov(j, b))),
+                        );
+                    }
+                } else {
+                    let (mut a, mut b) = (0usize, 0usize);
+                    while let (Some(&x), Some(&y)) = (nc.get(a), oc.get(b)) {
+                        let w = nvals.get(a).copied().unwrap_or(ZERO);
+                        let o = ovals.get(b).copied().unwrap_or(ZERO);
+                        if x == y {
+                            sink.emit(
+                                x,
+                                sat_add(mul_sat(alpha, nv(x, w)), mul_sat(one_minus, ov(y, o))),
+                            );
+                            a = a.wrapping_add(1);
+                            b = b.wrapping_add(1);
+                        } else if x < y {
+                            sink.emit(x, mul_sat(alpha, nv(x, w)));
+                            a = a.wrapping_add(1);
+                        } else {
+                            sink.emit(y, mul_sat(one_minus, ov(y, o)));
+                            b = b.wrapping_add(1);
+                        }
+                    }
+                    for (&j, &w) in nc.iter().zip(nvals).skip(a) {
+                        sink.emit(j, mul_sat(alpha, nv(j, w)));
+                    }
+                    for (&j, &o) in oc.iter().zip(ovals).skip(b) {
+                        sink.emit(j, mul_sat(one_minus, ov(j, o)));
+                    }
                 }
             } else {
-                let (mut a, mut b) = (0usize, 0usize);
-                while let (Some(&x), Some(&y)) = (nc.get(a), oc.get(b)) {
-                    let w = nvals.get(a).copied().unwrap_or(ZERO);
-                    let o = ovals.get(b).copied().unwrap_or(ZERO);
-                    if x == y {
-                        sink.emit(
-                            x,
-                            sat_add(mul_sat(alpha, nv(x, w)), mul_sat(one_minus, ov(y, o))),
-                        );
-                        a = a.wrapping_add(1);
-                        b = b.wrapping_add(1);
-                    } else if x < y {
-                        sink.emit(x, mul_sat(alpha, nv(x, w)));
-                        a = a.wrapping_add(1);
-                    } else {
-                        sink.emit(y, mul_sat(one_minus, ov(y, o)));
-                        b = b.wrapping_add(1);
+                if s.acc.len() != columns {
+                    s.acc.clear();
+                    s.acc.resize(columns, ZERO);
+                    s.mark.clear();
+                    s.mark.resize(columns, false);
+                }
+                s.touched.clear();
+                let news = nc
+                    .iter()
+                    .zip(nvals)
+                    .map(|(&j, &w)| (j, mul_sat(alpha, nv(j, w))));
+                let olds = oc
+                    .iter()
+                    .zip(ovals)
+                    .map(|(&j, &b)| (j, mul_sat(one_minus, ov(j, b))));
+                for (j, x) in news.chain(olds) {
+                    let ju = usize::from(j);
+                    if let (Some(d), Some(mk)) = (s.acc.get_mut(ju), s.mark.get_mut(ju)) {
+                        *d = sat_add(*d, x);
+                        if !*mk {
+                            *mk = true;
+                            s.touched.push(j);
+                        }
                     }
                 }
-                for (&j, &w) in nc.iter().zip(nvals).skip(a) {
-                    sink.emit(j, mul_sat(alpha, nv(j, w)));
-                }
-                for (&j, &o) in oc.iter().zip(ovals).skip(b) {
-                    sink.emit(j, mul_sat(one_minus, ov(j, o)));
-                }
-            }
-        } else {
-            if s.acc.len() != columns {
-                s.acc.clear();
-                s.acc.resize(columns, ZERO);
-                s.mark.clear();
-                s.mark.resize(columns, false);
-            }
-            s.touched.clear();
-            let news = nc
-                .iter()
-                .zip(nvals)
-                .map(|(&j, &w)| (j, mul_sat(alpha, nv(j, w))));
-            let olds = oc
-                .iter()
-                .zip(ovals)
-                .map(|(&j, &b)| (j, mul_sat(one_minus, ov(j, b))));
-            for (j, x) in news.chain(olds) {
-                let ju = usize::from(j);
-                if let (Some(d), Some(mk)) = (s.acc.get_mut(ju), s.mark.get_mut(ju)) {
-                    *d = sat_add(*d, x);
-                    if !*mk {
-                        *mk = true;
-                        s.touched.push(j);
+                s.touched.sort_unstable();
+                for &j in &s.touched {
+                    let ju = usize::from(j);
+                    if let Some(d) = s.acc.get_mut(ju) {
+                        sink.emit(j, *d);
+                        *d = ZERO;
+                    }
+                    if let Some(mk) = s.mark.get_mut(ju) {
+                        *mk = false;
                     }
                 }
             }
-            s.touched.sort_unstable();
-            for &j in &s.touched {
-                let ju = usize::from(j);
-                if let Some(d) = s.acc.get_mut(ju) {
-                    sink.emit(j, *d);
-                    *d = ZERO;
-                }
-                if let Some(mk) = s.mark.get_mut(ju) {
-                    *mk = false;
-                }
-            }
+            sink.slots.end_row();
         }
-        row_ptr.push(u32::try_from(sink.len).unwrap_or(u32::MAX));
-    }
-    let len = sink.len;
-    out.col.truncate(len);
-    out.val.truncate(len);
+    });
 }
 
-/// Where [`ema_fixed`] writes: entries in place (kept when positive) and column sums.
-struct Sink<'a> {
-    col: &'a mut [u16],
-    val: &'a mut [I32F32],
+/// Where [`ema_fixed`] writes: the entries (kept when positive) and their column sums.
+struct Sink<'a, 'b> {
+    slots: &'a mut Slots<'b>,
     sums: &'a mut [I32F32],
-    len: usize,
 }
 
-impl Sink<'_> {
+impl Sink<'_, '_> {
     #[inline(always)]
     fn emit(&mut self, j: u16, v: I32F32) {
-        if let (Some(c), Some(x)) = (self.col.get_mut(self.len), self.val.get_mut(self.len)) {
-            *c = j;
-            *x = v;
-        }
-        self.len = self.len.wrapping_add(usize::from(is_pos(v)));
+        self.slots.push_if(j, v, is_pos(v));
         if let Some(sm) = self.sums.get_mut(usize::from(j)) {
             *sm = sat_add(*sm, fmax(v, ZERO));
         }
@@ -554,26 +540,23 @@ pub fn ema_liquid(
     s.es.resize(s.xs.len(), ZERO);
     crate::fixed::exp_safe_grouped(&s.xs, &mut s.es, &mut s.order);
     // Pass 3: the EMA per stored weight.
-    out.clear();
-    let mut k = 0usize;
-    for i in 0..new.rows() {
-        let (ncols, nvals) = new.row(i);
-        let (es, bs) = (s.es.get(k..).unwrap_or(&[]), s.bs.get(k..).unwrap_or(&[]));
-        for (((&j, &w), &e), &old_b) in ncols.iter().zip(nvals).zip(es).zip(bs) {
-            if usize::from(j) >= columns {
-                continue;
+    let (es, bs) = (&s.es, &s.bs);
+    out.rebuild(new.nnz(), |out| {
+        let mut k = 0usize;
+        for i in 0..new.rows() {
+            let (ncols, nvals) = new.row(i);
+            let (es, bs) = (es.get(k..).unwrap_or(&[]), bs.get(k..).unwrap_or(&[]));
+            for (((&j, &w), &e), &old_b) in ncols.iter().zip(nvals).zip(es).zip(bs) {
+                let alpha = alpha_from_exp(e, p);
+                let decayed = mul_sat(sat_sub(ONE, alpha), old_b);
+                let inc = fmax(mul_sat(alpha, w), ZERO);
+                let v = fmin(sat_add(decayed, inc), ONE);
+                out.push_if(j, v, is_pos(v) && usize::from(j) < columns);
             }
-            let alpha = alpha_from_exp(e, p);
-            let decayed = mul_sat(sat_sub(ONE, alpha), old_b);
-            let inc = fmax(mul_sat(alpha, w), ZERO);
-            let v = fmin(sat_add(decayed, inc), ONE);
-            if is_pos(v) {
-                out.push(j, v);
-            }
+            k = k.saturating_add(ncols.len());
+            out.end_row();
         }
-        k = k.saturating_add(ncols.len());
-        out.end_row();
-    }
+    });
 }
 
 /// Divides by `d` unless `d` is zero (then the value is kept): one column of upstream's

@@ -260,39 +260,46 @@ fn keyed_medians(
     s: &mut MedianScratch,
     out: &mut [I32F32],
 ) {
+    // Column counts of positive scores, then their offsets: `col_ptr[j]..col_ptr[j + 1]`.
     s.col_ptr.clear();
     s.col_ptr.resize(columns.saturating_add(1), 0);
-    for (i, _) in active_stake.iter().enumerate().filter(|(_, x)| is_pos(**x)) {
-        let (cols, vals) = weights.row(i);
+    let col_ptr = s.col_ptr.as_mut_slice();
+    let rows = || {
+        active_stake
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| is_pos(**x))
+            .map(|(i, _)| weights.row(i))
+    };
+    for (cols, vals) in rows() {
         for (&j, v) in cols.iter().zip(vals) {
-            if let Some(c) = s.col_ptr.get_mut(usize::from(j).saturating_add(1)) {
-                *c = c.saturating_add(u32::from(is_pos(*v)));
+            if let Some(c) = col_ptr.get_mut(usize::from(j).wrapping_add(1)) {
+                *c = c.wrapping_add(u32::from(is_pos(*v)));
             }
         }
     }
     let mut acc = 0u32;
-    for c in s.col_ptr.iter_mut() {
-        acc = acc.saturating_add(*c);
+    for c in col_ptr.iter_mut() {
+        acc = acc.wrapping_add(*c);
         *c = acc;
     }
+    // Keys column by column, `fill[j]` the next free slot of column `j`.
     s.keys.clear();
     s.keys.resize(idx(acc), 0);
     s.fill.clear();
-    s.fill.extend(s.col_ptr.iter().take(columns).copied());
-    let mut k = 0u64;
-    for (i, _) in active_stake.iter().enumerate().filter(|(_, x)| is_pos(**x)) {
-        let (cols, vals) = weights.row(i);
+    s.fill.extend(col_ptr.iter().take(columns).copied());
+    let (keys, fill) = (s.keys.as_mut_slice(), s.fill.as_mut_slice());
+    for ((cols, vals), k) in rows().zip(0u64..) {
         for (&j, v) in cols.iter().zip(vals) {
             if is_pos(*v) {
-                if let Some(f) = s.fill.get_mut(usize::from(j)) {
-                    if let Some(slot) = s.keys.get_mut(idx(*f)) {
+                if let Some(f) = fill.get_mut(usize::from(j)) {
+                    if let Some(slot) = keys.get_mut(idx(*f)) {
                         *slot = ((v.to_bits() as u64) << 16) | k;
                     }
-                    *f = f.saturating_add(1);
+                    *f = f.wrapping_add(1);
                 }
             }
         }
-        k = k.saturating_add(1);
     }
     for (c, med) in out.iter_mut().enumerate() {
         let start = s.col_ptr.get(c).copied().map(idx).unwrap_or(0);
@@ -372,38 +379,29 @@ pub fn clip_trust_incentive(
     trust: &mut Vec<I32F32>,
     incentive: &mut Vec<I32F32>,
 ) {
-    clipped.clear();
-    // Written branch-free into buffers sized for every weight, then cut to what was kept.
-    clipped.col.resize(weights.nnz(), 0);
-    clipped.val.resize(weights.nnz(), ZERO);
     trust.clear();
     incentive.clear();
     incentive.resize(consensus.len(), ZERO);
-    let mut len = 0usize;
-    for i in 0..weights.rows() {
-        let s = active_stake.get(i).copied().unwrap_or(ZERO);
-        let (cols, vals) = weights.row(i);
-        let mut sum = ZERO;
-        for (&j, &w) in cols.iter().zip(vals) {
-            let c = consensus.get(usize::from(j)).copied().unwrap_or(ZERO);
-            // Above a positive consensus: clipped to it; above a non-positive one: dropped.
-            let kept = fmin(w, c);
-            let keep = c.to_bits() >= w.to_bits() || is_pos(c);
-            if let (Some(cj), Some(cv)) = (clipped.col.get_mut(len), clipped.val.get_mut(len)) {
-                *cj = j;
-                *cv = kept;
+    // Written branch-free into slots sized for every weight, then cut to what was kept.
+    clipped.rebuild(weights.nnz(), |clipped| {
+        for i in 0..weights.rows() {
+            let s = active_stake.get(i).copied().unwrap_or(ZERO);
+            let (cols, vals) = weights.row(i);
+            let mut sum = ZERO;
+            for (&j, &w) in cols.iter().zip(vals) {
+                let c = consensus.get(usize::from(j)).copied().unwrap_or(ZERO);
+                // Above a positive consensus: clipped to it; above a non-positive one: dropped.
+                let keep = c.to_bits() >= w.to_bits() || is_pos(c);
+                let kept = if keep { fmin(w, c) } else { ZERO };
+                clipped.push_if(j, kept, keep);
+                sum = sum.wrapping_add(kept);
+                if let Some(r) = incentive.get_mut(usize::from(j)) {
+                    *r = sat_add(*r, mul_sat(s, kept));
+                }
             }
-            len = len.wrapping_add(usize::from(keep));
-            let kept = if keep { kept } else { ZERO };
-            sum = sum.wrapping_add(kept);
-            if let Some(r) = incentive.get_mut(usize::from(j)) {
-                *r = sat_add(*r, mul_sat(s, kept));
-            }
+            clipped.end_row();
+            trust.push(sum);
         }
-        clipped.row_ptr.push(u32::try_from(len).unwrap_or(u32::MAX));
-        trust.push(sum);
-    }
-    clipped.col.truncate(len);
-    clipped.val.truncate(len);
+    });
     normalize(incentive);
 }

@@ -70,16 +70,7 @@ pub fn safe_div_fast(x: I32F32, y: I32F32) -> I32F32 {
 #[inline(always)]
 pub fn mul_sat(x: I32F32, y: I32F32) -> I32F32 {
     let p = i128::from(x.to_bits()).wrapping_mul(i128::from(y.to_bits())) >> 32;
-    match i64::try_from(p) {
-        Ok(bits) => I32F32::from_bits(bits),
-        Err(_) => {
-            if p < 0 {
-                I32F32::min_value()
-            } else {
-                I32F32::max_value()
-            }
-        }
-    }
+    I32F32::from_bits(p.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
 }
 
 /// `x · y`, or 0 when the product overflows — `x.checked_mul(y).unwrap_or(0)`.
