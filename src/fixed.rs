@@ -137,12 +137,13 @@ pub fn is_pos(x: I32F32) -> bool {
 pub struct Divisor {
     d: I32F32,
     magic: u64,
-    shift: u32,
-    /// The fast path applies to raw bits `a` (as u64) with `a < limit` and `a & mask == 0`;
-    /// its dividend is `a << pre`.
+    /// The fast path applies to raw bits `a` (as u64) whose rotation `r = a.rotate_right(rot)`
+    /// is below `limit`; its dividend is `r << 32`. (Fraction mode: `rot = 0`, `limit = 2³²`,
+    /// so `a < 2³²`. Integer mode: `rot = 32`, `limit = 2³¹`, so `a < 2⁶³` with its low 32 bits
+    /// zero — and then `r << 32 = a`.)
     limit: u64,
-    mask: u64,
-    pre: u32,
+    rot: u8,
+    shift: u8,
     /// Dividing by zero keeps the value (upstream's column normalization skips zero sums).
     keep: bool,
 }
@@ -174,18 +175,17 @@ impl Divisor {
         } else {
             (DivMode::Fraction, bits as u64)
         };
-        let (limit, mask, pre) = match mode {
-            DivMode::Fraction => (1u64 << 32, 0, 32),
-            DivMode::Integer => (1u64 << 63, 0xFFFF_FFFF, 0),
-            DivMode::Fallback => (0, 0, 0),
+        let (limit, rot) = match mode {
+            DivMode::Fraction => (1u64 << 32, 0),
+            DivMode::Integer => (1u64 << 31, 32),
+            DivMode::Fallback => (0, 0),
         };
         let mut out = Divisor {
             d,
             magic: 0,
-            shift: 0,
             limit,
-            mask,
-            pre,
+            rot,
+            shift: 0,
             keep: false,
         };
         if base < 2 {
@@ -197,7 +197,7 @@ impl Divisor {
         // q = ⌊n·magic / 2⁶⁴⌋, result = (((n − q) >> 1) + q) >> shift.
         let l = 63u32.saturating_sub(base.leading_zeros());
         if base.is_power_of_two() {
-            out.shift = l.saturating_sub(1);
+            out.shift = u8::try_from(l.saturating_sub(1)).unwrap_or(0);
             return out;
         }
         // m = ⌊2^(64+l) / base⌋ < 2^64 and its remainder; then magic = 2m + 1 (+1 if the doubled
@@ -211,7 +211,7 @@ impl Divisor {
             m2 = m2.wrapping_add(1);
         }
         out.magic = m2.wrapping_add(1);
-        out.shift = l;
+        out.shift = u8::try_from(l).unwrap_or(0);
         out
     }
 
@@ -251,9 +251,10 @@ impl Divisor {
     /// `x / d`, 0 on a zero divisor or overflow — exactly [`safe_div`]`(x, d)`.
     #[inline(always)]
     pub fn div(&self, x: I32F32) -> I32F32 {
-        let a = x.to_bits() as u64; // negative values land above every limit
-        if a < self.limit && a & self.mask == 0 {
-            let q = self.div_u64(a << self.pre);
+        // Negative values rotate to at least 2³¹ and miss every fast path.
+        let r = (x.to_bits() as u64).rotate_right(u32::from(self.rot));
+        if r < self.limit {
+            let q = self.div_u64(r << 32);
             I32F32::from_bits(if q > i64::MAX as u64 { 0 } else { q as i64 })
         } else if self.keep {
             x
