@@ -167,6 +167,96 @@ fn kernels(c: &mut Criterion) {
                 .fold(0i64, |a, y| a ^ y.to_bits())
         })
     });
+    // EMA of two sparse matrices (4096 uids, 256 validator rows of 1024 ascending entries each,
+    // columns drawn independently): the CSR merge vs upstream's dense row accumulator.
+    let (n, rows, per_row) = (4096usize, 256usize, 1024usize);
+    let mut random_rows = || -> yuma::reference::math::Sparse {
+        (0..n)
+            .map(|i| {
+                if i >= rows {
+                    return Vec::new();
+                }
+                let mut cols: Vec<u16> = (0..n as u16).collect();
+                for k in 0..per_row {
+                    let r = k + rng.below((n - k) as u64) as usize;
+                    cols.swap(k, r);
+                }
+                let mut cols = cols[..per_row].to_vec();
+                cols.sort_unstable();
+                cols.into_iter()
+                    .map(|j| (j, I32F32::from_bits(1 + rng.below(1 << 22) as i64)))
+                    .collect()
+            })
+            .collect()
+    };
+    let (new_rows, old_rows) = (random_rows(), random_rows());
+    let to_csr = |m: &yuma::reference::math::Sparse| {
+        let mut c = yuma::sparse::Csr::default();
+        c.clear();
+        for row in m {
+            for &(j, v) in row {
+                c.push(j, v);
+            }
+            c.end_row();
+        }
+        c
+    };
+    let (new_csr, old_csr) = (to_csr(&new_rows), to_csr(&old_rows));
+    let alpha = I32F32::from_bits(1 << 30);
+    let mut scratch = yuma::bonds::BondsScratch::default();
+    let (mut ema, mut sums) = (yuma::sparse::Csr::default(), Vec::new());
+    g.bench_function("ema/csr-merge-4096x256x1024", |b| {
+        b.iter(|| {
+            yuma::bonds::ema_fixed(
+                &new_csr,
+                &old_csr,
+                |_, w| w,
+                |_, b| b,
+                alpha,
+                n,
+                &mut scratch,
+                &mut ema,
+                &mut sums,
+            )
+        })
+    });
+    g.bench_function("ema/upstream-dense-row-4096x256x1024", |b| {
+        b.iter(|| yuma::reference::math::mat_ema_sparse(&new_rows, &old_rows, alpha))
+    });
+    // Ranks `r = Wᵀ·S` with clipping at consensus: the fused CSR pass vs upstream's clip then
+    // sparse matmul.
+    let stake: Vec<I32F32> = (0..n)
+        .map(|i| {
+            if i < rows {
+                I32F32::from_bits(1 + rng.below(1 << 24) as i64)
+            } else {
+                I32F32::from_bits(0)
+            }
+        })
+        .collect();
+    let consensus: Vec<I32F32> = (0..n)
+        .map(|_| I32F32::from_bits(rng.below(1 << 23) as i64))
+        .collect();
+    let (mut clipped, mut trust, mut incentive) =
+        (yuma::sparse::Csr::default(), Vec::new(), Vec::new());
+    g.bench_function("matmul/clip-trust-rank-4096x256x1024", |b| {
+        b.iter(|| {
+            yuma::consensus::clip_trust_incentive(
+                &new_csr,
+                &consensus,
+                &stake,
+                &mut clipped,
+                &mut trust,
+                &mut incentive,
+            )
+        })
+    });
+    g.bench_function("matmul/upstream-clip-then-matmul-4096x256x1024", |b| {
+        b.iter(|| {
+            let c = yuma::reference::math::col_clip_sparse(&new_rows, &consensus);
+            yuma::reference::math::matmul_sparse(&c, &stake, n as u16)
+        })
+    });
     g.finish();
 }
 
