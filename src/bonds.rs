@@ -460,12 +460,27 @@ pub fn ema_liquid(
 ) {
     let columns = consensus.len();
     let consensus_of = |j: u16| consensus.get(usize::from(j)).copied().unwrap_or(ZERO);
-    // Pass 1: per stored weight, the sigmoid exponent and the bond it decays.
-    s.xs.clear();
-    s.bs.clear();
+    // Pass 1: per stored weight (slot `k` of `new`), the sigmoid exponent and the bond it
+    // decays, written in place.
+    let BondsScratch {
+        xs,
+        bs,
+        acc,
+        mark,
+        visible_w,
+        visible_b,
+        ..
+    } = s;
+    xs.resize(new.nnz(), ZERO);
+    bs.resize(new.nnz(), ZERO);
     for i in 0..new.rows() {
         let (ncols, nvals) = new.row(i);
         let (ocols, ovals) = old.row(i);
+        let r = new.range(i);
+        let (xs, bs) = (
+            xs.get_mut(r.clone()).unwrap_or(&mut []),
+            bs.get_mut(r).unwrap_or(&mut []),
+        );
         if ncols.is_empty() {
             continue;
         }
@@ -475,7 +490,7 @@ pub fn ema_liquid(
             // Both rows ascend (the chain's normal shape): every entry is visible to the scan,
             // and the last stored bond on a column is its only one — one merge walk finds it.
             let mut pb = 0usize;
-            for (&j, &w) in ncols.iter().zip(nvals) {
+            for (((&j, &w), x), bond) in ncols.iter().zip(nvals).zip(xs).zip(bs) {
                 while ocols.get(pb).is_some_and(|&c| c < j) {
                     pb = pb.wrapping_add(1);
                 }
@@ -483,60 +498,57 @@ pub fn ema_liquid(
                     (Some(&c), Some(&v)) if c == j => v,
                     _ => ZERO,
                 };
-                s.xs.push(sigmoid_exponent(consensus_of(j), w, b, p));
-                s.bs.push(b);
+                *x = sigmoid_exponent(consensus_of(j), w, b, p);
+                *bond = b;
             }
             continue;
         }
         // Any other shape: the last stored bond per column through dense scratch, and the
         // entries a forward scan sees for the sigmoid.
-        if s.acc.len() != columns {
-            s.acc.clear();
-            s.acc.resize(columns, ZERO);
-            s.mark.clear();
-            s.mark.resize(columns, false);
+        if acc.len() != columns {
+            acc.clear();
+            acc.resize(columns, ZERO);
+            mark.clear();
+            mark.resize(columns, false);
         }
         for (&j, &b) in ocols.iter().zip(ovals) {
             let ju = usize::from(j);
-            if let (Some(d), Some(mk)) = (s.acc.get_mut(ju), s.mark.get_mut(ju)) {
+            if let (Some(d), Some(mk)) = (acc.get_mut(ju), mark.get_mut(ju)) {
                 *d = b;
                 *mk = true;
             }
         }
-        visible_entries(ncols, nvals, columns, &mut s.visible_w);
-        visible_entries(ocols, ovals, columns, &mut s.visible_b);
-        for &j in ncols {
+        visible_entries(ncols, nvals, columns, visible_w);
+        visible_entries(ocols, ovals, columns, visible_b);
+        for ((&j, x), bond) in ncols.iter().zip(xs).zip(bs) {
             let ju = usize::from(j);
-            let x = if ju < columns {
+            *x = if ju < columns {
                 sigmoid_exponent(
                     consensus_of(j),
-                    lookup(&s.visible_w, j),
-                    lookup(&s.visible_b, j),
+                    lookup(visible_w, j),
+                    lookup(visible_b, j),
                     p,
                 )
             } else {
                 ZERO
             };
-            let b = if s.mark.get(ju).copied().unwrap_or(false) {
-                s.acc.get(ju).copied().unwrap_or(ZERO)
+            *bond = if mark.get(ju).copied().unwrap_or(false) {
+                acc.get(ju).copied().unwrap_or(ZERO)
             } else {
                 ZERO
             };
-            s.xs.push(x);
-            s.bs.push(b);
         }
         for &j in ocols {
             let ju = usize::from(j);
-            if let Some(d) = s.acc.get_mut(ju) {
+            if let Some(d) = acc.get_mut(ju) {
                 *d = ZERO;
             }
-            if let Some(mk) = s.mark.get_mut(ju) {
+            if let Some(mk) = mark.get_mut(ju) {
                 *mk = false;
             }
         }
     }
     // Pass 2: every exp at once, grouped by magnitude.
-    s.es.clear();
     s.es.resize(s.xs.len(), ZERO);
     crate::fixed::exp_safe_grouped(&s.xs, &mut s.es, &mut s.order);
     // Pass 3: the EMA per stored weight.
