@@ -326,7 +326,9 @@ pub fn ema_fixed<NV, OV>(
                     oc.get(..keep).unwrap_or(&[]),
                     ovals.get(..keep).unwrap_or(&[]),
                 );
-                if nc == oc {
+                // (Empty rows skip the comparison: `==` on slices calls `memcmp`, whose masked
+                // vector load is slow on a dangling or end-of-buffer pointer.)
+                if !nc.is_empty() && nc == oc {
                     // The steady state: a validator's bonds sit on exactly the uids it weights.
                     for ((&j, &w), &b) in nc.iter().zip(nvals).zip(ovals) {
                         sink.emit(
