@@ -17,7 +17,7 @@ use alloc::vec::Vec;
 use substrate_fixed::types::{I32F32, I64F64};
 
 use crate::fixed::{
-    exp_safe, fmax, fmin, is_pos, mul_or_zero, mul_sat, normalize, sat_add, sat_sub,
+    exp_safe, fmax, fmin, is_pos, mul_or_zero, mul_sat, mul_unit, normalize, sat_add, sat_sub,
     u16_proportion_to_fixed, u16_to_fixed, Divisor, ONE, ZERO,
 };
 use crate::sparse::{col_sums, prepare_divisors, Csr, Slots};
@@ -333,34 +333,44 @@ pub fn ema_fixed<NV, OV>(
                     for ((&j, &w), &b) in nc.iter().zip(nvals).zip(ovals) {
                         sink.emit(
                             j,
-                            sat_add(mul_sat(alpha, nv(j, w)), mul_sat(one_minus, ov(j, b))),
+                            sat_add(mul_unit(alpha, nv(j, w)), mul_unit(one_minus, ov(j, b))),
                         );
                     }
                 } else {
                     let (mut a, mut b) = (0usize, 0usize);
-                    while let (Some(&x), Some(&y)) = (nc.get(a), oc.get(b)) {
+                    loop {
+                        // A run of shared columns goes through the plain zip; the merge below
+                        // only handles where the rows part.
+                        let (rn, ro) = (nc.get(a..).unwrap_or(&[]), oc.get(b..).unwrap_or(&[]));
+                        let run = rn.iter().zip(ro).take_while(|(x, y)| x == y).count();
+                        let (vn, vo) =
+                            (nvals.get(a..).unwrap_or(&[]), ovals.get(b..).unwrap_or(&[]));
+                        for (((&j, &w), &o), _) in rn.iter().zip(vn).zip(vo).zip(0..run) {
+                            sink.emit(
+                                j,
+                                sat_add(mul_unit(alpha, nv(j, w)), mul_unit(one_minus, ov(j, o))),
+                            );
+                        }
+                        a = a.wrapping_add(run);
+                        b = b.wrapping_add(run);
+                        let (Some(&x), Some(&y)) = (nc.get(a), oc.get(b)) else {
+                            break;
+                        };
                         let w = nvals.get(a).copied().unwrap_or(ZERO);
                         let o = ovals.get(b).copied().unwrap_or(ZERO);
-                        if x == y {
-                            sink.emit(
-                                x,
-                                sat_add(mul_sat(alpha, nv(x, w)), mul_sat(one_minus, ov(y, o))),
-                            );
-                            a = a.wrapping_add(1);
-                            b = b.wrapping_add(1);
-                        } else if x < y {
-                            sink.emit(x, mul_sat(alpha, nv(x, w)));
+                        if x < y {
+                            sink.emit(x, mul_unit(alpha, nv(x, w)));
                             a = a.wrapping_add(1);
                         } else {
-                            sink.emit(y, mul_sat(one_minus, ov(y, o)));
+                            sink.emit(y, mul_unit(one_minus, ov(y, o)));
                             b = b.wrapping_add(1);
                         }
                     }
                     for (&j, &w) in nc.iter().zip(nvals).skip(a) {
-                        sink.emit(j, mul_sat(alpha, nv(j, w)));
+                        sink.emit(j, mul_unit(alpha, nv(j, w)));
                     }
                     for (&j, &o) in oc.iter().zip(ovals).skip(b) {
-                        sink.emit(j, mul_sat(one_minus, ov(j, o)));
+                        sink.emit(j, mul_unit(one_minus, ov(j, o)));
                     }
                 }
             } else {
@@ -374,11 +384,11 @@ pub fn ema_fixed<NV, OV>(
                 let news = nc
                     .iter()
                     .zip(nvals)
-                    .map(|(&j, &w)| (j, mul_sat(alpha, nv(j, w))));
+                    .map(|(&j, &w)| (j, mul_unit(alpha, nv(j, w))));
                 let olds = oc
                     .iter()
                     .zip(ovals)
-                    .map(|(&j, &b)| (j, mul_sat(one_minus, ov(j, b))));
+                    .map(|(&j, &b)| (j, mul_unit(one_minus, ov(j, b))));
                 for (j, x) in news.chain(olds) {
                     let ju = usize::from(j);
                     if let (Some(d), Some(mk)) = (s.acc.get_mut(ju), s.mark.get_mut(ju)) {

@@ -73,6 +73,27 @@ pub fn mul_sat(x: I32F32, y: I32F32) -> I32F32 {
     I32F32::from_bits(p.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
 }
 
+/// `a · x` for a factor `0 ≤ a ≤ 1`: the product's magnitude never exceeds `|x|`, so it needs no
+/// saturation check and equals [`mul_sat`]`(a, x)` exactly. For another `a` the result is
+/// [`mul_sat`]'s too (checked, slower path), so it is never wrong, only not faster.
+///
+/// ```
+/// use substrate_fixed::types::I32F32;
+/// use yuma::fixed::{mul_sat, mul_unit, ONE};
+/// let x = I32F32::from_bits(i64::MIN);
+/// assert_eq!(mul_unit(ONE, x), mul_sat(ONE, x));
+/// ```
+#[inline(always)]
+pub fn mul_unit(a: I32F32, x: I32F32) -> I32F32 {
+    if (0..=ONE.to_bits()).contains(&a.to_bits()) {
+        I32F32::from_bits(
+            (i128::from(a.to_bits()).wrapping_mul(i128::from(x.to_bits())) >> 32) as i64,
+        )
+    } else {
+        mul_sat(a, x)
+    }
+}
+
 /// `x · y`, or 0 when the product overflows — `x.checked_mul(y).unwrap_or(0)`.
 #[inline(always)]
 pub fn mul_or_zero(x: I32F32, y: I32F32) -> I32F32 {

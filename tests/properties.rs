@@ -203,6 +203,9 @@ proptest! {
         prop_assert_eq!(yuma::fixed::Divisor::new(d).div(x), want);
         prop_assert_eq!(yuma::fixed::mul_sat(x, d), x.saturating_mul(d));
         prop_assert_eq!(yuma::fixed::mul_sat(d, x), d.saturating_mul(x));
+        prop_assert_eq!(yuma::fixed::mul_unit(d, x), d.saturating_mul(x));
+        let unit = I32F32::from_bits(d.to_bits().rem_euclid((1 << 32) + 1));
+        prop_assert_eq!(yuma::fixed::mul_unit(unit, x), unit.saturating_mul(x));
         prop_assert_eq!(yuma::fixed::fixed_proportion_to_u16_fast(x), yuma::fixed::fixed_proportion_to_u16(x));
         prop_assert_eq!(yuma::fixed::fixed_proportion_to_u16_fast(d), yuma::fixed::fixed_proportion_to_u16(d));
         let e = I32F32::from_bits(x.to_bits() >> 26);
