@@ -338,27 +338,17 @@ pub fn ema_fixed<NV, OV>(
                     }
                 } else {
                     let (mut a, mut b) = (0usize, 0usize);
-                    loop {
-                        // A run of shared columns goes through the plain zip; the merge below
-                        // only handles where the rows part.
-                        let (rn, ro) = (nc.get(a..).unwrap_or(&[]), oc.get(b..).unwrap_or(&[]));
-                        let run = rn.iter().zip(ro).take_while(|(x, y)| x == y).count();
-                        let (vn, vo) =
-                            (nvals.get(a..).unwrap_or(&[]), ovals.get(b..).unwrap_or(&[]));
-                        for (((&j, &w), &o), _) in rn.iter().zip(vn).zip(vo).zip(0..run) {
-                            sink.emit(
-                                j,
-                                sat_add(mul_unit(alpha, nv(j, w)), mul_unit(one_minus, ov(j, o))),
-                            );
-                        }
-                        a = a.wrapping_add(run);
-                        b = b.wrapping_add(run);
-                        let (Some(&x), Some(&y)) = (nc.get(a), oc.get(b)) else {
-                            break;
-                        };
+                    while let (Some(&x), Some(&y)) = (nc.get(a), oc.get(b)) {
                         let w = nvals.get(a).copied().unwrap_or(ZERO);
                         let o = ovals.get(b).copied().unwrap_or(ZERO);
-                        if x < y {
+                        if x == y {
+                            sink.emit(
+                                x,
+                                sat_add(mul_unit(alpha, nv(x, w)), mul_unit(one_minus, ov(y, o))),
+                            );
+                            a = a.wrapping_add(1);
+                            b = b.wrapping_add(1);
+                        } else if x < y {
                             sink.emit(x, mul_unit(alpha, nv(x, w)));
                             a = a.wrapping_add(1);
                         } else {
