@@ -20,7 +20,7 @@ use crate::fixed::{
     exp_safe, fmax, fmin, is_pos, mul_or_zero, mul_sat, mul_unit, normalize, sat_add, sat_sub,
     u16_proportion_to_fixed, u16_to_fixed, Divisor, ONE, ZERO,
 };
-use crate::sparse::{col_sums, prepare_divisors, Csr, Slots};
+use crate::sparse::{col_sums, prepare_divisors, stored_entries, Csr, Slots};
 use crate::{EpochInput, Error};
 
 /// Liquid-alpha hyperparameters as the chain converts them.
@@ -201,12 +201,7 @@ pub fn load_bonds(input: &EpochInput, proportion: bool, out: &mut Csr, sums: &mu
     let reg = &input.block_at_registration;
     sums.clear();
     sums.resize(n, ZERO);
-    let cap = input
-        .bonds
-        .iter()
-        .take(n)
-        .fold(0usize, |a, r| a.saturating_add(r.len()));
-    out.rebuild(cap, |out| {
+    out.rebuild(stored_entries(&input.bonds, n), |out| {
         for i in 0..n {
             for &(j, b) in input.bonds.get(i).map(|r| r.as_slice()).unwrap_or(&[]) {
                 // Bonds on a uid registered since the last tempo are dropped.

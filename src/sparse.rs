@@ -222,6 +222,13 @@ impl Csr {
     }
 }
 
+/// Number of stored entries in the first `n` rows of an input matrix (the room a rebuild needs).
+pub fn stored_entries(rows: &[crate::io::SparseRowU16], n: usize) -> usize {
+    rows.iter()
+        .take(n)
+        .fold(0usize, |a, r| a.saturating_add(r.len()))
+}
+
 /// Saturating column sums of entries with `j < columns`, in storage order.
 pub fn col_sums(col: &[u16], val: &[I32F32], columns: usize, sums: &mut Vec<I32F32>) {
     sums.clear();

@@ -12,7 +12,7 @@
 use substrate_fixed::types::I32F32;
 
 use crate::fixed::{is_pos, u16_to_fixed, Divisor};
-use crate::sparse::Csr;
+use crate::sparse::{stored_entries, Csr};
 use crate::stake::has_permit;
 use crate::EpochInput;
 
@@ -25,12 +25,7 @@ pub fn masked_weights(input: &EpochInput, last_update: &[u64], out: &mut Csr) {
     // finds its block is a live uid.
     let reg = &input.block_at_registration;
     let reg = reg.get(..n).unwrap_or(reg);
-    let cap = input
-        .weights
-        .iter()
-        .take(n)
-        .fold(0usize, |a, r| a.saturating_add(r.len()));
-    out.rebuild(cap, |out| {
+    out.rebuild(stored_entries(&input.weights, n), |out| {
         for i in 0..n {
             let row = input.weights.get(i).map(|r| r.as_slice()).unwrap_or(&[]);
             if !has_permit(&input.validator_permit, input.owner_uid, i) || row.is_empty() {
