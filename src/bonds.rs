@@ -17,8 +17,8 @@ use alloc::vec::Vec;
 use substrate_fixed::types::{I32F32, I64F64};
 
 use crate::fixed::{
-    exp_safe, fmax, fmin, is_pos, mul_or_zero, mul_sat, mul_unit, normalize, sat_add, sat_sub,
-    u16_proportion_to_fixed, u16_to_fixed, Divisor, ONE, ZERO,
+    exp_safe, fmax, fmin, is_pos, mul_or_zero, mul_sat, mul_unit, normalize, reciprocal_bits,
+    sat_add, sat_sub, u16_proportion_to_fixed, u16_to_fixed, Divisor, ONE, ZERO,
 };
 use crate::sparse::{col_sums, prepare_divisors, stored_entries, Csr, Slots};
 use crate::{EpochInput, Error};
@@ -111,14 +111,7 @@ pub fn sigmoid_exponent(
 /// division (the denominator is at least 1), then `clamp(low + σ·(high − low))`.
 #[inline]
 pub fn alpha_from_exp(e: I32F32, p: &LiquidAlphaParams) -> I32F32 {
-    let den = sat_add(ONE, e).to_bits().max(1) as u64;
-    let q = if den.is_power_of_two() {
-        1u64.checked_shl(64u32.saturating_sub(den.trailing_zeros()))
-            .unwrap_or(0)
-    } else {
-        u64::MAX.checked_div(den).unwrap_or(0)
-    };
-    let sigmoid = I32F32::from_bits(i64::try_from(q).unwrap_or(0));
+    let sigmoid = reciprocal_bits(sat_add(ONE, e).to_bits().max(1) as u64);
     let alpha = sat_add(p.low, mul_sat(sigmoid, sat_sub(p.high, p.low)));
     fmax(fmin(alpha, p.high), p.low)
 }

@@ -443,17 +443,10 @@ pub fn exp_safe(input: I32F32) -> I32F32 {
 /// division by `i` done by multiplication and the loop stopped once a term reaches 0 (every later
 /// term is then 0). Bit-identical to [`exp_safe`] for every input (proptested).
 pub fn exp_safe_fast(input: I32F32) -> I32F32 {
-    let one = 1i64 << 32;
-    let x = input.to_bits().clamp(-20 * one, 20 * one);
-    if x == 0 {
-        return ONE;
-    }
-    if x == one {
-        return I32F32::from(substrate_fixed::transcendental::E);
-    }
+    let x = exp_clamp(input);
     let neg = x < 0;
     let op = x.unsigned_abs(); // ≤ 20·2³², so every product below fits in 128 bits
-    let mut result = op.wrapping_add(one as u64);
+    let mut result = op.wrapping_add(1 << 32);
     let mut term = op;
     let mut i = 2usize;
     while i < 32 {
@@ -475,17 +468,7 @@ pub fn exp_safe_fast(input: I32F32) -> I32F32 {
         }
         i = i.wrapping_add(1);
     }
-    if neg {
-        // 1 / result: ⌊2⁶⁴ / r⌋ with r ≥ 2³² (r ≥ 1), so the quotient fits.
-        let q = if result.is_power_of_two() {
-            1u64.checked_shl(64u32.saturating_sub(result.trailing_zeros()))
-                .unwrap_or(0)
-        } else {
-            u64::MAX.checked_div(result).unwrap_or(0)
-        };
-        return I32F32::from_bits(i64::try_from(q).unwrap_or(0));
-    }
-    I32F32::from_bits(result as i64)
+    exp_from_series(x, result)
 }
 
 /// Magic numbers for `⌊p / i⌋`, `i = 2..=31`, exact for every numerator `p < 2⁶³` with one
@@ -532,6 +515,27 @@ fn series_lanes(op: &[u64; LANES]) -> [u64; LANES] {
     result
 }
 
+/// `1 / x` for the raw bits `r ≥ 1` of a positive I32F32 `x`, truncated: `⌊2⁶⁴ / r⌋` as raw bits
+/// (0 when that exceeds the I32F32 range, i.e. for `x` below 2⁻³¹). One 64-bit division
+/// (`⌊(2⁶⁴ − 1) / r⌋` differs from `⌊2⁶⁴ / r⌋` only when `r` divides 2⁶⁴, a power of two, which
+/// is a shift); `r = 0` gives 0.
+///
+/// ```
+/// use yuma::fixed::{reciprocal_bits, ONE};
+/// assert_eq!(reciprocal_bits(ONE.to_bits() as u64), ONE);
+/// assert_eq!(reciprocal_bits(3 << 32).to_bits(), (1i64 << 32) / 3);
+/// ```
+#[inline(always)]
+pub fn reciprocal_bits(r: u64) -> I32F32 {
+    let q = if r.is_power_of_two() {
+        1u64.checked_shl(64u32.saturating_sub(r.trailing_zeros()))
+            .unwrap_or(0)
+    } else {
+        u64::MAX.checked_div(r).unwrap_or(0)
+    };
+    I32F32::from_bits(i64::try_from(q).unwrap_or(0))
+}
+
 /// `exp_safe` from the clamped input bits and the raw series sum of its magnitude.
 #[inline(always)]
 fn exp_from_series(bits: i64, r: u64) -> I32F32 {
@@ -540,14 +544,7 @@ fn exp_from_series(bits: i64, r: u64) -> I32F32 {
     } else if bits == 1 << 32 {
         I32F32::from(substrate_fixed::transcendental::E)
     } else if bits < 0 {
-        // 1 / r: ⌊2⁶⁴ / r⌋ with r ≥ 2³², so the quotient fits.
-        let q = if r.is_power_of_two() {
-            1u64.checked_shl(64u32.saturating_sub(r.trailing_zeros()))
-                .unwrap_or(0)
-        } else {
-            u64::MAX.checked_div(r).unwrap_or(0)
-        };
-        I32F32::from_bits(i64::try_from(q).unwrap_or(0))
+        reciprocal_bits(r)
     } else {
         I32F32::from_bits(r as i64)
     }
