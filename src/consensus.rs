@@ -124,6 +124,18 @@ fn partition3(v: &mut [(I32F32, I32F32)], pivot: I32F32) -> (usize, usize, I32F3
     (lt, gt, lo_mass, eq_mass)
 }
 
+/// The weight rows of the validators the median counts (positive active stake), in uid order.
+fn voter_rows<'a>(
+    active_stake: &'a [I32F32],
+    weights: &'a Csr,
+) -> impl Iterator<Item = (&'a [u16], &'a [I32F32])> + 'a {
+    active_stake
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| is_pos(**x))
+        .map(|(i, _)| weights.row(i))
+}
+
 /// Stake-weighted median per column (`columns` wide) of `weights` over validators with positive
 /// `active_stake`, at quantile `kappa`. Within a row a repeated column counts once (the last entry
 /// wins), as in upstream's score table.
@@ -149,15 +161,10 @@ pub fn weighted_median_columns(
         return;
     }
 
-    let simple = active_stake
-        .iter()
-        .enumerate()
-        .filter(|(_, x)| is_pos(**x))
-        .all(|(i, _)| {
-            let (cols, vals) = weights.row(i);
-            crate::bonds::strictly_ascending(cols, columns)
-                && vals.iter().all(|v| (0..1 << 48).contains(&v.to_bits()))
-        });
+    let simple = voter_rows(active_stake, weights).all(|(cols, vals)| {
+        crate::bonds::strictly_ascending(cols, columns)
+            && vals.iter().all(|v| (0..1 << 48).contains(&v.to_bits()))
+    });
     if simple && members <= usize::from(u16::MAX) {
         keyed_medians(
             active_stake,
@@ -176,8 +183,8 @@ pub fn weighted_median_columns(
     // counted), then a CSC fill where a repeated column overwrites.
     s.col_ptr.clear();
     s.col_ptr.resize(columns.saturating_add(1), 0);
-    for (i, _) in active_stake.iter().enumerate().filter(|(_, x)| is_pos(**x)) {
-        for &j in weights.row(i).0 {
+    for (cols, _) in voter_rows(active_stake, weights) {
+        for &j in cols {
             if let Some(c) = s.col_ptr.get_mut(usize::from(j).saturating_add(1)) {
                 *c = c.saturating_add(1);
             }
@@ -264,14 +271,7 @@ fn keyed_medians(
     s.col_ptr.clear();
     s.col_ptr.resize(columns.saturating_add(1), 0);
     let col_ptr = s.col_ptr.as_mut_slice();
-    let rows = || {
-        active_stake
-            .iter()
-            .enumerate()
-            .filter(|(_, x)| is_pos(**x))
-            .map(|(i, _)| weights.row(i))
-    };
-    for (cols, vals) in rows() {
+    for (cols, vals) in voter_rows(active_stake, weights) {
         for (&j, v) in cols.iter().zip(vals) {
             if let Some(c) = col_ptr.get_mut(usize::from(j).wrapping_add(1)) {
                 *c = c.wrapping_add(u32::from(is_pos(*v)));
@@ -289,7 +289,7 @@ fn keyed_medians(
     s.fill.clear();
     s.fill.extend(col_ptr.iter().take(columns).copied());
     let (keys, fill) = (s.keys.as_mut_slice(), s.fill.as_mut_slice());
-    for ((cols, vals), k) in rows().zip(0u64..) {
+    for ((cols, vals), k) in voter_rows(active_stake, weights).zip(0u64..) {
         for (&j, v) in cols.iter().zip(vals) {
             if is_pos(*v) {
                 if let Some(f) = fill.get_mut(usize::from(j)) {

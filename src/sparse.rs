@@ -151,18 +151,8 @@ pub struct Slots<'a> {
 }
 
 impl Slots<'_> {
-    /// Appends an entry to the open row (ignored once the slots are full).
-    #[inline(always)]
-    pub fn push(&mut self, j: u16, v: I32F32) {
-        if let (Some(c), Some(x)) = (self.col.get_mut(self.len), self.val.get_mut(self.len)) {
-            *c = j;
-            *x = v;
-            self.len = self.len.wrapping_add(1);
-        }
-    }
-
-    /// Appends an entry when `keep` holds — written either way, counted only when kept, so the
-    /// loop has no branch on `keep`.
+    /// Appends an entry to the open row when `keep` holds — written either way, counted only when
+    /// kept, so the loop has no branch on `keep` (ignored once the slots are full).
     #[inline(always)]
     pub fn push_if(&mut self, j: u16, v: I32F32, keep: bool) {
         if let (Some(c), Some(x)) = (self.col.get_mut(self.len), self.val.get_mut(self.len)) {
