@@ -460,6 +460,12 @@ function renderTable() {
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
+// A chart with nothing to draw: its message centred in the frame.
+function showEmpty(box, svg, W, H, text) {
+  svg.appendChild(svgEl('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle' }, text));
+  box.appendChild(svg);
+}
+
 function svgEl(tag, attrs, text) {
   const el = document.createElementNS(SVG_NS, tag);
   for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, String(v));
@@ -601,8 +607,7 @@ function renderMinerChart() {
   const B = 36;
   const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `validator weights on uid ${j}` });
   if (vals.length === 0) {
-    svg.appendChild(svgEl('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle' }, 'no validator has weights after masking'));
-    box.appendChild(svg);
+    showEmpty(box, svg, W, H, 'no validator has weights after masking');
     return;
   }
   const max = niceMax(Math.max(cons, ...vals.map((v) => v.w)) * 1.05 || 1);
@@ -912,8 +917,7 @@ function lineChart(box, field) {
   const B = 34;
   const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `${field} per uid over epochs`, 'data-field': field });
   if (E === 0 || sc.uids === 0) {
-    svg.appendChild(svgEl('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle' }, 'nothing to chart'));
-    box.appendChild(svg);
+    showEmpty(box, svg, W, H, 'nothing to chart');
     return;
   }
   let peak = 0;
