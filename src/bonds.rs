@@ -352,12 +352,7 @@ pub fn ema_fixed<NV, OV>(
                     }
                 }
             } else {
-                if s.acc.len() != columns {
-                    s.acc.clear();
-                    s.acc.resize(columns, ZERO);
-                    s.mark.clear();
-                    s.mark.resize(columns, false);
-                }
+                dense_scratch(&mut s.acc, &mut s.mark, columns);
                 s.touched.clear();
                 let news = nc
                     .iter()
@@ -392,6 +387,17 @@ pub fn ema_fixed<NV, OV>(
             sink.slots.end_row();
         }
     });
+}
+
+/// Sizes the dense per-column accumulator and its marks to `columns`, all clear. Users leave
+/// them clear after each row, so a matching size means nothing to do.
+fn dense_scratch(acc: &mut Vec<I32F32>, mark: &mut Vec<bool>, columns: usize) {
+    if acc.len() != columns || mark.len() != columns {
+        acc.clear();
+        acc.resize(columns, ZERO);
+        mark.clear();
+        mark.resize(columns, false);
+    }
 }
 
 /// Where [`ema_fixed`] writes: the entries (kept when positive) and their column sums.
@@ -495,12 +501,7 @@ pub fn ema_liquid(
         }
         // Any other shape: the last stored bond per column through dense scratch, and the
         // entries a forward scan sees for the sigmoid.
-        if acc.len() != columns {
-            acc.clear();
-            acc.resize(columns, ZERO);
-            mark.clear();
-            mark.resize(columns, false);
-        }
+        dense_scratch(acc, mark, columns);
         for (&j, &b) in ocols.iter().zip(ovals) {
             let ju = usize::from(j);
             if let (Some(d), Some(mk)) = (acc.get_mut(ju), mark.get_mut(ju)) {
