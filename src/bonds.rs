@@ -222,12 +222,8 @@ pub fn interpolate(
     out: &mut Csr,
 ) {
     out.clear();
-    s.acc.clear();
-    s.acc.resize(columns, ZERO);
-    s.acc2.clear();
-    s.acc2.resize(columns, ZERO);
-    s.mark.clear();
-    s.mark.resize(columns, false);
+    dense_scratch(&mut s.acc, &mut s.mark, columns);
+    clear_sized(&mut s.acc2, columns, ZERO);
     for i in 0..w.rows() {
         s.touched.clear();
         for (m, dense) in [(w, &mut s.acc), (c, &mut s.acc2)] {
@@ -392,11 +388,16 @@ pub fn ema_fixed<NV, OV>(
 /// Sizes the dense per-column accumulator and its marks to `columns`, all clear. Users leave
 /// them clear after each row, so a matching size means nothing to do.
 fn dense_scratch(acc: &mut Vec<I32F32>, mark: &mut Vec<bool>, columns: usize) {
-    if acc.len() != columns || mark.len() != columns {
-        acc.clear();
-        acc.resize(columns, ZERO);
-        mark.clear();
-        mark.resize(columns, false);
+    clear_sized(acc, columns, ZERO);
+    clear_sized(mark, columns, false);
+}
+
+/// Resizes `v` to `len` entries all equal to `zero`, trusting that a vector of the right size is
+/// already clear (every user resets the entries it touched).
+fn clear_sized<T: Clone>(v: &mut Vec<T>, len: usize, zero: T) {
+    if v.len() != len {
+        v.clear();
+        v.resize(len, zero);
     }
 }
 
