@@ -256,12 +256,6 @@ impl Divisor {
         one
     }
 
-    /// Whether the divisor is not zero.
-    #[inline(always)]
-    pub fn is_nonzero(&self) -> bool {
-        self.d != ZERO
-    }
-
     /// `⌊num / base⌋` for any 64-bit `num`.
     #[inline(always)]
     fn div_u64(&self, num: u64) -> u64 {

@@ -190,8 +190,8 @@ impl Slots<'_> {
 
 impl Csr {
     /// Empties the matrix and refills it through `f` with room for `cap` entries (writes beyond
-    /// `cap` are dropped). Only growth beyond the previous size is zero-filled, so a reused
-    /// matrix costs no extra pass.
+    /// `cap` are dropped). Reuse allocates nothing once the vectors have grown; the slots between
+    /// the entries kept last time and `cap` are zero-filled again (one `memset`).
     #[inline(always)]
     pub fn rebuild<R>(&mut self, cap: usize, f: impl FnOnce(&mut Slots<'_>) -> R) -> R {
         self.row_ptr.clear();
