@@ -310,8 +310,22 @@ fn keyed_medians(
 }
 
 /// [`column_median`] on keys `score << 16 | validator` (scores `> 0`), stakes looked up by
-/// validator: the keys are sorted in place (one `u64` sort, `k log k` for `k` keys) and the
-/// stake accumulated in score order until it first exceeds the minority.
+/// validator, accumulated in key order until the stake first exceeds the minority.
+///
+/// Columns of at least [`BUCKETED_MIN`] keys whose stakes are non-negative and cannot wrap are
+/// first split into 64 buckets of consecutive key ranges: the stake per bucket locates the bucket
+/// holding the answer, and only that bucket's keys are sorted and scanned. Otherwise every key is
+/// sorted. Either way `keys` is permuted in place (its order afterwards is unspecified) and the
+/// result is the same.
+///
+/// ```
+/// use substrate_fixed::types::I32F32;
+/// let stake = [I32F32::from_num(0.25), I32F32::from_num(0.75)];
+/// // Validator 0 scores 0.5, validator 1 scores 0.125: at kappa 0.5 the heavier one wins.
+/// let mut keys = vec![(I32F32::from_num(0.5).to_bits() as u64) << 16, (I32F32::from_num(0.125).to_bits() as u64) << 16 | 1];
+/// let m = yuma::consensus::keyed_median(&mut keys, &stake, 2, I32F32::from_num(1), I32F32::from_num(0.5));
+/// assert_eq!(m, I32F32::from_num(0.125));
+/// ```
 pub fn keyed_median(
     keys: &mut [u64],
     stake: &[I32F32],
@@ -328,11 +342,13 @@ pub fn keyed_median(
     if members == 0 {
         return ZERO;
     }
-    let (mut lo_key, mut hi_key, mut positive) = (u64::MAX, 0u64, 0i64);
+    let (mut lo_key, mut hi_key, mut positive, mut any_bits) = (u64::MAX, 0u64, 0i64, 0u64);
     for &key in keys.iter() {
         lo_key = lo_key.min(key);
         hi_key = hi_key.max(key);
-        positive = positive.wrapping_add(weight(key));
+        let w = weight(key);
+        positive = positive.wrapping_add(w);
+        any_bits |= w as u64;
     }
     let has_zero_group = members > keys.len();
     let lowest = if has_zero_group || keys.is_empty() {
@@ -358,8 +374,44 @@ pub fn keyed_median(
     }
     // Ascending keys order by score (ties by validator, which does not change the answer):
     // the median is the score at which the cumulative stake first exceeds the minority.
-    keys.sort_unstable();
-    for &key in keys.iter() {
+    let mut tail: &mut [u64] = keys;
+    // Every stake below 2⁴⁷ and at most 2¹⁶ keys: the running sum never wraps and only grows,
+    // so whole buckets can be skipped by their stake.
+    if tail.len() >= BUCKETED_MIN
+        && tail.len() <= 1 << 16
+        && any_bits < 1 << 47
+        && below.checked_add(positive).is_some()
+    {
+        // Keys lie in `[lo_key, hi_key]`; the top `BUCKET_BITS` bits of the offset pick the bucket.
+        let width = u64::BITS.saturating_sub(hi_key.wrapping_sub(lo_key).leading_zeros());
+        let shift = width.saturating_sub(BUCKET_BITS);
+        let bucket = |key: u64| (key.wrapping_sub(lo_key) >> shift) as usize & (BUCKETS - 1);
+        let mut mass = [0i64; BUCKETS];
+        for &key in tail.iter() {
+            if let Some(m) = mass.get_mut(bucket(key)) {
+                *m = m.wrapping_add(weight(key));
+            }
+        }
+        let mut target = BUCKETS;
+        for (b, &m) in mass.iter().enumerate() {
+            if minority < below.wrapping_add(m) {
+                target = b;
+                break;
+            }
+            below = below.wrapping_add(m);
+        }
+        // Move the target bucket's keys (typically one or two) to the front.
+        let mut front = 0usize;
+        for i in 0..tail.len() {
+            if tail.get(i).is_some_and(|&key| bucket(key) == target) {
+                tail.swap(front, i);
+                front = front.wrapping_add(1);
+            }
+        }
+        tail = tail.get_mut(..front).unwrap_or(&mut []);
+    }
+    tail.sort_unstable();
+    for &key in tail.iter() {
         below = below.wrapping_add(weight(key));
         if minority < below {
             return score(key);
@@ -367,6 +419,11 @@ pub fn keyed_median(
     }
     highest
 }
+
+/// The smallest column [`keyed_median`] resolves through buckets rather than one full sort.
+pub const BUCKETED_MIN: usize = 32;
+const BUCKET_BITS: u32 = 6;
+const BUCKETS: usize = 1 << BUCKET_BITS;
 
 /// Clips each weight at its column's consensus (a weight above a non-positive consensus is
 /// dropped), and in the same pass sums each clipped row (validator trust, wrapping) and the

@@ -141,6 +141,40 @@ proptest! {
         let keyed = yuma::consensus::keyed_median(&mut keys, &stake, stake.len(), total, minority);
         prop_assert_eq!(keyed, slow);
     }
+
+    /// Columns long enough for `keyed_median`'s bucket pass (at least `BUCKETED_MIN` positive
+    /// scores), with scores spread wide, packed into a narrow range (most keys in one bucket),
+    /// or tied on a few levels, and stakes that are often zero.
+    #[test]
+    fn bucketed_median_equals_upstream_pivot_search(
+        stakes in prop::collection::vec(prop_oneof![Just(0i64), 1i64..4, 0i64..(1 << 33)], 0..300),
+        shape in 0u8..4,
+        raw in prop::collection::vec(any::<u64>(), 300),
+        kappa in prop_oneof![Just(0u16), Just(65535u16), Just(32767u16), any::<u16>()],
+    ) {
+        let mut stake: Vec<I32F32> = stakes.iter().map(|&s| I32F32::from_bits(s)).collect();
+        yuma::fixed::normalize(&mut stake);
+        let score: Vec<I32F32> = raw.iter().take(stake.len()).map(|&r| I32F32::from_bits(match shape {
+            0 => (r % (1 << 33)) as i64,                     // wide
+            1 => (1 << 31) + (r % 64) as i64,                // narrow: one or two buckets
+            2 => [0i64, 1 << 20, 1 << 31, 1 << 32][(r % 4) as usize], // a few tied levels
+            _ => if r % 7 == 0 { (r % (1 << 40)) as i64 } else { 1000 + (r % 3) as i64 }, // outliers
+        })).collect();
+        let total = yuma::fixed::wrapping_sum(stake.iter().copied());
+        let minority = total.saturating_sub(yuma::fixed::u16_proportion_to_fixed(kappa));
+        let idx: Vec<usize> = (0..stake.len()).collect();
+        let slow = yuma::reference::math::weighted_median(&stake, &score, &idx, minority, I32F32::from_bits(0), total);
+        let mut keys: Vec<u64> = score.iter().enumerate()
+            .filter(|(_, s)| **s > I32F32::from_bits(0))
+            .map(|(k, s)| ((s.to_bits() as u64) << 16) | k as u64).collect();
+        let mut before = keys.clone();
+        let keyed = yuma::consensus::keyed_median(&mut keys, &stake, stake.len(), total, minority);
+        prop_assert_eq!(keyed, slow);
+        // `keys` comes back permuted, nothing lost.
+        before.sort_unstable();
+        keys.sort_unstable();
+        prop_assert_eq!(keys, before);
+    }
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! The fast weighted medians (`yuma::consensus::column_median` and the keyed form
-//! `keyed_median` the pipeline uses: a quickselect over the positive scores and an in-place key sort) must equal upstream's pivot search (`yuma::reference::math::weighted_median`)
+//! `keyed_median` the pipeline uses: a quickselect over the positive scores, and an in-place key
+//! sort that long columns narrow to one stake bucket first) must equal upstream's pivot search
+//! (`yuma::reference::math::weighted_median`)
 //! on every column the pipeline can build.
 //!
 //! Mirrors `fast_median_equals_upstream_pivot_search` in tests/properties.rs: stakes are
@@ -74,5 +76,12 @@ fuzz_target!(|case: Case| match case {
         let _ = yuma::reference::math::weighted_median(&stake, &score, &idx, minority, ZERO, total);
         let mut pairs = fast_pairs(&stake, &score);
         let _ = yuma::consensus::column_median(&mut pairs, stake.len(), total, minority);
+        let mut keys: Vec<u64> = score
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| (1..1i64 << 48).contains(&s.to_bits()))
+            .map(|(k, s)| ((s.to_bits() as u64) << 16) | (k as u64 & 0xFFFF))
+            .collect();
+        let _ = yuma::consensus::keyed_median(&mut keys, &stake, stake.len(), total, minority);
     }
 });
