@@ -14,7 +14,7 @@
 use alloc::vec::Vec;
 use substrate_fixed::types::I32F32;
 
-use crate::fixed::{fmin, is_pos, mul_sat, normalize, sat_add, wrapping_sum, ZERO};
+use crate::fixed::{fmin, is_pos, mul_unit, normalize, sat_add, wrapping_sum, ZERO};
 use crate::sparse::Csr;
 
 /// Scratch buffers for [`weighted_median_columns`].
@@ -453,7 +453,7 @@ pub fn clip_trust_incentive(
                 clipped.push_if(j, kept, keep);
                 sum = sum.wrapping_add(kept);
                 if let Some(r) = incentive.get_mut(usize::from(j)) {
-                    *r = sat_add(*r, mul_sat(s, kept));
+                    *r = sat_add(*r, mul_unit(s, kept));
                 }
             }
             clipped.end_row();
