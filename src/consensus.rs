@@ -404,7 +404,9 @@ pub fn keyed_median(
         let mut front = 0usize;
         for i in 0..tail.len() {
             if tail.get(i).is_some_and(|&key| bucket(key) == target) {
-                tail.swap(front, i);
+                if let Some([first, .., last]) = tail.get_mut(front..=i) {
+                    core::mem::swap(first, last);
+                }
                 front = front.wrapping_add(1);
             }
         }
