@@ -110,18 +110,26 @@ fn partition3(v: &mut [(I32F32, I32F32)], pivot: I32F32) -> (usize, usize, I32F3
         let Some(&(x, s)) = v.get(i) else { break };
         if x < pivot {
             lo_mass = lo_mass.wrapping_add(s);
-            v.swap(lt, i);
+            swap_ends(v.get_mut(lt..=i));
             lt = lt.saturating_add(1);
             i = i.saturating_add(1);
         } else if x > pivot {
             gt = gt.saturating_sub(1);
-            v.swap(i, gt);
+            swap_ends(v.get_mut(i..=gt));
         } else {
             eq_mass = eq_mass.wrapping_add(s);
             i = i.saturating_add(1);
         }
     }
     (lt, gt, lo_mass, eq_mass)
+}
+
+/// Swaps the first and last element of a window (nothing for fewer than two): `slice::swap`
+/// without a panicking index.
+fn swap_ends<T>(window: Option<&mut [T]>) {
+    if let Some([first, .., last]) = window {
+        core::mem::swap(first, last);
+    }
 }
 
 /// The weight rows of the validators the median counts (positive active stake), in uid order.
@@ -404,9 +412,7 @@ pub fn keyed_median(
         let mut front = 0usize;
         for i in 0..tail.len() {
             if tail.get(i).is_some_and(|&key| bucket(key) == target) {
-                if let Some([first, .., last]) = tail.get_mut(front..=i) {
-                    core::mem::swap(first, last);
-                }
+                swap_ends(tail.get_mut(front..=i));
                 front = front.wrapping_add(1);
             }
         }
