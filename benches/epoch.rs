@@ -1,5 +1,6 @@
-//! Criterion benchmarks: whole epochs on busy-subnet shapes, the stage kernels, and a scaling
-//! series at fixed weights per row.
+//! Criterion benchmarks: whole epochs on busy-subnet shapes, the stage kernels, a scaling series
+//! at fixed weights per row, and a lower bound for the Yuma 2 bonds stage (`bound/*`: its exact
+//! arithmetic on dense rows, checked against the pipeline's result before it is timed).
 //!
 //! Inputs come from `../shared/bench/*.json` when that directory exists beside the repository,
 //! otherwise from `yuma::synth` with the same shapes (deterministic).
@@ -260,5 +261,172 @@ fn kernels(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, epochs, kernels, scaling);
+/// A lower bound, not a pipeline stage: the exact arithmetic of the Yuma 2 bonds stage on dense
+/// rows (64 validators each weighting and bonding all 256 uids, the shape of `b256-v64-y2`),
+/// with none of the pipeline's sparse bookkeeping — no masks, column indices, merges or
+/// bounds-checked gathers, every loop a zip over contiguous rows. Per entry: `ΔB = w·s` and its
+/// column sum, the stored bond's column sum, two column divisions, the two EMA products, the EMA's
+/// column sum, its division, the incentive product and column maximum, and the max-upscale
+/// division. Whatever the layout, the pipeline's bonds stage cannot be cheaper than this.
+struct DenseBonds {
+    n: usize,
+    w: Vec<I32F32>,
+    stake: Vec<I32F32>,
+    bonds: Vec<I32F32>,
+    incentive: Vec<I32F32>,
+}
+
+/// Output buffers of [`dense_bonds`].
+struct DenseOut {
+    delta: Vec<I32F32>,
+    ema: Vec<I32F32>,
+    sums: Vec<I32F32>,
+    divs: Vec<yuma::fixed::Divisor>,
+    old_divs: Vec<yuma::fixed::Divisor>,
+    dividends: Vec<I32F32>,
+}
+
+fn dense_bonds(d: &DenseBonds, o: &mut DenseOut, alpha: I32F32) {
+    use yuma::fixed::{fmax, mul_sat, mul_unit, sat_add, sat_sub, Divisor, ONE, ZERO};
+    let (n, one_minus) = (d.n, sat_sub(ONE, alpha));
+    let prepare = |sums: &[I32F32], divs: &mut Vec<Divisor>| {
+        divs.clear();
+        divs.extend(sums.iter().map(|&x| Divisor::or_keep(x)));
+    };
+    o.sums.fill(ZERO);
+    for ((dr, wr), &s) in o
+        .delta
+        .chunks_exact_mut(n)
+        .zip(d.w.chunks_exact(n))
+        .zip(&d.stake)
+    {
+        for ((x, &w), c) in dr.iter_mut().zip(wr).zip(o.sums.iter_mut()) {
+            *x = mul_sat(w, s);
+            *c = sat_add(*c, *x);
+        }
+    }
+    prepare(&o.sums, &mut o.divs);
+    o.sums.fill(ZERO);
+    for br in d.bonds.chunks_exact(n) {
+        for (c, &b) in o.sums.iter_mut().zip(br) {
+            *c = sat_add(*c, b);
+        }
+    }
+    prepare(&o.sums, &mut o.old_divs);
+    o.sums.fill(ZERO);
+    let rows = o.ema.chunks_exact_mut(n).zip(o.delta.chunks_exact(n));
+    for ((er, dr), br) in rows.zip(d.bonds.chunks_exact(n)) {
+        let cols = o.divs.iter().zip(&o.old_divs).zip(o.sums.iter_mut());
+        for (((e, &x), &b), ((dn, db), c)) in er.iter_mut().zip(dr).zip(br).zip(cols) {
+            *e = sat_add(mul_unit(alpha, dn.div(x)), mul_unit(one_minus, db.div(b)));
+            *c = sat_add(*c, *e);
+        }
+    }
+    prepare(&o.sums, &mut o.divs);
+    o.sums.fill(ZERO);
+    for (er, dv) in o.ema.chunks_exact_mut(n).zip(o.dividends.iter_mut()) {
+        let mut acc = ZERO;
+        let cols = o.divs.iter().zip(&d.incentive).zip(o.sums.iter_mut());
+        for (e, ((dn, &x), m)) in er.iter_mut().zip(cols) {
+            *e = dn.div(*e);
+            acc = sat_add(acc, mul_sat(x, *e));
+            *m = fmax(*m, *e);
+        }
+        *dv = acc;
+    }
+    prepare(&o.sums, &mut o.divs);
+    for er in o.ema.chunks_exact_mut(n) {
+        for (e, dn) in er.iter_mut().zip(&o.divs) {
+            *e = dn.div(*e);
+        }
+    }
+}
+
+fn bound(c: &mut Criterion) {
+    let (rows, n) = (64usize, 256usize);
+    let mut rng = yuma::synth::SplitMix64(7);
+    let mut draw = |len: usize, below: u64, shift: u32| -> Vec<I32F32> {
+        (0..len)
+            .map(|_| I32F32::from_bits((rng.below(below) << shift) as i64))
+            .collect()
+    };
+    let mut w = draw(rows * n, 1 << 16, 0);
+    for r in w.chunks_exact_mut(n) {
+        yuma::fixed::normalize(r);
+    }
+    let mut stake = draw(rows, 1 << 32, 0);
+    yuma::fixed::normalize(&mut stake);
+    let bonds = draw(rows * n, 1 << 16, 32); // u16 bonds as I32F32 integers, as Yuma 2 loads them
+    let mut incentive = draw(n, 1 << 32, 0);
+    yuma::fixed::normalize(&mut incentive);
+    let d = DenseBonds {
+        n,
+        w,
+        stake,
+        bonds,
+        incentive,
+    };
+    let zero = I32F32::from_bits(0);
+    let mut o = DenseOut {
+        delta: vec![zero; rows * n],
+        ema: vec![zero; rows * n],
+        sums: vec![zero; n],
+        divs: Vec::new(),
+        old_divs: Vec::new(),
+        dividends: vec![zero; rows],
+    };
+    let alpha = yuma::bonds::yuma2_alpha(975_000);
+    // The bound computes exactly the pipeline's bonds stage: same EMA bonds, same dividends.
+    dense_bonds(&d, &mut o, alpha);
+    let input = EpochInput {
+        n: n as u16,
+        current_block: 1000,
+        tempo: 100,
+        block_at_registration: vec![0; n],
+        bonds: (0..n)
+            .map(|i| {
+                let row = d.bonds.get(i * n..(i + 1) * n).unwrap_or(&[]);
+                let bits = |b: &I32F32| (b.to_bits() >> 32) as u16;
+                (0u16..).zip(row).map(|(j, b)| (j, bits(b))).collect()
+            })
+            .collect(),
+        bonds_moving_average: 975_000,
+        ..Default::default()
+    };
+    let mut wfb = yuma::sparse::Csr::default();
+    wfb.clear();
+    for i in 0..n {
+        for (j, &w) in (0u16..).zip(d.w.get(i * n..(i + 1) * n).unwrap_or(&[])) {
+            wfb.push(j, w);
+        }
+        wfb.end_row();
+    }
+    let mut stake = d.stake.clone();
+    stake.resize(n, zero);
+    let (mut scratch, mut ema, mut dividends) = Default::default();
+    yuma::bonds::yuma2(
+        &input,
+        &wfb,
+        &stake,
+        &d.incentive,
+        &mut scratch,
+        &mut ema,
+        &mut dividends,
+    );
+    let mut dense_ema = vec![zero; rows * n];
+    for i in 0..rows {
+        let (cols, vals) = ema.row(i);
+        for (&j, &v) in cols.iter().zip(vals) {
+            dense_ema[i * n + usize::from(j)] = v;
+        }
+    }
+    assert_eq!(dense_ema, o.ema);
+    yuma::fixed::normalize(&mut o.dividends);
+    assert_eq!(&dividends[..rows], &o.dividends[..]);
+    c.bench_function("bound/yuma2-bonds-dense-64x256", |b| {
+        b.iter(|| dense_bonds(&d, &mut o, alpha))
+    });
+}
+
+criterion_group!(benches, epochs, kernels, scaling, bound);
 criterion_main!(benches);
