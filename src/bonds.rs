@@ -169,6 +169,11 @@ pub struct BondsScratch {
     bs: Vec<I32F32>,
     es: Vec<I32F32>,
     order: Vec<u32>,
+    /// Yuma 2 on dense rows: the active rows, their `rows × n` cells, and per column the mask
+    /// that drops bonds on uids registered since the last tempo.
+    active: Vec<u32>,
+    dense: Vec<I32F32>,
+    live: Vec<i64>,
     sums: Vec<I32F32>,
     new_divs: Vec<Divisor>,
     old_divs: Vec<Divisor>,
@@ -583,6 +588,9 @@ pub fn yuma2(
     ema: &mut Csr,
     dividends: &mut Vec<I32F32>,
 ) {
+    if yuma2_dense(input, wfb, active_stake, incentive, s, ema, dividends) {
+        return;
+    }
     let n = usize::from(input.n);
     // ΔB = W_b ∘ S (kept per entry) and its column sums, then the stored bonds and theirs.
     let mut delta = core::mem::take(&mut s.delta);
@@ -655,6 +663,167 @@ pub fn yuma2(
     normalize(dividends);
     ema.divide_cols(&sums, &mut s.ema_divs);
     s.sums = sums;
+}
+
+/// Marks an EMA cell that holds no entry (`B'` not positive) once the cells hold `colnorm(B')`.
+const NO_ENTRY: i64 = i64::MIN;
+
+/// [`yuma2`] on dense rows, for the usual shape of a busy subnet: every stored bond row is empty
+/// or holds each uid `0..n` once in order, and every row of `W_b` strictly ascends below `n`.
+/// Each active row (one with bonds or weights) becomes `n` contiguous cells, so every pass is a
+/// zip over a row and the per-column divisors, with no merge and no indexed gather; the result —
+/// the same entries, values and dividends as the sparse passes — is emitted as CSR at the end.
+/// Returns `false`, having written nothing, for any other shape, or when the dense cells would
+/// outnumber twice the stored entries.
+fn yuma2_dense(
+    input: &EpochInput,
+    wfb: &Csr,
+    active_stake: &[I32F32],
+    incentive: &[I32F32],
+    s: &mut BondsScratch,
+    ema: &mut Csr,
+    dividends: &mut Vec<I32F32>,
+) -> bool {
+    let n = usize::from(input.n);
+    let bonds = input.bonds.get(..n).unwrap_or(&input.bonds);
+    let full = |row: &[(u16, u16)]| {
+        row.is_empty() || (row.len() == n && (0u16..).zip(row).all(|(k, &(j, _))| k == j))
+    };
+    if n == 0
+        || wfb.rows() != n
+        || incentive.len() != n
+        || !bonds.iter().all(|r| full(r))
+        || !(0..n).all(|i| strictly_ascending(wfb.row(i).0, n))
+    {
+        return false;
+    }
+    // Rows with a stored-bond row or a weight (others yield empty rows and no dividend), and
+    // only while `ΔB` is defined for them (`yuma2` pairs rows with `active_stake`).
+    s.active.clear();
+    let mut stored = wfb.nnz();
+    for i in 0..n {
+        let b = bonds.get(i).map_or(0, |r| r.len());
+        if b != 0 || !wfb.row(i).0.is_empty() {
+            s.active.push(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+        stored = stored.saturating_add(b);
+    }
+    let cells = s.active.len().saturating_mul(n);
+    if active_stake.len() < n || cells > stored.saturating_mul(2) {
+        return false;
+    }
+    let BondsScratch {
+        active,
+        dense,
+        live,
+        sums,
+        new_divs,
+        old_divs,
+        ema_divs,
+        ..
+    } = s;
+    let lt = last_tempo(input);
+    live.clear();
+    live.extend((0..n).map(|j| {
+        let registered = input.block_at_registration.get(j).copied().unwrap_or(0);
+        if lt <= registered {
+            0
+        } else {
+            -1
+        }
+    }));
+    let bond_row = |i: usize| bonds.get(i).map_or(&[][..], |r| r.as_slice());
+    let stored_bond = |b: u16, live: i64| I32F32::from_bits((i64::from(b) << 32) & live);
+    // ΔB = W_b ∘ S scattered into zeroed rows, with its column sums in storage order.
+    dense.clear();
+    dense.resize(cells, ZERO);
+    sums.clear();
+    sums.resize(n, ZERO);
+    for (&i, row) in active.iter().zip(dense.chunks_exact_mut(n)) {
+        let i = i as usize;
+        let st = active_stake.get(i).copied().unwrap_or(ZERO);
+        let (cols, vals) = wfb.row(i);
+        for (&j, &w) in cols.iter().zip(vals) {
+            let ju = usize::from(j);
+            if let (Some(d), Some(c)) = (row.get_mut(ju), sums.get_mut(ju)) {
+                *d = mul_sat(w, st);
+                *c = sat_add(*c, *d);
+            }
+        }
+    }
+    prepare_divisors(sums, new_divs);
+    // The stored bonds' column sums (uids registered since the last tempo count 0).
+    sums.clear();
+    sums.resize(n, ZERO);
+    for &i in active.iter() {
+        for ((c, &(_, b)), &l) in sums.iter_mut().zip(bond_row(i as usize)).zip(live.iter()) {
+            *c = sat_add(*c, stored_bond(b, l));
+        }
+    }
+    prepare_divisors(sums, old_divs);
+    // B' = α·colnorm(ΔB) + (1−α)·colnorm(B), and its column sums.
+    let alpha = yuma2_alpha(input.bonds_moving_average);
+    let one_minus = sat_sub(ONE, alpha);
+    sums.clear();
+    sums.resize(n, ZERO);
+    for (&i, row) in active.iter().zip(dense.chunks_exact_mut(n)) {
+        let b_row = bond_row(i as usize);
+        let cols = new_divs.iter().zip(sums.iter_mut());
+        if b_row.is_empty() {
+            for (e, (dn, c)) in row.iter_mut().zip(cols) {
+                *e = mul_unit(alpha, dn.div(*e));
+                *c = sat_add(*c, fmax(*e, ZERO));
+            }
+        } else {
+            let olds = b_row.iter().zip(live.iter()).zip(old_divs.iter());
+            for ((e, (dn, c)), ((&(_, b), &l), dold)) in row.iter_mut().zip(cols).zip(olds) {
+                let old = mul_unit(one_minus, dold.div(stored_bond(b, l)));
+                *e = sat_add(mul_unit(alpha, dn.div(*e)), old);
+                *c = sat_add(*c, fmax(*e, ZERO));
+            }
+        }
+    }
+    // colnorm(B'), dividends `B'ᵀ · incentive` and column maxima; cells without an entry (B' not
+    // positive) are marked.
+    prepare_divisors(sums, ema_divs);
+    sums.clear();
+    sums.resize(n, ZERO);
+    dividends.clear();
+    dividends.resize(n, ZERO);
+    for (&i, row) in active.iter().zip(dense.chunks_exact_mut(n)) {
+        let mut d = ZERO;
+        let cols = ema_divs.iter().zip(incentive).zip(sums.iter_mut());
+        for (e, ((de, &x), m)) in row.iter_mut().zip(cols) {
+            // (A negative α — `bonds_moving_average` above 10⁶ — can leave B' negative.)
+            let v = de.div(fmax(*e, ZERO));
+            d = sat_add(d, mul_sat(x, v));
+            *m = fmax(*m, v);
+            *e = if is_pos(*e) {
+                v
+            } else {
+                I32F32::from_bits(NO_ENTRY)
+            };
+        }
+        if let Some(slot) = dividends.get_mut(i as usize) {
+            *slot = d;
+        }
+    }
+    normalize(dividends);
+    // Column max-upscale, emitted as CSR.
+    prepare_divisors(sums, ema_divs);
+    let mut rows = active.iter().zip(dense.chunks_exact(n)).peekable();
+    ema.rebuild(cells, |out| {
+        for i in 0..n {
+            if let Some((_, row)) = rows.next_if(|&(&a, _)| a as usize == i) {
+                for ((j, &v), dm) in (0u16..).zip(row).zip(ema_divs.iter()) {
+                    let kept = v.to_bits() != NO_ENTRY;
+                    out.push_if(j, dm.div(fmax(v, ZERO)), kept);
+                }
+            }
+            out.end_row();
+        }
+    });
+    true
 }
 
 /// The Yuma 3 bonds stage: stored bonds as proportions, `B' = min(1, α·W_b + (1−α)·B)` with the

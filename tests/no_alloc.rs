@@ -68,6 +68,22 @@ fn steady_state_epochs_do_not_allocate() {
         let n = allocations_in_steady_state(&input);
         assert_eq!(n, 0, "last size {} yuma3={yuma3} liquid_alpha={liquid_alpha} penalty={penalty}: {n} allocations", LAST.load(Ordering::SeqCst));
     }
+    // Yuma 2 with a full row of stored bonds per validator (the dense-row bonds path).
+    let mut input = subnet(&SynthParams {
+        n: 256,
+        validators: 32,
+        weights_per_row: 256,
+        yuma3: false,
+        liquid_alpha: false,
+        seed: 7,
+    });
+    for (i, row) in input.bonds.iter_mut().enumerate().take(32) {
+        *row = (0..256u16)
+            .map(|j| (j, j.wrapping_mul(257) ^ i as u16))
+            .collect();
+    }
+    let n = allocations_in_steady_state(&input);
+    assert_eq!(n, 0, "full bond rows: {n} allocations");
     // And on real vector shapes (unsorted rows, out-of-range uids, commit-reveal, mechanisms' inputs).
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
     for name in [

@@ -87,6 +87,31 @@ proptest! {
         prop_assert_eq!(fast, slow);
     }
 
+    /// Yuma 2 on the busy-subnet shape (every stored bond row empty or one bond per uid in
+    /// order), which the pipeline runs on dense rows.
+    #[test]
+    fn main_equals_reference_with_full_bond_rows(
+        input in prop_oneof![subnet(false), subnet(true)],
+        full in prop::collection::vec(any::<bool>(), 24),
+        values in prop::collection::vec(prop_oneof![Just(0u16), Just(65535u16), any::<u16>()], 24 * 24),
+    ) {
+        let mut input = input;
+        let n = usize::from(input.n);
+        input.yuma3_enabled = false;
+        input.bonds = (0..n)
+            .map(|i| {
+                if full[i] {
+                    (0..n).map(|j| (j as u16, values[i * n + j])).collect()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let fast = yuma::epoch_with_trace(&input);
+        let slow = yuma::reference::epoch_with_trace(&input);
+        prop_assert_eq!(fast, slow);
+    }
+
     #[test]
     fn invariants_hold(input in subnet(false)) {
         let (out, trace): (_, EpochTrace) = yuma::epoch_with_trace(&input).unwrap();
