@@ -577,7 +577,8 @@ fn div_or_keep(divs: &[Divisor], j: u16, v: I32F32) -> I32F32 {
 
 /// The Yuma 2 bonds stage: stored bonds column-normalized, `ΔB = W_b ∘ S` column-normalized,
 /// `B' = α·ΔB + (1−α)·B` column-normalized, dividends `d = B'ᵀ · incentive` normalized, and `B'`
-/// column max-upscaled for storage — in four passes, normalizing on the fly.
+/// column max-upscaled for storage — in four passes, normalizing on the fly (on dense rows when
+/// the bonds have the busy-subnet shape, see `yuma2_dense`; the same result either way).
 #[allow(clippy::too_many_arguments)]
 pub fn yuma2(
     input: &EpochInput,
@@ -673,7 +674,7 @@ const NO_ENTRY: i64 = i64::MIN;
 /// Each active row (one with bonds or weights) becomes `n` contiguous cells, so every pass is a
 /// zip over a row and the per-column divisors, with no merge and no indexed gather; the result —
 /// the same entries, values and dividends as the sparse passes — is emitted as CSR at the end.
-/// Returns `false`, having written nothing, for any other shape, or when the dense cells would
+/// Returns `false`, having written no output (only its scratch), for any other shape, or when the dense cells would
 /// outnumber twice the stored entries.
 fn yuma2_dense(
     input: &EpochInput,
