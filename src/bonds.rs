@@ -797,7 +797,7 @@ fn yuma2_dense(
         for (e, ((de, &x), m)) in row.iter_mut().zip(cols) {
             // (A negative α — `bonds_moving_average` above 10⁶ — can leave B' negative.)
             let v = de.div(fmax(*e, ZERO));
-            d = sat_add(d, mul_sat(x, v));
+            d = sat_add(d, mul_unit(x, v));
             *m = fmax(*m, v);
             *e = if is_pos(*e) {
                 v
