@@ -101,3 +101,34 @@ fn main_pipeline_matches_every_vector() {
 fn reference_matches_every_vector() {
     check(yuma::reference::epoch_with_trace, "reference");
 }
+
+/// The busy-subnet benchmark inputs in `../shared/bench` (when present): the fast pipeline —
+/// including the dense-row Yuma 2 path, which few of the small vectors take — against the
+/// reference, outputs and traces bit for bit.
+#[test]
+fn bench_inputs_main_equals_reference() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("skipped: {} is absent", dir.display());
+        return;
+    };
+    let mut files: Vec<PathBuf> = entries
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    for f in files {
+        let name = f.file_stem().unwrap().to_string_lossy().into_owned();
+        // The reference evaluates 16.8 M sigmoids on the 4096-uid liquid-alpha input (~4 s
+        // optimized, minutes unoptimized).
+        if cfg!(debug_assertions) && name.contains("4096") && name.ends_with("la") {
+            eprintln!("skipped in a debug build: {name}");
+            continue;
+        }
+        let input: EpochInput = serde_json::from_str(&std::fs::read_to_string(&f).unwrap())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let fast = yuma::epoch_with_trace(&input);
+        let slow = yuma::reference::epoch_with_trace(&input);
+        assert!(fast == slow, "{name}: main and reference differ");
+    }
+}
