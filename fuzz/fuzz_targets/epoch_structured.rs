@@ -9,7 +9,8 @@
 //! on a different input (that may even have failed half-way).
 //!
 //! The generator covers what the chain can store and more: n up to 300, any hyperparameters,
-//! unsorted rows with duplicate and out-of-range uids, short or long `last_update` and
+//! unsorted rows with duplicate and out-of-range uids, full rows (each uid once, in order, as busy
+//! subnets store bonds), short or long `last_update` and
 //! `validator_permit`, stakes up to `u64::MAX`, and now and then per-uid vectors of the wrong
 //! length (those must be the same typed error in both implementations).
 #![no_main]

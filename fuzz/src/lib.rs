@@ -213,7 +213,16 @@ impl Rows {
         } else {
             n
         };
+        // `len_sel` in 200..240: every non-empty row becomes a full row (each uid once, in
+        // order; values cycled from the row) — the busy-subnet shape of the dense-row Yuma 2 path.
+        let full = (200..240).contains(&self.len_sel);
         let conv = |r: &Vec<(Uid, U16)>| -> Vec<(u16, u16)> {
+            if full && !r.is_empty() {
+                return (0..n16)
+                    .zip(r.iter().cycle())
+                    .map(|(j, (_, w))| (j, w.get()))
+                    .collect();
+            }
             r.iter().map(|(j, w)| (j.get(n16), w.get())).collect()
         };
         (0..len)
