@@ -195,7 +195,6 @@ pub fn last_tempo(input: &EpochInput) -> u64 {
 pub fn load_bonds(input: &EpochInput, proportion: bool, out: &mut Csr, sums: &mut Vec<I32F32>) {
     let n = usize::from(input.n);
     let lt = last_tempo(input);
-    let by_65535 = Divisor::new(crate::fixed::U16_MAX);
     let reg = &input.block_at_registration;
     sums.clear();
     sums.resize(n, ZERO);
@@ -204,8 +203,11 @@ pub fn load_bonds(input: &EpochInput, proportion: bool, out: &mut Csr, sums: &mu
             for &(j, b) in input.bonds.get(i).map(|r| r.as_slice()).unwrap_or(&[]) {
                 // Bonds on a uid registered since the last tempo are dropped.
                 let fresh = lt <= reg.get(usize::from(j)).copied().unwrap_or(0);
-                let raw = u16_to_fixed(b);
-                let v = if proportion { by_65535.div(raw) } else { raw };
+                let v = if proportion {
+                    crate::fixed::u16_proportion_to_fixed_fast(b)
+                } else {
+                    u16_to_fixed(b)
+                };
                 out.push_if(j, v, !fresh);
                 if let Some(s) = sums.get_mut(usize::from(j)) {
                     *s = sat_add(*s, if fresh { ZERO } else { v });

@@ -338,6 +338,20 @@ pub fn u16_proportion_to_fixed(x: u16) -> I32F32 {
     safe_div(u16_to_fixed(x), U16_MAX)
 }
 
+/// [`u16_proportion_to_fixed`] without a division: `2³² = 65535 · 65537 + 1`, so
+/// `⌊x·2³² / 65535⌋ = 65537·x + ⌊x / 65535⌋`, and the last term is 1 only for `x = 65535`.
+/// Bit-identical for every u16 (tested exhaustively).
+///
+/// ```
+/// use yuma::fixed::{u16_proportion_to_fixed, u16_proportion_to_fixed_fast};
+/// assert_eq!(u16_proportion_to_fixed_fast(12345), u16_proportion_to_fixed(12345));
+/// ```
+#[inline(always)]
+pub fn u16_proportion_to_fixed_fast(x: u16) -> I32F32 {
+    let x = i64::from(x);
+    I32F32::from_bits(x.wrapping_mul(65_537).wrapping_add(i64::from(x == 65_535)))
+}
+
 /// `x / 65535` (`fixed_to_fixed_u16_proportion`): a stored u16 value as a proportion.
 #[inline]
 pub fn fixed_to_u16_proportion(x: I32F32) -> I32F32 {
@@ -655,6 +669,17 @@ mod tests {
     fn constants() {
         assert_eq!(ONE, I32F32::from_num(1));
         assert_eq!(U16_MAX, I32F32::from_num(65535));
+    }
+
+    #[test]
+    fn fast_proportion_equals_division_for_every_u16() {
+        for x in 0..=u16::MAX {
+            assert_eq!(
+                u16_proportion_to_fixed_fast(x),
+                u16_proportion_to_fixed(x),
+                "{x}"
+            );
+        }
     }
 
     #[test]
