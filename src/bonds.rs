@@ -676,8 +676,8 @@ const NO_ENTRY: i64 = i64::MIN;
 /// Each active row (one with bonds or weights) becomes `n` contiguous cells, so every pass is a
 /// zip over a row and the per-column divisors, with no merge and no indexed gather; the result —
 /// the same entries, values and dividends as the sparse passes — is emitted as CSR at the end.
-/// Returns `false`, having written no output (only its scratch), for any other shape, or when the dense cells would
-/// outnumber twice the stored entries.
+/// Returns `false`, having written no output (only its scratch), for any other shape, or when
+/// the dense cells would outnumber twice the stored entries.
 fn yuma2_dense(
     input: &EpochInput,
     wfb: &Csr,
