@@ -18,7 +18,8 @@ use substrate_fixed::types::{I32F32, I64F64};
 
 use crate::fixed::{
     exp_safe, fmax, fmin, is_pos, mul_or_zero, mul_sat, mul_unit, normalize, reciprocal_bits,
-    sat_add, sat_sub, u16_proportion_to_fixed, u16_to_fixed, Divisor, ONE, ZERO,
+    sat_add, sat_sub, u16_proportion_to_fixed, u16_proportion_to_fixed_fast, u16_to_fixed, Divisor,
+    ONE, ZERO,
 };
 use crate::sparse::{col_sums, prepare_divisors, stored_entries, Csr, Slots};
 use crate::{EpochInput, Error};
@@ -189,6 +190,12 @@ pub fn last_tempo(input: &EpochInput) -> u64 {
     }
 }
 
+/// Whether stored bonds on uid `j` are dropped: it registered at or after `last_tempo`.
+#[inline(always)]
+fn registered_since(last_tempo: u64, block_at_registration: &[u64], j: usize) -> bool {
+    last_tempo <= block_at_registration.get(j).copied().unwrap_or(0)
+}
+
 /// Stored bonds (rows `< n`, every column kept) as I32F32 (`proportion` → divided by 65535),
 /// without entries whose column uid registered at or after `last_tempo`; also returns the
 /// saturating column sums (columns `< n`) in `sums`.
@@ -201,10 +208,9 @@ pub fn load_bonds(input: &EpochInput, proportion: bool, out: &mut Csr, sums: &mu
     out.rebuild(stored_entries(&input.bonds, n), |out| {
         for i in 0..n {
             for &(j, b) in input.bonds.get(i).map(|r| r.as_slice()).unwrap_or(&[]) {
-                // Bonds on a uid registered since the last tempo are dropped.
-                let fresh = lt <= reg.get(usize::from(j)).copied().unwrap_or(0);
+                let fresh = registered_since(lt, reg, usize::from(j));
                 let v = if proportion {
-                    crate::fixed::u16_proportion_to_fixed_fast(b)
+                    u16_proportion_to_fixed_fast(b)
                 } else {
                     u16_to_fixed(b)
                 };
@@ -727,14 +733,8 @@ fn yuma2_dense(
     } = s;
     let lt = last_tempo(input);
     live.clear();
-    live.extend((0..n).map(|j| {
-        let registered = input.block_at_registration.get(j).copied().unwrap_or(0);
-        if lt <= registered {
-            0
-        } else {
-            -1
-        }
-    }));
+    let reg = &input.block_at_registration;
+    live.extend((0..n).map(|j| if registered_since(lt, reg, j) { 0 } else { -1 }));
     let bond_row = |i: usize| bonds.get(i).map_or(&[][..], |r| r.as_slice());
     let stored_bond = |b: u16, live: i64| I32F32::from_bits((i64::from(b) << 32) & live);
     // ΔB = W_b ∘ S scattered into zeroed rows, with its column sums in storage order.
