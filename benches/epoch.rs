@@ -1,6 +1,7 @@
 //! Criterion benchmarks: whole epochs on busy-subnet shapes, the stage kernels, a scaling series
 //! at fixed weights per row, and a lower bound for the Yuma 2 bonds stage (`bound/*`: its exact
-//! arithmetic on dense rows, checked against the pipeline's result before it is timed).
+//! arithmetic on dense rows, checked against the pipeline's result before it is timed, beside the
+//! pipeline's stage on the same input).
 //!
 //! Inputs come from `../shared/bench/*.json` when that directory exists beside the repository,
 //! otherwise from `yuma::synth` with the same shapes (deterministic).
@@ -425,6 +426,20 @@ fn bound(c: &mut Criterion) {
     assert_eq!(&dividends[..rows], &o.dividends[..]);
     c.bench_function("bound/yuma2-bonds-dense-64x256", |b| {
         b.iter(|| dense_bonds(&d, &mut o, alpha))
+    });
+    // The pipeline's own bonds stage on the same input, for comparison with the bound.
+    c.bench_function("bound/yuma2-pipeline-stage-64x256", |b| {
+        b.iter(|| {
+            yuma::bonds::yuma2(
+                &input,
+                &wfb,
+                &stake,
+                &d.incentive,
+                &mut scratch,
+                &mut ema,
+                &mut dividends,
+            )
+        })
     });
 }
 
