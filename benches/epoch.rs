@@ -1,7 +1,8 @@
 //! Criterion benchmarks: whole epochs on busy-subnet shapes, the stage kernels, a scaling series
 //! at fixed weights per row, and a lower bound for the Yuma 2 bonds stage (`bound/*`: its exact
 //! arithmetic on dense rows, checked against the pipeline's result before it is timed, beside the
-//! pipeline's stage on the same input).
+//! pipeline's stage on the same input), and the same for liquid alpha's exponential series on
+//! b1024-v128-y3la (`bound/liquid-*`).
 //!
 //! Inputs come from `../shared/bench/*.json` when that directory exists beside the repository,
 //! otherwise from `yuma::synth` with the same shapes (deterministic).
@@ -436,5 +437,68 @@ fn bound(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, epochs, kernels, scaling, bound);
+/// Rows of raw-bit entries (a trace's matrices) as CSR.
+fn csr_from_bits(rows: &[Vec<(u16, i64)>]) -> yuma::sparse::Csr {
+    let mut m = yuma::sparse::Csr::default();
+    m.clear();
+    for row in rows {
+        for &(j, v) in row {
+            m.push(j, I32F32::from_bits(v));
+        }
+        m.end_row();
+    }
+    m
+}
+
+/// The liquid-alpha bound on b1024-v128-y3la: its epoch's exact exponential series alone (one
+/// per stored weight of `W_b`, the pipeline's grouped batch) beside the pipeline's whole EMA stage
+/// (`bonds::ema_liquid`: exponents, series, α and the EMA), both on that epoch's own `W_b`,
+/// consensus and stored bonds. Before timing, the stage's output is checked against the traced
+/// EMA bonds and the series against `exp_safe`.
+fn liquid_bound(c: &mut Criterion) {
+    let (input, source) = load("b1024-v128-y3la", 1024, 128, 1024, true, true);
+    let (_, trace) = yuma::epoch_with_trace(&input).unwrap();
+    assert_eq!(input.bonds_penalty, u16::MAX, "W_b is the clipped weights");
+    let wfb = csr_from_bits(&trace.clipped_weights);
+    let consensus: Vec<I32F32> = trace
+        .consensus
+        .iter()
+        .map(|&c| I32F32::from_bits(c))
+        .collect();
+    let (mut old, mut sums) = (yuma::sparse::Csr::default(), Vec::new());
+    yuma::bonds::load_bonds(&input, true, &mut old, &mut sums);
+    let p = yuma::bonds::LiquidAlphaParams::new(&input);
+    let mut scratch = yuma::bonds::BondsScratch::default();
+    let mut ema = yuma::sparse::Csr::default();
+    yuma::bonds::ema_liquid(&wfb, &old, &consensus, &p, &mut scratch, &mut ema);
+    assert_eq!(ema.to_bits_rows(), trace.ema_bonds);
+    // The exponents: each weight with the stored bond on its column (rows ascend in these files).
+    let mut xs = Vec::with_capacity(wfb.nnz());
+    for i in 0..wfb.rows() {
+        let (ocols, ovals) = old.row(i);
+        let (cols, vals) = wfb.row(i);
+        for (&j, &w) in cols.iter().zip(vals) {
+            let b = ocols
+                .binary_search(&j)
+                .map_or(I32F32::from_bits(0), |k| ovals[k]);
+            let c = consensus[usize::from(j)];
+            xs.push(yuma::bonds::sigmoid_exponent(c, w, b, &p));
+        }
+    }
+    let mut es = vec![I32F32::from_bits(0); xs.len()];
+    let mut order = Vec::new();
+    yuma::fixed::exp_safe_grouped(&xs, &mut es, &mut order);
+    for (x, e) in xs.iter().zip(&es).step_by(97) {
+        assert_eq!(*e, yuma::fixed::exp_safe(*x));
+    }
+    let label = format!("b1024-v128-y3la-{source}");
+    c.bench_function(&format!("bound/liquid-exp-series-{label}"), |b| {
+        b.iter(|| yuma::fixed::exp_safe_grouped(black_box(&xs), &mut es, &mut order))
+    });
+    c.bench_function(&format!("bound/liquid-ema-stage-{label}"), |b| {
+        b.iter(|| yuma::bonds::ema_liquid(&wfb, &old, &consensus, &p, &mut scratch, &mut ema))
+    });
+}
+
+criterion_group!(benches, epochs, kernels, scaling, bound, liquid_bound);
 criterion_main!(benches);
