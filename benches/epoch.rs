@@ -491,6 +491,29 @@ fn liquid_bound(c: &mut Criterion) {
     for (x, e) in xs.iter().zip(&es).step_by(97) {
         assert_eq!(*e, yuma::fixed::exp_safe(*x));
     }
+    // These are the pipeline's exponents: the EMA rebuilt from their exps is the traced one.
+    let (zero, one) = (I32F32::from_bits(0), I32F32::from_num(1));
+    let mut k = 0usize;
+    let mut rebuilt = Vec::new();
+    for i in 0..wfb.rows() {
+        let (ocols, ovals) = old.row(i);
+        let (cols, vals) = wfb.row(i);
+        let mut row = Vec::new();
+        for (&j, &w) in cols.iter().zip(vals) {
+            let b = ocols.binary_search(&j).map_or(zero, |k| ovals[k]);
+            let alpha = yuma::bonds::alpha_from_exp(es[k], &p);
+            let decayed = (one - alpha).saturating_mul(b);
+            let v = decayed
+                .saturating_add(alpha.saturating_mul(w).max(zero))
+                .min(one);
+            if v > zero {
+                row.push((j, v.to_bits()));
+            }
+            k += 1;
+        }
+        rebuilt.push(row);
+    }
+    assert_eq!(rebuilt, trace.ema_bonds);
     let label = format!("b1024-v128-y3la-{source}");
     c.bench_function(&format!("bound/liquid-exp-series-{label}"), |b| {
         b.iter(|| yuma::fixed::exp_safe_grouped(black_box(&xs), &mut es, &mut order))
