@@ -79,10 +79,14 @@ pub fn render(input: &EpochInput, out: &EpochOutput, t: &EpochTrace, uid: u16) -
     let _ = writeln!(s, "\nStake");
     let _ = writeln!(
         s,
-        "  total stake      {} rao (alpha {} + tao {} × tao_weight)",
+        "  total stake      {} rao (alpha {} + tao {} × tao_weight {} = {} / u64::MAX)",
         get(&out.stake, u),
         get(&input.alpha_stake, u),
-        get(&input.tao_stake, u)
+        get(&input.tao_stake, u),
+        decimal(
+            crate::fixed::fixed64_to_fixed32(crate::fixed::tao_weight(input.tao_weight)).to_bits()
+        ),
+        input.tao_weight
     );
     let _ = writeln!(
         s,
@@ -234,7 +238,7 @@ pub fn render(input: &EpochInput, out: &EpochOutput, t: &EpochTrace, uid: u16) -
     );
     let _ = writeln!(
         s,
-        "\nTotal emission to uid {uid}: {} rao of {}",
+        "\nTotal emission to uid {uid}: {} rao of the epoch's {} rao (`rao_emission`)",
         get(&out.emission, u),
         input.rao_emission
     );

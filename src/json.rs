@@ -134,7 +134,7 @@ fn parse_as<T: DeserializeOwned>(text: &str, context: &str) -> Result<T, JsonErr
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
         let path = e.path().to_string();
-        let inner = e.into_inner();
+        let inner = explained(&e.into_inner().to_string());
         let at = if path == "." || path.is_empty() {
             String::from(context)
         } else if context.is_empty() {
@@ -160,13 +160,50 @@ pub(crate) fn parse_bytes_as<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Jso
     parse_as(text, "")
 }
 
+/// The document as UTF-8 text. A leading byte-order mark (some Windows tools write one) is
+/// rejected like any other stray character, but with a message that names it.
 fn utf8(bytes: &[u8]) -> Result<&str, JsonError> {
-    core::str::from_utf8(bytes).map_err(|e| {
+    let text = core::str::from_utf8(bytes).map_err(|e| {
         JsonError(format!(
             "input is not UTF-8: invalid byte at offset {}",
             e.valid_up_to()
         ))
-    })
+    })?;
+    if text.starts_with('\u{feff}') {
+        return Err(JsonError(String::from(
+            "document: starts with a UTF-8 byte-order mark (U+FEFF) at line 1 column 1; save \
+             the file without it",
+        )));
+    }
+    Ok(text)
+}
+
+/// serde_json's wording, made to say what is wrong with a snapshot's numbers and pairs:
+/// * a number it read as a float where an integer belongs may be written as an integer but
+///   out of range (`18446744073709551616`), not only have a fraction or exponent;
+/// * "trailing characters" inside a value means an array with too many elements (a weight or
+///   bond entry is a `[uid, value]` pair).
+fn explained(msg: &str) -> String {
+    if let Some((num, rest)) = msg
+        .strip_prefix("invalid type: floating point `")
+        .and_then(|r| r.split_once("`, expected "))
+    {
+        let (ty, at) = rest
+            .split_once(" at line ")
+            .map_or((rest, ""), |(t, a)| (t, a));
+        let at = if at.is_empty() {
+            String::new()
+        } else {
+            format!(", at line {at}")
+        };
+        return format!(
+            "expected {ty}, found {num}: not an integer, or an integer outside the range of {ty}{at}"
+        );
+    }
+    if let Some(at) = msg.strip_prefix("trailing characters") {
+        return format!("array has more elements than expected (a weight or bond entry is a [uid, value] pair){at}");
+    }
+    String::from(msg)
 }
 
 fn is_mechanisms(m: &Members) -> bool {

@@ -4,7 +4,9 @@
 //! Each case is fed both on stdin (`yuma epoch -`) and as a file. A child that has not finished
 //! after `LIMIT` is killed and the test fails; timings are printed, not asserted.
 //! Also: more weight/bond entries than `Limits::DEFAULT` are rejected, a valid n = 65535 input
-//! succeeds, and `yuma verify` exits 2 on a missing path and 1 on a tampered vector.
+//! succeeds, and `yuma verify` exits 2 on a missing path and 1 on a tampered vector. Then the
+//! CLI's other failure paths: a full stdout, directories without vectors, scenario files given
+//! to `epoch`/`verify`, conflicting or zero options, and the wording of number and pair errors.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -591,4 +593,210 @@ fn verify_tampered_vector_exits_1() {
     );
     assert!(stdout.contains("0 passed, 1 failed"), "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn example(rel: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(rel)
+        .to_str()
+        .expect("utf8 path")
+        .to_string()
+}
+
+/// Runs `yuma args…` with stdout on `/dev/full` (every write fails with ENOSPC).
+#[cfg(target_os = "linux")]
+fn run_to_full_stdout(args: &[&str]) -> (Option<i32>, String) {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("open /dev/full");
+    let out = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run yuma");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn every_command_reports_a_full_stdout_without_panicking() {
+    let small = example("examples/epoch-small.json");
+    let scenario = example("examples/scenarios/stable-miner-y3.json");
+    let vector = example("tests/vectors/tiny-n2-cross-weights-y2.json");
+    let cases: [&[&str]; 7] = [
+        &["epoch", &small],
+        &["epoch", "--table", &small],
+        &["verify", &vector],
+        &["explain", &small, "--uid", "0"],
+        &["bench", &small, "--reps", "1", "--reference-reps", "0"],
+        &["simulate", &scenario],
+        &[
+            "synth",
+            "--n",
+            "8",
+            "--validators",
+            "2",
+            "--weights-per-row",
+            "2",
+        ],
+    ];
+    for args in cases {
+        let (code, stderr) = run_to_full_stdout(args);
+        assert_eq!(code, Some(2), "yuma {}: stderr {stderr:?}", args.join(" "));
+        assert!(
+            stderr.contains("stdout:") && !stderr.contains("panicked"),
+            "yuma {}: {stderr:?}",
+            args.join(" ")
+        );
+    }
+}
+
+#[test]
+fn verify_searches_directories_recursively_and_rejects_empty_ones() {
+    let dir = scratch("verify-dirs");
+    let nested = dir.join("a/b");
+    std::fs::create_dir_all(&nested).expect("mkdir");
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    let r = run(&["verify", empty.to_str().expect("utf8")], None);
+    assert_rejected(
+        "verify on a directory without .json files",
+        &r,
+        "no .json files",
+    );
+    std::fs::copy(
+        example("tests/vectors/tiny-n2-cross-weights-y2.json"),
+        nested.join("v.json"),
+    )
+    .expect("copy vector");
+    let r = run(&["verify", dir.to_str().expect("utf8")], None);
+    assert_eq!(r.code, Some(0), "stderr {}", r.stderr);
+    assert!(String::from_utf8_lossy(&r.stdout).contains("1 passed, 0 failed"));
+    let r = run(&["verify", "-"], None);
+    assert_rejected("verify on stdin", &r, "stdin");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn verify_counts_unreadable_files_as_bad_input_and_checks_the_rest() {
+    let dir = scratch("verify-unreadable");
+    let empty = dir.join("empty.json");
+    std::fs::write(&empty, b"").expect("write");
+    let vector = example("tests/vectors/tiny-n2-cross-weights-y2.json");
+    let r = run(&["verify", empty.to_str().expect("utf8"), &vector], None);
+    assert_eq!(r.code, Some(2), "stderr {}", r.stderr);
+    assert!(r.stderr.contains("empty.json"), "{}", r.stderr);
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    assert!(
+        stdout.contains("1 passed, 0 failed, 1 not readable as vectors"),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_failing_vector_without_a_name_is_reported_by_its_path() {
+    let src = example("tests/vectors/tiny-n2-cross-weights-y2.json");
+    let mut v: Value = serde_json::from_slice(&std::fs::read(src).expect("read")).expect("json");
+    v.as_object_mut().expect("object").remove("name");
+    let e = &mut v["expected"]["server_emission"][1];
+    *e = json!(e.as_u64().expect("u64") + 1);
+    let dir = scratch("noname");
+    let path = dir.join("unnamed.json");
+    std::fs::write(&path, serde_json::to_vec(&v).expect("json")).expect("write");
+    let r = run(&["verify", path.to_str().expect("utf8")], None);
+    assert_eq!(r.code, Some(1));
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    assert!(
+        stdout.contains("FAIL ") && stdout.contains("unnamed.json:"),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_scenario_given_to_epoch_or_verify_points_to_simulate() {
+    let scenario = example("examples/scenarios/stable-miner-y3.json");
+    let r = run(&["epoch", &scenario], None);
+    assert_rejected("epoch on a scenario", &r, "yuma simulate");
+    // `verify` still prints its summary on stdout.
+    let r = run(&["verify", &scenario], None);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("yuma simulate"), "{}", r.stderr);
+}
+
+#[test]
+fn conflicting_or_zero_options_are_rejected() {
+    let dir = scratch("options");
+    let same = dir.join("out");
+    let same = same.to_str().expect("utf8");
+    let scenario = example("examples/scenarios/stable-miner-y3.json");
+    let r = run(
+        &["simulate", &scenario, "--json", same, "--csv", same],
+        None,
+    );
+    assert_rejected("--json and --csv on one path", &r, "different paths");
+    assert!(!Path::new(same).exists(), "nothing may be written");
+    let r = run(
+        &[
+            "bench",
+            &example("examples/epoch-small.json"),
+            "--reps",
+            "0",
+        ],
+        None,
+    );
+    assert_eq!(r.code, Some(2), "--reps 0: {}", r.stderr);
+    let mech = example("tests/vectors/mech-001-m4-n16.json");
+    let r = run(&["epoch", "--trace", &mech], None);
+    assert_rejected("--trace on a mechanisms input", &r, "mechanisms input");
+    let r = run(&["epoch", "--table", &mech], None);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let table = String::from_utf8_lossy(&r.stdout);
+    assert!(
+        table.contains("mechanism 0 (") && table.contains("mechanism 3 ("),
+        "{table}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn number_and_pair_errors_say_what_is_wrong() {
+    let r = run(
+        &["epoch", "-"],
+        Some(&set_raw("current_block", "18446744073709551616")),
+    );
+    assert_rejected("u64 overflow", &r, "outside the range of u64");
+    let r = run(&["epoch", "-"], Some(&set("weights", json!([[[1, 2, 3]]]))));
+    assert_rejected("three-element weight entry", &r, "[uid, value] pair");
+    let mut bom = "\u{feff}".as_bytes().to_vec();
+    bom.extend_from_slice(&base_bytes());
+    let r = run(&["epoch", "-"], Some(&bom));
+    assert_rejected("byte-order mark", &r, "byte-order mark");
+}
+
+#[test]
+fn fewer_weight_rows_than_n_are_read_as_empty_with_a_note() {
+    let short = with(|m| {
+        let rows = m["weights"].as_array().expect("rows").clone();
+        m.insert(
+            "weights".into(),
+            Value::Array(rows[..rows.len() - 1].to_vec()),
+        );
+    });
+    let r = run(&["epoch", "-"], Some(&short));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("note:") && r.stderr.contains("`weights` has 7 rows for n = 8"),
+        "{}",
+        r.stderr
+    );
+    let full = run(&["epoch", "-"], Some(&base_bytes()));
+    assert!(full.stderr.is_empty(), "{}", full.stderr);
 }

@@ -46,8 +46,10 @@ enum Command {
     },
     /// Check vector files (or directories of them) against their `expected` results.
     ///
-    /// Prints one line per failing vector (the first differing field and uid) and a summary
-    /// `N passed, M failed`. Exits 1 if any vector fails.
+    /// Directories are searched recursively for `.json` files. Prints one line per failing
+    /// vector (the first differing field and uid) and a summary `N passed, M failed`. Exits 1 if
+    /// any vector fails, 2 if a file is not a readable vector (the others are still checked) or a
+    /// directory holds no `.json` file.
     Verify {
         /// Vector files or directories.
         #[arg(required = true)]
@@ -65,12 +67,12 @@ enum Command {
     Bench {
         /// EpochInput or vector file.
         file: PathBuf,
-        /// Timed runs of the fast pipeline.
-        #[arg(long, default_value_t = 21)]
-        reps: usize,
+        /// Timed runs of the fast pipeline (at least 1).
+        #[arg(long, default_value_t = 21, value_parser = clap::value_parser!(u32).range(1..))]
+        reps: u32,
         /// Timed runs of the reference (slow on large liquid-alpha inputs; 0 skips it).
         #[arg(long, default_value_t = 3)]
-        reference_reps: usize,
+        reference_reps: u32,
     },
     /// Run a multi-epoch scenario: {"initial": EpochInput, "epochs": [PATCH, ...]}.
     ///
@@ -157,7 +159,57 @@ fn shown(path: &Path) -> String {
 
 fn load(path: &Path) -> Result<Document, Fail> {
     let bytes = read_bytes(path)?;
-    json::parse_document(&bytes).map_err(|e| bad_input(format!("{}: {e}", shown(path))))
+    json::parse_document(&bytes).map_err(|e| not_a_scenario(path, &bytes, e))
+}
+
+/// The parse error for a document, unless it is a scenario file: then the commands that take one.
+fn not_a_scenario(path: &Path, bytes: &[u8], e: impl std::fmt::Display) -> Fail {
+    if yuma::scenario::parse_scenario(bytes).is_ok() {
+        bad_input(format!(
+            "{}: this is a scenario (`initial` + `epochs`); run it with `yuma simulate` or \
+             `yuma explain --uid U [--epoch K]`",
+            shown(path)
+        ))
+    } else {
+        bad_input(format!("{}: {e}", shown(path)))
+    }
+}
+
+/// Notes on stderr when `weights` or `bonds` hold fewer than `n` rows: the missing rows read as
+/// empty (a uid with nothing stored), which is exact for the chain but may mean a truncated
+/// snapshot.
+fn note_short_rows(path: &Path, input: &yuma::EpochInput) {
+    let n = usize::from(input.n);
+    for (field, rows) in [
+        ("weights", input.weights.len()),
+        ("bonds", input.bonds.len()),
+    ] {
+        if rows < n {
+            eprintln!(
+                "yuma: note: {}: `{field}` has {rows} rows for n = {n}; uids {rows}..{n} read as \
+                 having no stored {field}",
+                shown(path)
+            );
+        }
+    }
+}
+
+fn stdout_failed(e: std::io::Error) -> Fail {
+    Fail(format!("stdout: {e}"), 2)
+}
+
+/// Writes `text` to stdout and flushes: a closed pipe or a full disk is a one-line error (exit 2),
+/// never a panic.
+fn say(text: impl std::fmt::Display) -> Result<(), Fail> {
+    let mut out = std::io::stdout().lock();
+    write!(out, "{text}")
+        .and_then(|()| out.flush())
+        .map_err(stdout_failed)
+}
+
+/// [`say`] with a newline.
+fn say_line(text: impl std::fmt::Display) -> Result<(), Fail> {
+    say(format_args!("{text}\n"))
 }
 
 fn print_json(v: &serde_json::Value, pretty: bool) -> Result<(), Fail> {
@@ -167,8 +219,7 @@ fn print_json(v: &serde_json::Value, pretty: bool) -> Result<(), Fail> {
         serde_json::to_string(v)
     }
     .map_err(|e| Fail(e.to_string(), 2))?;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}").map_err(|e| Fail(format!("stdout: {e}"), 2))
+    say_line(text)
 }
 
 fn print_table(out: &yuma::EpochOutput) -> Result<(), Fail> {
@@ -178,7 +229,7 @@ fn print_table(out: &yuma::EpochOutput) -> Result<(), Fail> {
         format!("{}.{:04}", scaled / 10_000, scaled % 10_000)
     };
     let mut w = std::io::stdout().lock();
-    let mut line = |s: String| writeln!(w, "{s}").map_err(|e| Fail(format!("stdout: {e}"), 2));
+    let mut line = |s: String| writeln!(w, "{s}").map_err(stdout_failed);
     line(format!(
         "{:>5} {:>6} {:>6} {:>20} {:>8} {:>9} {:>9} {:>9} {:>9} {:>15} {:>15} {:>5}",
         "uid",
@@ -225,7 +276,8 @@ fn print_table(out: &yuma::EpochOutput) -> Result<(), Fail> {
         "{} uids, {} rao emitted (u16 fields shown as fractions of 65535)",
         out.stake.len(),
         total
-    ))
+    ))?;
+    w.flush().map_err(stdout_failed)
 }
 
 fn cmd_epoch(
@@ -236,19 +288,26 @@ fn cmd_epoch(
     reference: bool,
 ) -> Result<(), Fail> {
     let doc = load(file)?;
-    let epoch_input = match doc {
-        Document::Epoch(i) => Some(i),
+    let mechanisms = |m: &yuma::MechanismsInput| {
+        if trace {
+            Err(bad_input(format!(
+                "{}: --trace applies to an epoch input; this is a mechanisms input (run one \
+                 mechanism's EpochInput on its own for its trace)",
+                shown(file)
+            )))
+        } else {
+            print_mechanisms(file, m, reference, pretty, table)
+        }
+    };
+    let input = match doc {
+        Document::Epoch(i) => i,
         Document::Vector(v) => match v.input {
-            json::VectorInput::Epoch(i) => Some(i),
-            json::VectorInput::Mechanisms(m) => {
-                return print_mechanisms(file, &m, reference, pretty)
-            }
+            json::VectorInput::Epoch(i) => i,
+            json::VectorInput::Mechanisms(m) => return mechanisms(&m),
         },
-        Document::Mechanisms(m) => return print_mechanisms(file, &m, reference, pretty),
+        Document::Mechanisms(m) => return mechanisms(&m),
     };
-    let Some(input) = epoch_input else {
-        return Ok(());
-    };
+    note_short_rows(file, &input);
     let run = if reference {
         yuma::reference::epoch_with_trace
     } else {
@@ -266,31 +325,66 @@ fn print_mechanisms(
     m: &yuma::MechanismsInput,
     reference: bool,
     pretty: bool,
+    table: bool,
 ) -> Result<(), Fail> {
+    for mech in &m.mechanisms {
+        note_short_rows(file, mech);
+    }
     let out = if reference {
         yuma::mechanisms::epoch_with_mechanisms_reference(m)
     } else {
         yuma::epoch_with_mechanisms(m)
     }
     .map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
+    if table {
+        // One table per mechanism, each headed by its share of the emission.
+        for (k, o) in out.per_mechanism.iter().enumerate() {
+            let rao = out.split.get(k).copied().unwrap_or(0);
+            say_line(format_args!("mechanism {k} ({rao} rao of the split)"))?;
+            print_table(o)?;
+            say_line("")?;
+        }
+        return Ok(());
+    }
     print_json(
         &serde_json::to_value(&out).map_err(|e| Fail(e.to_string(), 2))?,
         pretty,
     )
 }
 
+/// The `.json` files under `dir` and its subdirectories, sorted by path.
+fn json_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Fail> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| bad_input(format!("{}: {e}", dir.display())))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            json_files_under(&p, out)?;
+        } else if p.extension().is_some_and(|x| x == "json") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
 fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Fail> {
     let mut files = Vec::new();
     for p in paths {
+        if p.as_os_str() == "-" {
+            return Err(bad_input(
+                "verify reads files and directories, not stdin (`-`)",
+            ));
+        }
         if p.is_dir() {
-            let entries =
-                std::fs::read_dir(p).map_err(|e| bad_input(format!("{}: {e}", p.display())))?;
-            let mut found: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|x| x == "json"))
-                .collect();
-            found.sort();
-            files.extend(found);
+            let before = files.len();
+            json_files_under(p, &mut files)?;
+            if files.len() == before {
+                return Err(bad_input(format!(
+                    "{}: no .json files in this directory or below it",
+                    p.display()
+                )));
+            }
         } else if p.exists() {
             files.push(p.clone());
         } else {
@@ -315,6 +409,8 @@ fn cmd_verify(paths: &[PathBuf], which: Impl, all: bool) -> Result<(), Fail> {
     };
     let progress = std::io::stderr().is_terminal();
     let (mut passed, mut failed, mut unreadable) = (0usize, 0usize, 0usize);
+    // Files that are not readable vectors are bad input (reported on stderr, exit 2), not
+    // failed vectors; the others are still checked.
     let total = files.len();
     for (k, f) in files.iter().enumerate() {
         if progress {
@@ -329,16 +425,25 @@ fn cmd_verify(paths: &[PathBuf], which: Impl, all: bool) -> Result<(), Fail> {
             Ok(Document::Vector(v)) => v,
             Ok(_) => {
                 clear(progress);
-                println!("{}: not a vector file (no `input`/`expected`)", f.display());
+                eprintln!(
+                    "yuma: {}: not a vector file (no `input`/`expected`)",
+                    f.display()
+                );
                 unreadable = unreadable.saturating_add(1);
                 continue;
             }
             Err(Fail(msg, _)) => {
                 clear(progress);
-                println!("{msg}");
+                eprintln!("yuma: {msg}");
                 unreadable = unreadable.saturating_add(1);
                 continue;
             }
+        };
+        // A vector without a `name` is reported by its path.
+        let name = if vector.name.is_empty() {
+            f.display().to_string()
+        } else {
+            vector.name.clone()
         };
         for (imp, label) in imps {
             let r = json::verify_vector(&vector, *imp);
@@ -354,7 +459,7 @@ fn cmd_verify(paths: &[PathBuf], which: Impl, all: bool) -> Result<(), Fail> {
                 String::new()
             };
             match (&r.error, r.mismatches.first()) {
-                (Some(e), _) => println!("FAIL {}{tag}: error: {e}", r.name),
+                (Some(e), _) => say_line(format_args!("FAIL {name}{tag}: error: {e}"))?,
                 (None, Some(m)) => {
                     let more = r.mismatches.len().saturating_sub(1);
                     let extra = if more > 0 && !all {
@@ -362,24 +467,32 @@ fn cmd_verify(paths: &[PathBuf], which: Impl, all: bool) -> Result<(), Fail> {
                     } else {
                         String::new()
                     };
-                    println!("FAIL {}{tag}: {m}{extra}", r.name);
+                    say_line(format_args!("FAIL {name}{tag}: {m}{extra}"))?;
                     if all {
                         for m in r.mismatches.iter().skip(1) {
-                            println!("     {m}");
+                            say_line(format_args!("     {m}"))?;
                         }
                     }
                 }
-                (None, None) => println!("FAIL {}{tag}: no expected result in the file", r.name),
+                (None, None) => say_line(format_args!(
+                    "FAIL {name}{tag}: no expected result in the file"
+                ))?,
             }
         }
     }
     clear(progress);
-    failed = failed.saturating_add(unreadable);
-    println!("{passed} passed, {failed} failed");
-    if failed > 0 {
-        Err(Fail(String::new(), 1))
+    if unreadable > 0 {
+        say_line(format_args!(
+            "{passed} passed, {failed} failed, {unreadable} not readable as vectors"
+        ))?;
+        Err(Fail(String::new(), 2))
     } else {
-        Ok(())
+        say_line(format_args!("{passed} passed, {failed} failed"))?;
+        if failed > 0 {
+            Err(Fail(String::new(), 1))
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -431,11 +544,7 @@ fn cmd_bench(file: &Path, reps: usize, reference_reps: usize) -> Result<(), Fail
             yuma::reference::epoch(&input).map(|_| ())
         })?)
     };
-    println!(
-        "{}",
-        serde_json::json!({"n": input.n, "main_ns": main_ns, "reference_ns": reference_ns})
-    );
-    Ok(())
+    say_line(serde_json::json!({"n": input.n, "main_ns": main_ns, "reference_ns": reference_ns}))
 }
 
 /// An epoch input from a document's bytes: a bare EpochInput or an epoch vector's input.
@@ -446,7 +555,7 @@ fn epoch_input(file: &Path, bytes: &[u8]) -> Result<yuma::EpochInput, Fail> {
             shown(file)
         ))
     };
-    match json::parse_document(bytes).map_err(|e| bad_input(format!("{}: {e}", shown(file))))? {
+    match json::parse_document(bytes).map_err(|e| not_a_scenario(file, bytes, e))? {
         Document::Epoch(i) => Ok(i),
         Document::Vector(v) => match v.input {
             json::VectorInput::Epoch(i) => Ok(i),
@@ -488,8 +597,7 @@ fn cmd_explain(file: &Path, uid: u16, epoch: Option<usize>) -> Result<(), Fail> 
     };
     let text = yuma::explain::explain(&input, uid)
         .map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
-    print!("{text}");
-    Ok(())
+    say(text)
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), Fail> {
@@ -497,6 +605,14 @@ fn write_file(path: &Path, text: &str) -> Result<(), Fail> {
 }
 
 fn cmd_simulate(file: &Path, json_out: Option<&Path>, csv_out: Option<&Path>) -> Result<(), Fail> {
+    if let (Some(j), Some(c)) = (json_out, csv_out) {
+        if j == c {
+            return Err(bad_input(format!(
+                "--json and --csv both name {}; give them different paths",
+                j.display()
+            )));
+        }
+    }
     let bytes = read_bytes(file)?;
     let scenario = yuma::scenario::parse_scenario(&bytes)
         .map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
@@ -525,7 +641,7 @@ fn cmd_simulate(file: &Path, json_out: Option<&Path>, csv_out: Option<&Path>) ->
     if let Some(p) = csv_out {
         write_file(p, &yuma::scenario::to_csv(&outputs))?;
     }
-    println!(
+    say_line(format_args!(
         "{:>5} {:>8} {:>16} {:>16} {:>22} {:>22}",
         "epoch",
         "block",
@@ -533,7 +649,7 @@ fn cmd_simulate(file: &Path, json_out: Option<&Path>, csv_out: Option<&Path>) ->
         "validator_rao",
         "top incentive (uid)",
         "top dividends (uid)"
-    );
+    ))?;
     let mut block = scenario.initial.current_block;
     for (k, (o, patch)) in outputs.iter().zip(&scenario.epochs).enumerate() {
         block = patch.current_block.unwrap_or(block);
@@ -543,7 +659,7 @@ fn cmd_simulate(file: &Path, json_out: Option<&Path>, csv_out: Option<&Path>) ->
                 .max_by_key(|(i, x)| (**x, std::cmp::Reverse(*i)))
                 .map_or_else(|| "-".to_string(), |(i, x)| format!("{x} ({i})"))
         };
-        println!(
+        say_line(format_args!(
             "{k:>5} {block:>8} {:>16} {:>16} {:>22} {:>22}",
             o.server_emission
                 .iter()
@@ -555,7 +671,7 @@ fn cmd_simulate(file: &Path, json_out: Option<&Path>, csv_out: Option<&Path>) ->
                 .sum::<u128>(),
             top(&o.incentive),
             top(&o.dividends)
-        );
+        ))?;
     }
     eprintln!(
         "{} epochs in {:.1} ms{}{}",
@@ -586,7 +702,11 @@ fn main() -> ExitCode {
             file,
             reps,
             reference_reps,
-        } => cmd_bench(file, *reps, *reference_reps),
+        } => cmd_bench(
+            file,
+            usize::try_from(*reps).unwrap_or(usize::MAX),
+            usize::try_from(*reference_reps).unwrap_or(usize::MAX),
+        ),
         Command::Simulate {
             scenario,
             json,
