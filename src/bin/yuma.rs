@@ -593,7 +593,11 @@ fn cmd_explain(file: &Path, uid: u16, epoch: Option<usize>) -> Result<(), Fail> 
                 shown(file)
             )));
         }
-        Err(_) => epoch_input(file, &bytes)?,
+        Err(_) => {
+            let input = epoch_input(file, &bytes)?;
+            note_short_rows(file, &input);
+            input
+        }
     };
     let text = yuma::explain::explain(&input, uid)
         .map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
