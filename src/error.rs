@@ -1,8 +1,22 @@
 //! Typed errors for inputs the epoch cannot be computed on.
 
+use alloc::boxed::Box;
 use core::fmt;
 
 /// Why an epoch could not be computed. Every variant names the offending field.
+///
+/// ```
+/// let input = yuma::EpochInput { n: 2, ..Default::default() }; // per-uid vectors left empty
+/// let err = yuma::epoch(&input).unwrap_err();
+/// assert_eq!(
+///     err,
+///     yuma::Error::Length { field: "block_at_registration", expected: 2, found: 0 }
+/// );
+/// assert_eq!(
+///     err.to_string(),
+///     "field `block_at_registration`: expected 2 entries (one per uid, n = 2), found 0"
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
@@ -15,9 +29,10 @@ pub enum Error {
         /// Entries found.
         found: usize,
     },
-    /// An input exceeds a documented limit (see [`crate::Limits`]).
+    /// An input exceeds a documented limit (see [`crate::Limits`] and
+    /// [`crate::reference::MAX_N`]).
     TooLarge {
-        /// The input field or quantity.
+        /// The input field, or a description of the quantity (then it holds a space).
         field: &'static str,
         /// The configured limit.
         limit: usize,
@@ -43,6 +58,22 @@ pub enum Error {
         /// What is wrong.
         reason: &'static str,
     },
+    /// A mechanism's `n` differs from the first mechanism's (they share the subnet's uids).
+    MechanismSize {
+        /// The mechanism's index in `mechanisms`.
+        index: usize,
+        /// Its `n`.
+        n: u16,
+        /// The first mechanism's `n`.
+        expected: u16,
+    },
+    /// One mechanism's epoch failed.
+    InMechanism {
+        /// The mechanism's index in `mechanisms`.
+        index: usize,
+        /// Why its epoch failed.
+        error: Box<Error>,
+    },
 }
 
 impl fmt::Display for Error {
@@ -60,22 +91,34 @@ impl fmt::Display for Error {
                 field,
                 limit,
                 found,
+            } if field.contains(' ') => write!(f, "{field}: {found} exceeds the limit of {limit}"),
+            Error::TooLarge {
+                field,
+                limit,
+                found,
             } => write!(f, "field `{field}`: {found} exceeds the limit of {limit}"),
             Error::BondsMovingAverageOverflow { value } => write!(
                 f,
                 "field `bonds_moving_average`: {value} overflows the chain's Yuma 3 alpha conversion \
                  (must be below 2147483648000000)"
             ),
+            Error::UidOutOfRange { uid, n: 0 } => {
+                write!(f, "uid {uid} is not in the subnet (it has no uids: n = 0)")
+            }
             Error::UidOutOfRange { uid, n } => {
                 write!(f, "uid {uid} is not in the subnet (uids are 0..{n})")
             }
             Error::Mechanisms { reason } => write!(f, "field `mechanisms`: {reason}"),
+            Error::MechanismSize { index, n, expected } => write!(
+                f,
+                "field `mechanisms`: mechanism {index} has n = {n}, but mechanism 0 has n = \
+                 {expected} (every mechanism covers the subnet's uids)"
+            ),
+            Error::InMechanism { index, error } => write!(f, "mechanism {index}: {error}"),
         }
     }
 }
 
-#[cfg(feature = "std")]
-extern crate std;
-
-#[cfg(feature = "std")]
-impl std::error::Error for Error {}
+/// `core::error::Error` (what `std::error::Error` re-exports), so `?` into `Box<dyn Error>`
+/// works with or without `std`.
+impl core::error::Error for Error {}

@@ -194,7 +194,7 @@ impl EpochInput {
         let entries = count(&self.weights).saturating_add(count(&self.bonds));
         if entries > limits.max_entries {
             return Err(crate::Error::TooLarge {
-                field: "weights + bonds entries",
+                field: "weight and bond entries (`weights` + `bonds`, Limits::max_entries)",
                 limit: limits.max_entries,
                 found: entries,
             });

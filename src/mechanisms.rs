@@ -163,16 +163,20 @@ fn run(
             found: count,
         });
     }
-    let n = input
+    let n16 = input.mechanisms.first().map_or(0, |m| m.n);
+    if let Some((index, m)) = input
         .mechanisms
-        .first()
-        .map(|m| usize::from(m.n))
-        .unwrap_or(0);
-    if input.mechanisms.iter().any(|m| usize::from(m.n) != n) {
-        return Err(Error::Mechanisms {
-            reason: "every mechanism must have the same n (they share the subnet's uids)",
+        .iter()
+        .enumerate()
+        .find(|(_, m)| m.n != n16)
+    {
+        return Err(Error::MechanismSize {
+            index,
+            n: m.n,
+            expected: n16,
         });
     }
+    let n = usize::from(n16);
     let split = split_emissions(input.rao_emission, count, input.emission_split.as_deref());
     let mut per_mechanism = Vec::with_capacity(count);
     let mut agg = AggregatedOutput {
@@ -191,7 +195,10 @@ fn run(
     for (k, (mech, &emission)) in input.mechanisms.iter().zip(split.iter()).enumerate() {
         let mut m = mech.clone();
         m.rao_emission = emission;
-        let out = epoch(&m)?;
+        let out = epoch(&m).map_err(|e| Error::InMechanism {
+            index: k,
+            error: alloc::boxed::Box::new(e),
+        })?;
         let weight = U64F64::saturating_from_num(emission)
             .checked_div(U64F64::saturating_from_num(input.rao_emission))
             .unwrap_or(U64F64::saturating_from_num(u8::from(k == 0)));

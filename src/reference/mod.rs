@@ -25,6 +25,25 @@ use crate::fixed::{
 use crate::{EpochInput, EpochOutput, EpochTrace, Error, Limits};
 use math::*;
 
+/// The largest `n` the reference accepts. Like upstream it builds dense `n × n` tables (the median's
+/// score table, liquid alpha's per-cell alphas), about 0.5 GB each at this size; a larger `n`
+/// returns [`Error::TooLarge`] instead of exhausting memory. The fast pipeline has no such limit.
+///
+/// ```
+/// let n = yuma::reference::MAX_N + 1;
+/// let input = yuma::EpochInput {
+///     n,
+///     block_at_registration: vec![0; usize::from(n)],
+///     alpha_stake: vec![0; usize::from(n)],
+///     tao_stake: vec![0; usize::from(n)],
+///     commit_blocks: vec![None; usize::from(n)],
+///     ..Default::default()
+/// };
+/// assert!(matches!(yuma::reference::epoch(&input), Err(yuma::Error::TooLarge { .. })));
+/// assert!(yuma::epoch(&input).is_ok());
+/// ```
+pub const MAX_N: u16 = 8192;
+
 /// Computes the epoch (see the module docs).
 pub fn epoch(input: &EpochInput) -> Result<EpochOutput, Error> {
     epoch_with_trace(input).map(|(o, _)| o)
@@ -51,6 +70,13 @@ fn sparse_bits(m: &Sparse) -> Vec<Vec<(u16, i64)>> {
 /// Computes the epoch and its trace.
 pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace), Error> {
     input.validate(&Limits::DEFAULT)?;
+    if input.n > MAX_N {
+        return Err(Error::TooLarge {
+            field: "n for the reference (its dense n × n tables; reference::MAX_N)",
+            limit: usize::from(MAX_N),
+            found: usize::from(input.n),
+        });
+    }
     let n16 = input.n;
     let n = usize::from(n16);
     let current_block = input.current_block;

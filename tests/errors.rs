@@ -1,0 +1,104 @@
+//! Typed errors of the public calls: the reference's size limit, errors inside a mechanism, and
+//! their messages.
+
+use yuma::{EpochInput, Error, MechanismsInput};
+
+fn subnet(n: u16) -> EpochInput {
+    let len = usize::from(n);
+    EpochInput {
+        n,
+        current_block: 1_000,
+        tempo: 100,
+        block_at_registration: vec![0; len],
+        alpha_stake: vec![1_000; len],
+        tao_stake: vec![0; len],
+        commit_blocks: vec![None; len],
+        last_update: vec![999; len],
+        validator_permit: vec![true; len],
+        max_allowed_validators: 64,
+        weights: (0..n).map(|i| vec![((i + 1) % n, 65_535)]).collect(),
+        bonds_moving_average: 900_000,
+        rao_emission: 1_000_000_000,
+        ..Default::default()
+    }
+}
+
+/// A valid n = 65535 input: the fast pipeline computes it, the reference (dense n × n tables,
+/// ~34 GB here) refuses with a typed error instead of exhausting memory.
+#[test]
+fn the_reference_refuses_n_above_its_limit_the_pipeline_does_not() {
+    let big = subnet(u16::MAX);
+    assert!(yuma::epoch(&big).is_ok());
+    let err = yuma::reference::epoch(&big).unwrap_err();
+    assert_eq!(
+        err,
+        Error::TooLarge {
+            field: "n for the reference (its dense n × n tables; reference::MAX_N)",
+            limit: usize::from(yuma::reference::MAX_N),
+            found: usize::from(u16::MAX),
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "n for the reference (its dense n × n tables; reference::MAX_N): 65535 exceeds the limit of 8192"
+    );
+    // At the limit both run and agree.
+    let edge = subnet(yuma::reference::MAX_N);
+    assert_eq!(yuma::reference::epoch(&edge), yuma::epoch(&edge));
+}
+
+#[test]
+fn a_failing_mechanism_is_named() {
+    let mut m = MechanismsInput {
+        rao_emission: 1_000,
+        emission_split: None,
+        mechanisms: vec![subnet(8), subnet(8), subnet(8)],
+    };
+    if let Some(third) = m.mechanisms.get_mut(2) {
+        third.tao_stake.truncate(5);
+    }
+    let err = yuma::epoch_with_mechanisms(&m).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "mechanism 2: field `tao_stake`: expected 8 entries (one per uid, n = 8), found 5"
+    );
+    assert_eq!(
+        yuma::mechanisms::epoch_with_mechanisms_reference(&m),
+        Err(err)
+    );
+
+    m.mechanisms[2] = subnet(8);
+    m.mechanisms[1] = subnet(7);
+    let err = yuma::epoch_with_mechanisms(&m).unwrap_err();
+    assert_eq!(
+        err,
+        Error::MechanismSize {
+            index: 1,
+            n: 7,
+            expected: 8
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "field `mechanisms`: mechanism 1 has n = 7, but mechanism 0 has n = 8 (every mechanism \
+         covers the subnet's uids)"
+    );
+}
+
+#[test]
+fn messages_read_well() {
+    let empty = EpochInput::default();
+    assert_eq!(
+        yuma::explain::explain(&empty, 0).unwrap_err().to_string(),
+        "uid 0 is not in the subnet (it has no uids: n = 0)"
+    );
+    let limits = yuma::Limits { max_entries: 3 };
+    let err = subnet(8).validate(&limits).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "weight and bond entries (`weights` + `bonds`, Limits::max_entries): 8 exceeds the limit of 3"
+    );
+    // `core::error::Error`, with or without `std`.
+    let boxed: Box<dyn core::error::Error> = Box::new(err);
+    assert!(boxed.to_string().contains("exceeds the limit"));
+}
