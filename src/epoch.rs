@@ -92,7 +92,24 @@ pub fn epoch(input: &EpochInput) -> Result<EpochOutput, Error> {
     Ok(out)
 }
 
-/// Computes one epoch and its [`EpochTrace`].
+/// Computes one epoch and its [`EpochTrace`]: the raw I32F32 bits of every intermediate (the
+/// golden vectors' `trace`), for finding where two implementations part ways.
+///
+/// ```
+/// let input = yuma::EpochInput {
+///     n: 2, current_block: 1000, tempo: 100, activity_cutoff: 5000,
+///     last_update: vec![990, 990], block_at_registration: vec![0, 0],
+///     alpha_stake: vec![1_000, 0], tao_stake: vec![0, 0],
+///     validator_permit: vec![true, false], max_allowed_validators: 64,
+///     weights: vec![vec![(1, 65535)], vec![]], bonds: vec![vec![], vec![]],
+///     kappa: 32767, bonds_moving_average: 900_000, commit_blocks: vec![None, None],
+///     rao_emission: 1_000_000, ..Default::default()
+/// };
+/// let (out, trace) = yuma::epoch_with_trace(&input)?;
+/// assert_eq!(out, yuma::epoch(&input)?);
+/// assert_eq!(trace.consensus[1], 1 << 32); // uid 1's consensus is exactly 1.0
+/// # Ok::<(), yuma::Error>(())
+/// ```
 pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace), Error> {
     let mut ws = Workspace::new();
     let mut out = EpochOutput::default();
@@ -108,7 +125,31 @@ fn resize_rows(rows: &mut Vec<Vec<(u16, u16)>>, n: usize) {
     rows.resize_with(n, Vec::new);
 }
 
-/// Computes one epoch into `out`, reusing the buffers of `ws` and `out`.
+/// Computes one epoch into `out`, reusing the buffers of `ws` and `out`: once they have grown to
+/// the subnet's size, further epochs allocate nothing (`tests/no_alloc.rs` counts). The input is
+/// checked against `ws.limits` first. On an error `out` holds no meaningful result.
+///
+/// ```
+/// let input = yuma::EpochInput {
+///     n: 2, current_block: 1000, tempo: 100, activity_cutoff: 5000,
+///     last_update: vec![990, 990], block_at_registration: vec![0, 0],
+///     alpha_stake: vec![1_000, 0], tao_stake: vec![0, 0],
+///     validator_permit: vec![true, false], max_allowed_validators: 64,
+///     weights: vec![vec![(1, 65535)], vec![]], bonds: vec![vec![], vec![]],
+///     kappa: 32767, bonds_moving_average: 900_000, commit_blocks: vec![None, None],
+///     rao_emission: 1_000_000, ..Default::default()
+/// };
+/// let mut ws = yuma::Workspace::new();
+/// let mut out = yuma::EpochOutput::default();
+/// for block in [1000, 1100, 1200] {
+///     let input = yuma::EpochInput { current_block: block, ..input.clone() };
+///     yuma::epoch_into(&input, &mut ws, &mut out)?;
+///     assert_eq!(out, yuma::epoch(&input)?);
+/// }
+/// let trace = ws.trace(); // the last epoch's intermediates
+/// assert_eq!(trace.incentive.len(), 2);
+/// # Ok::<(), yuma::Error>(())
+/// ```
 pub fn epoch_into(
     input: &EpochInput,
     ws: &mut Workspace,

@@ -146,7 +146,25 @@ pub struct EpochTrace {
     pub dividends: Vec<i64>,
 }
 
-/// Bounds that keep a hostile input from costing unbounded memory or time.
+/// Bounds that keep a hostile input from costing unbounded memory or time. [`crate::epoch_into`]
+/// applies its workspace's limits ([`Limits::DEFAULT`] unless changed).
+///
+/// ```
+/// let input = yuma::EpochInput {
+///     n: 1,
+///     block_at_registration: vec![0],
+///     alpha_stake: vec![1],
+///     tao_stake: vec![0],
+///     commit_blocks: vec![None],
+///     weights: vec![vec![(0, 1), (0, 2)]],
+///     ..Default::default()
+/// };
+/// let mut ws = yuma::Workspace::new();
+/// ws.limits = yuma::Limits { max_entries: 1 };
+/// let mut out = yuma::EpochOutput::default();
+/// let err = yuma::epoch_into(&input, &mut ws, &mut out).unwrap_err();
+/// assert!(matches!(err, yuma::Error::TooLarge { limit: 1, found: 2, .. }));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Most `(uid, value)` pairs allowed across all weight and bond rows together.

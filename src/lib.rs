@@ -24,6 +24,27 @@
 //! Stages, one module each: [`stake`] → [`weights`] → [`consensus`] → [`bonds`] → [`emission`],
 //! orchestrated by [`epoch`](mod@epoch); [`fixed`] holds the chain's fixed-point conventions and
 //! [`sparse`] the CSR layout. [`reference`](mod@reference) is the same epoch shaped like upstream.
+//!
+//! ## The contract
+//! * **Bit-exact**: every output equals what subtensor computes for the same state (checked on
+//!   the 650 golden vectors, outputs and traced intermediates, for both implementations).
+//! * **No floats** in the math, **no panics** (the crate denies indexing, `unwrap`, `expect`,
+//!   `panic!` and unchecked arithmetic): an input the chain cannot hold is an [`Error`] naming
+//!   the field.
+//! * **Predictable cost**: [`epoch()`] runs in `O(nnz log nnz)` for `nnz` stored weights and bonds
+//!   (no `n × n` work), inputs are bounded by [`Limits`], and [`epoch_into`] with a reused
+//!   [`Workspace`] allocates nothing once its buffers have grown. [`epoch_with_trace`] adds every
+//!   intermediate's raw bits. The reference is quadratic in `n`, like upstream, and refuses
+//!   `n` above [`reference::MAX_N`].
+//!
+//! ## Features
+//! * none (`default-features = false`): the math, `no_std` + `alloc` — what a runtime links;
+//! * `codec`: SCALE `Encode`/`Decode` for the input, output and trace types;
+//! * `serde`: `Serialize`/`Deserialize` with the golden vectors' JSON field names;
+//! * `std`: needed by the tools below (the math never uses it);
+//! * `json` (`std` + `serde`): the `json` module (document parser and comparison
+//!   reports) and the `scenario` module (multi-epoch files) — what the CLI and the WASM page share;
+//! * `cli` (default): the `yuma` binary.
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

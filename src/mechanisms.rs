@@ -136,7 +136,34 @@ fn acc_u64(existing: u64, added: u64, weight: U64F64) -> u64 {
         .saturating_to_num::<u64>()
 }
 
-/// Runs every mechanism with the fast pipeline and aggregates.
+/// Runs every mechanism with the fast pipeline and aggregates: upstream's `split_emissions`
+/// (by `emission_split`, or evenly), one epoch per mechanism on its share, and the per-uid
+/// aggregate. An error in one mechanism is [`Error::InMechanism`] with its index.
+///
+/// The split follows upstream's formula as is: a split whose entries sum above 65535 (which
+/// the chain refuses to store) pays the mechanisms more than `rao_emission` in total.
+///
+/// ```
+/// let one = yuma::EpochInput {
+///     n: 2, current_block: 1000, tempo: 100, activity_cutoff: 5000,
+///     last_update: vec![990, 990], block_at_registration: vec![0, 0],
+///     alpha_stake: vec![1_000, 0], tao_stake: vec![0, 0],
+///     validator_permit: vec![true, false], max_allowed_validators: 64,
+///     weights: vec![vec![(1, 65535)], vec![]], bonds: vec![vec![], vec![]],
+///     kappa: 32767, bonds_moving_average: 900_000, commit_blocks: vec![None, None],
+///     ..Default::default()
+/// };
+/// let input = yuma::MechanismsInput {
+///     rao_emission: 1_000,
+///     emission_split: None,
+///     mechanisms: vec![one.clone(), one],
+/// };
+/// let out = yuma::epoch_with_mechanisms(&input)?;
+/// assert_eq!(out.split, vec![500, 500]);
+/// assert_eq!(out.per_mechanism.len(), 2);
+/// assert_eq!(out.per_mechanism[0].emission.iter().sum::<u64>(), 500); // its share
+/// # Ok::<(), yuma::Error>(())
+/// ```
 pub fn epoch_with_mechanisms(input: &MechanismsInput) -> Result<MechanismsOutput, Error> {
     run(input, crate::epoch)
 }
