@@ -215,6 +215,11 @@ fn is_mechanisms(m: &Members) -> bool {
 /// negative numbers where integers are expected, and out-of-range integers.
 pub fn parse_document(bytes: &[u8]) -> Result<Document, JsonError> {
     let text = utf8(bytes)?;
+    if text.trim().is_empty() {
+        return Err(JsonError(String::from(
+            "document: empty (nothing but white space before EOF)",
+        )));
+    }
     let members: Members =
         serde_json::from_str(text).map_err(|e| JsonError(one_line(&format!("document: {e}"))))?;
     let Some(input) = members.get("input") else {
@@ -306,7 +311,9 @@ impl fmt::Display for Mismatch {
 }
 
 /// Every per-uid difference between two serializable results (objects of arrays), in field order.
-/// A length difference is reported at the first missing uid.
+/// Arrays of different lengths are compared on their common prefix, and the length difference
+/// is one more mismatch without a uid (`got: "256 entries", expected: "10 entries"`). `split`
+/// (per mechanism, not per uid) is reported as `split[k]`.
 pub fn mismatches<T: Serialize>(prefix: &str, got: &T, expected: &T) -> Vec<Mismatch> {
     let (Ok(a), Ok(b)) = (serde_json::to_value(got), serde_json::to_value(expected)) else {
         return Vec::new();
@@ -314,6 +321,14 @@ pub fn mismatches<T: Serialize>(prefix: &str, got: &T, expected: &T) -> Vec<Mism
     let mut out = Vec::new();
     diff_values(prefix, &a, &b, &mut out);
     out
+}
+
+fn entries(n: usize) -> String {
+    if n == 1 {
+        String::from("1 entry")
+    } else {
+        format!("{n} entries")
+    }
 }
 
 fn diff_values(
@@ -343,20 +358,30 @@ fn diff_values(
         };
         match (va, vb) {
             (Value::Array(xa), Value::Array(xb)) if xa.iter().chain(xb).all(|x| !x.is_object()) => {
-                let len = xa.len().max(xb.len());
-                for i in 0..len {
-                    let (x, y) = (xa.get(i), xb.get(i));
+                // `split` is per mechanism; every other such array is per uid.
+                let per_uid = k != "split";
+                for (i, (x, y)) in xa.iter().zip(xb).enumerate() {
                     if x != y {
-                        let show = |v: Option<&Value>| {
-                            v.map_or_else(|| "(missing)".to_string(), |v| v.to_string())
-                        };
                         out.push(Mismatch {
-                            field: field.clone(),
-                            uid: Some(i),
-                            got: show(x),
-                            expected: show(y),
+                            field: if per_uid {
+                                field.clone()
+                            } else {
+                                format!("{field}[{i}]")
+                            },
+                            uid: per_uid.then_some(i),
+                            got: x.to_string(),
+                            expected: y.to_string(),
                         });
                     }
+                }
+                // A length difference is one mismatch, not one per missing entry.
+                if xa.len() != xb.len() {
+                    out.push(Mismatch {
+                        field: field.clone(),
+                        uid: None,
+                        got: entries(xa.len()),
+                        expected: entries(xb.len()),
+                    });
                 }
             }
             (Value::Array(xa), Value::Array(xb)) => {
@@ -367,8 +392,8 @@ fn diff_values(
                     out.push(Mismatch {
                         field,
                         uid: None,
-                        got: format!("{} entries", xa.len()),
-                        expected: format!("{} entries", xb.len()),
+                        got: entries(xa.len()),
+                        expected: entries(xb.len()),
                     });
                 }
             }

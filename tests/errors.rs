@@ -102,3 +102,38 @@ fn messages_read_well() {
     let boxed: Box<dyn core::error::Error> = Box::new(err);
     assert!(boxed.to_string().contains("exceeds the limit"));
 }
+
+#[cfg(feature = "json")]
+#[test]
+fn mismatch_reports_name_lengths_and_mechanism_indices() {
+    use yuma::json::{mismatches, Mismatch};
+    let got = yuma::epoch(&subnet(3)).unwrap();
+    let mut short = got.clone();
+    short.incentive.truncate(1);
+    short.dividends[2] = short.dividends[2].wrapping_add(1);
+    let m = mismatches("", &got, &short);
+    let shown: Vec<String> = m.iter().map(Mismatch::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "incentive: got 3 entries, expected 1 entry".to_string(),
+            format!(
+                "dividends uid 2: got {}, expected {}",
+                got.dividends[2], short.dividends[2]
+            ),
+        ]
+    );
+
+    let input = MechanismsInput {
+        rao_emission: 1_000,
+        emission_split: None,
+        mechanisms: vec![subnet(3), subnet(3)],
+    };
+    let out = yuma::epoch_with_mechanisms(&input).unwrap();
+    let mut claimed = out.clone();
+    claimed.split[1] += 1;
+    let m = mismatches("", &out, &claimed);
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0].uid, None);
+    assert_eq!(m[0].to_string(), "split[1]: got 500, expected 501");
+}

@@ -88,6 +88,19 @@ try {
     await page.click('#results-table thead th[data-key="uid"]');
   });
 
+  await step('keyboard: sort and pick a uid', async () => {
+    await page.focus('#results-table thead th[data-key="incentive"]');
+    await page.keyboard.press('Enter');
+    const first = await page.locator('#results-table tbody tr').first().getAttribute('data-uid');
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.dataset.key);
+    check('Enter on a focused header sorts, focus stays on it', Number(first) === top && focused === 'incentive', `first uid ${first}, focus ${focused}`);
+    await page.focus(`#results-table tbody tr[data-uid="${top}"]`);
+    await page.keyboard.press(' ');
+    const sel = await page.locator('#results-table tbody tr.selected').getAttribute('data-uid');
+    check('Space on a focused row picks its uid', Number(sel) === top, `selected ${sel}`);
+    await page.click('#results-table thead th[data-key="uid"]');
+  });
+
   await step('filter box', async () => {
     const permits = example.expected.new_validator_permit.filter(Boolean).length;
     await page.fill('#filter', 'permit');
@@ -160,6 +173,18 @@ try {
     await waitSummary(/256 \/ 256 uids match/);
     const hidden = await page.locator('#error').isHidden();
     check('the page still works after errors', hidden && (await rowCount()) === 256);
+  });
+
+  await step('files are read like the CLI reads them: no byte-order mark, UTF-8 only', async () => {
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(exampleText)]);
+    await page.setInputFiles('#file-input', { name: 'bom.json', mimeType: 'application/json', buffer: bom });
+    await page.waitForFunction(() => /byte-order mark/.test(document.getElementById('error').textContent), null, { timeout: 5000 });
+    check('a file with a byte-order mark is refused, results hidden', await page.locator('#results').isHidden());
+    const latin1 = Buffer.from(exampleText.replace('"name"', '"n\u00e4me"'), 'utf8');
+    latin1[latin1.indexOf(0xc3)] = 0xe4; // a Latin-1 byte where UTF-8 belongs
+    await page.setInputFiles('#file-input', { name: 'latin1.json', mimeType: 'application/json', buffer: latin1 });
+    await page.waitForFunction(() => /not UTF-8/.test(document.getElementById('error').textContent), null, { timeout: 5000 });
+    check('a file that is not UTF-8 is refused', true);
   });
 
   await step('mechanisms vector by drag-and-drop', async () => {
@@ -270,6 +295,37 @@ try {
     await page.click('#show-all');
     const all = await rowCount();
     check('a 4096-uid vector matches; 1000 rows shown, all 4096 on request', first === 1000 && all === 4096, `${first}, ${all}`);
+  });
+
+  await step('beyond 10000 rows: batches instead of "show all"', async () => {
+    const n = 12000;
+    const input = {
+      n, current_block: 1000, tempo: 100, activity_cutoff: 5000, last_mechanism_step_block: 0,
+      last_update: Array(n).fill(990), block_at_registration: Array(n).fill(0),
+      alpha_stake: Array.from({ length: n }, (_, i) => (i < 8 ? 1000000 : 0)), tao_stake: Array(n).fill(0),
+      tao_weight: 0, stake_threshold: 0, owner_uid: null, validator_permit: Array(n).fill(true),
+      max_allowed_validators: 64, weights: Array.from({ length: n }, (_, i) => (i < 8 ? [[i + 8, 65535]] : [])),
+      bonds: Array(n).fill([]), kappa: 32767, bonds_penalty: 65535, bonds_moving_average: 900000,
+      yuma3_enabled: false, liquid_alpha_enabled: false, alpha_low: 45875, alpha_high: 58982,
+      alpha_sigmoid_steepness: 1000, commit_reveal_enabled: false, commit_blocks: Array(n).fill(null),
+      rao_emission: 1000000000,
+    };
+    await page.setInputFiles('#file-input', { name: 'n12000.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(input)) });
+    await waitSummary(/Computed 12000 uids/);
+    const first = await rowCount();
+    const all = await page.locator('#show-all').count();
+    await page.click('#show-more');
+    const more = await rowCount();
+    await page.click('#show-more');
+    const last = await rowCount();
+    await page.click('#show-more');
+    const full = await rowCount();
+    const left = await page.locator('#show-more, #show-all').count();
+    check(
+      '12000 uids: 1000 rows, then batches of 5000 up to all 12000; no "show all"',
+      first === 1000 && all === 0 && more === 6000 && last === 11000 && full === 12000 && left === 0,
+      `${first}, ${more}, ${last}, ${full}, ${left} buttons left, "show all" ${all}`,
+    );
   });
 
   check('no page errors or console errors', pageErrors.length === 0, pageErrors.join(' | '));

@@ -18,7 +18,7 @@ const state = {
   sortDir: 1,
   selected: null, // uid shown in the miner chart and explained
   overrides: '', // the what-if overrides of `cur` ('' when `cur` is the file's run)
-  showAll: false, // render every row of a large subnet
+  limit: 1000, // rows rendered (a large subnet starts with ROW_LIMIT; `show …` raises it)
   flags: new Map(), // `${view}|${uid}` -> [{col, field, got, expected}]
   changed: new Map(), // `${view}|${uid}|${col}` -> baseline display value
 };
@@ -75,6 +75,9 @@ const COLS = [
   { key: 'bonds', label: 'bonds', field: 'bonds', kind: 'rows', tip: 'entries in the stored bond row' },
 ];
 const ROW_LIMIT = 1000;
+// Above this many rows "show all" would stall the page for seconds; it offers batches instead.
+const ALL_LIMIT = 10000;
+const MORE_STEP = 5000;
 const COL_BY_FIELD = new Map(COLS.filter((c) => c.field).map((c) => [c.field, c]));
 
 function outputOf(res, view) {
@@ -241,7 +244,7 @@ function loadDocument(text, label) {
   state.cur = res;
   state.view = res.kind === 'epoch' ? 'epoch' : 'agg';
   state.selected = null;
-  state.showAll = false;
+  state.limit = ROW_LIMIT;
   state.sortKey = 'uid';
   state.sortDir = 1;
   fillWhatIf(res.params);
@@ -381,6 +384,7 @@ function renderTable() {
     th.textContent = col.label;
     th.dataset.key = col.key;
     th.scope = 'col';
+    th.tabIndex = 0; // sortable from the keyboard (Enter or Space)
     if (col.tip) th.title = col.tip;
     if (state.sortKey === col.key) th.setAttribute('aria-sort', state.sortDir > 0 ? 'ascending' : 'descending');
     head.appendChild(th);
@@ -408,11 +412,11 @@ function renderTable() {
     return a - b;
   });
   // Large subnets: render the first ROW_LIMIT rows (of the sorted, filtered list) unless asked.
-  const shown = state.showAll ? rows : rows.slice(0, ROW_LIMIT);
+  const shown = rows.slice(0, state.limit);
   const html = [];
   for (const i of shown) {
     const f = state.flags.get(`${view}|${i}`) || [];
-    html.push(`<tr data-uid="${i}"${i === state.selected ? ' class="selected"' : ''}>`);
+    html.push(`<tr tabindex="0" data-uid="${i}"${i === state.selected ? ' class="selected"' : ''}>`);
     for (const c of COLS) {
       const v = cellValue(o, c, i);
       const cls = [];
@@ -449,7 +453,11 @@ function renderTable() {
   if (shown.length < rows.length) {
     html.push(
       `<tr class="more"><td colspan="${COLS.length}">Showing ${shown.length} of ${rows.length} rows (sort or filter to pick them) — ` +
-        `<button type="button" id="show-all">show all ${rows.length}</button></td></tr>`,
+        (rows.length <= ALL_LIMIT
+          ? `<button type="button" id="show-all">show all ${rows.length}</button>`
+          : `<button type="button" id="show-more">show ${Math.min(MORE_STEP, rows.length - shown.length)} more</button>` +
+            ` (all ${rows.length} at once would freeze the page for seconds)`) +
+        `</td></tr>`,
     );
   }
   $('results-table').tBodies[0].innerHTML = html.join('');
@@ -687,8 +695,26 @@ function renderExplain() {
 
 // ---------------------------------------------------------------- wiring
 
+// Reads a dropped or picked file with the CLI's rules: UTF-8 only (no silent replacement
+// characters), and no byte-order mark.
 async function readFile(file) {
-  const text = await file.text();
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const refuse = (why) => {
+    showError(`Could not run ${file.name}:\n${why}`);
+    $('results').hidden = true; // never show the previous document's results under a new name
+    $('scenario').hidden = true;
+  };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    refuse('document: starts with a UTF-8 byte-order mark (U+FEFF) at line 1 column 1; save the file without it');
+    return;
+  }
+  let text;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    refuse('input is not UTF-8');
+    return;
+  }
   loadDocument(text, file.name);
 }
 
@@ -744,13 +770,34 @@ function wire() {
   });
   $('results-table').tBodies[0].addEventListener('click', (e) => {
     if (e.target.id === 'show-all') {
-      state.showAll = true;
+      state.limit = Infinity;
+      renderTable();
+      return;
+    }
+    if (e.target.id === 'show-more') {
+      state.limit = Math.min(state.limit, $('results-table').tBodies[0].rows.length) + MORE_STEP;
       renderTable();
       return;
     }
     const tr = e.target.closest('tr');
     if (tr && tr.dataset.uid !== undefined) selectUid(Number(tr.dataset.uid));
   });
+  // Keyboard: Enter or Space on a focused header sorts, on a focused row picks its uid.
+  for (const part of [$('results-table').tHead, $('results-table').tBodies[0]]) {
+    part.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      const target = e.target.closest('th, tr[data-uid]');
+      if (!target || e.target.tagName === 'BUTTON') return;
+      e.preventDefault();
+      const key = target.dataset.key;
+      target.click();
+      // A sort rebuilds the header: keep the focus on the sorted column.
+      if (key !== undefined) {
+        const th = $('results-table').tHead.querySelector(`th[data-key="${key}"]`);
+        if (th) th.focus();
+      }
+    });
+  }
   $('filter').addEventListener('input', () => renderTable());
   $('only-flagged').addEventListener('change', () => renderTable());
   $('view-select').addEventListener('change', (e) => {
