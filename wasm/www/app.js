@@ -546,8 +546,12 @@ function renderIdChart() {
   svg.appendChild(svgEl('line', { x1: L, x2: W - R, y1: mid, y2: mid, class: 'axis' }));
   svg.appendChild(svgEl('text', { x: L + 2, y: 12 }, 'incentive ↑'));
   svg.appendChild(svgEl('text', { x: L + 2, y: H - 4 }, 'dividends ↓'));
-  for (const t of [0, Math.floor(n / 4), Math.floor(n / 2), Math.floor((3 * n) / 4), n - 1]) {
-    svg.appendChild(svgEl('text', { x: L + (t + 0.5) * slot, y: mid + 12, 'text-anchor': 'middle' }, `${t}`));
+  const ticks = [...new Set([0, Math.floor(n / 4), Math.floor(n / 2), Math.floor((3 * n) / 4), n - 1])];
+  for (const t of ticks) {
+    // The first and last labels are anchored inside the plot so they are never cut off.
+    const anchor = t === 0 ? 'start' : t === n - 1 ? 'end' : 'middle';
+    const x = t === 0 ? L : t === n - 1 ? W - R : L + (t + 0.5) * slot;
+    svg.appendChild(svgEl('text', { x, y: mid + 12, 'text-anchor': anchor }, `${t}`));
   }
   // Transparent hit areas (with tooltips) for uids that have something to show.
   const hits = svgEl('g', {});
@@ -627,6 +631,9 @@ function renderMinerChart() {
   }
   const slot = (W - L - R) / vals.length;
   const bw = Math.min(Math.max(slot * 0.75, 1), 36);
+  // uid labels no closer than their width (11px digits ≈ 7 units each, plus a gap).
+  const digits = String(Math.max(...vals.map((v) => v.i))).length;
+  const labelEvery = Math.max(1, Math.ceil((digits * 7 + 8) / slot));
   vals.forEach((v, k) => {
     const x = L + k * slot + (slot - bw) / 2;
     const g = svgEl('g', {});
@@ -639,7 +646,7 @@ function renderMinerChart() {
     );
     g.appendChild(svgEl('rect', { x, y: y(v.c), width: bw, height: y(0) - y(v.c), class: 'bar-c' }, `uid ${v.i}: kept ${v.c.toFixed(6)}`));
     svg.appendChild(g);
-    if (vals.length <= 40 || k % Math.ceil(vals.length / 40) === 0) {
+    if (k % labelEvery === 0) {
       svg.appendChild(svgEl('text', { x: x + bw / 2, y: H - B + 14, 'text-anchor': 'middle' }, `${v.i}`));
     }
   });
