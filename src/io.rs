@@ -18,6 +18,13 @@ pub type SparseRowU16 = Vec<(u16, u16)>;
 /// Per-uid vectors hold one entry per uid `0..n`, except `last_update` and `validator_permit`,
 /// which are used as the chain stores them (a short `last_update` is padded with 0; a short
 /// `validator_permit` means "no permit" for the missing uids, and an empty one is a special case).
+///
+/// With feature `codec` it is SCALE `Encode`/`Decode`. Decoding untrusted bytes is safe (every
+/// length prefix is checked against the bytes left), but `weights` and `bonds` are vectors of
+/// vectors: each empty row costs one byte on the wire and a 24-byte `Vec` in memory, so bound
+/// the length of the bytes you accept, and check the decoded input with [`EpochInput::validate`]
+/// before computing. (The types carry no `TypeInfo`/`MaxEncodedLen`: they are unbounded
+/// snapshots, not storage items.)
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(
     feature = "serde",
