@@ -30,7 +30,7 @@ pub enum Error {
         found: usize,
     },
     /// An input exceeds a documented limit (see [`crate::Limits`] and
-    /// [`crate::reference::MAX_N`]).
+    /// [`crate::reference::MAX_DENSE_CELLS`]).
     TooLarge {
         /// The input field, or a description of the quantity (then it holds a space).
         field: &'static str,

@@ -35,7 +35,7 @@
 //!   (no `n × n` work), inputs are bounded by [`Limits`], and [`epoch_into`] with a reused
 //!   [`Workspace`] allocates nothing once its buffers have grown. [`epoch_with_trace`] adds every
 //!   intermediate's raw bits. The reference is quadratic in `n`, like upstream, and refuses
-//!   `n` above [`reference::MAX_N`].
+//!   inputs whose dense tables would exceed [`reference::MAX_DENSE_CELLS`].
 //!
 //! ## Features
 //! * none (`default-features = false`): the math, `no_std` + `alloc` — what a runtime links;

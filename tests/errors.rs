@@ -23,28 +23,51 @@ fn subnet(n: u16) -> EpochInput {
     }
 }
 
-/// A valid n = 65535 input: the fast pipeline computes it, the reference (dense n × n tables,
-/// ~34 GB here) refuses with a typed error instead of exhausting memory.
+/// A valid n = 65535 input where every uid is a staked, permitted, active validator: the fast
+/// pipeline computes it, the reference (a dense 65535 × 65535 median table, ~34 GB) refuses with
+/// a typed error instead of exhausting memory. With few validators the reference runs at that n.
 #[test]
-fn the_reference_refuses_n_above_its_limit_the_pipeline_does_not() {
-    let big = subnet(u16::MAX);
+fn the_reference_refuses_dense_tables_above_its_limit_the_pipeline_does_not() {
+    let mut big = subnet(u16::MAX);
+    big.activity_cutoff = 5_000;
+    let cells = usize::from(u16::MAX) * usize::from(u16::MAX);
+    assert_eq!(yuma::reference::dense_cells(&big), cells);
     assert!(yuma::epoch(&big).is_ok());
     let err = yuma::reference::epoch(&big).unwrap_err();
     assert_eq!(
         err,
         Error::TooLarge {
-            field: "n for the reference (its dense n × n tables; reference::MAX_N)",
-            limit: usize::from(yuma::reference::MAX_N),
-            found: usize::from(u16::MAX),
+            field: "dense cells of the reference (n × validators, + n × n with liquid alpha; \
+                    reference::MAX_DENSE_CELLS)",
+            limit: yuma::reference::MAX_DENSE_CELLS,
+            found: cells,
         }
     );
     assert_eq!(
         err.to_string(),
-        "n for the reference (its dense n × n tables; reference::MAX_N): 65535 exceeds the limit of 8192"
+        format!(
+            "dense cells of the reference (n × validators, + n × n with liquid alpha; \
+             reference::MAX_DENSE_CELLS): {cells} exceeds the limit of 536870912"
+        )
     );
-    // At the limit both run and agree.
-    let edge = subnet(yuma::reference::MAX_N);
-    assert_eq!(yuma::reference::epoch(&edge), yuma::epoch(&edge));
+    // Eight validators: a 65535 × 8 table; both implementations agree.
+    big.validator_permit = (0..usize::from(u16::MAX)).map(|i| i < 8).collect();
+    assert_eq!(
+        yuma::reference::dense_cells(&big),
+        usize::from(u16::MAX) * 8
+    );
+    assert_eq!(yuma::reference::epoch(&big), yuma::epoch(&big));
+    // An empty stored permit vector masks nothing: every uid is a validator again.
+    let permits = core::mem::take(&mut big.validator_permit);
+    assert_eq!(yuma::reference::dense_cells(&big), cells);
+    big.validator_permit = permits;
+    // Liquid alpha adds n × n: refused at this n whatever the validators.
+    big.yuma3_enabled = true;
+    big.liquid_alpha_enabled = true;
+    assert!(matches!(
+        yuma::reference::epoch(&big),
+        Err(Error::TooLarge { .. })
+    ));
 }
 
 #[test]

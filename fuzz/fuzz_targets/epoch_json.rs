@@ -3,7 +3,7 @@
 //! Must never panic, hang or blow up memory: malformed documents and inputs the chain cannot
 //! produce are errors, never crashes. Whatever parses is also run through the reference and must
 //! give the very same `Result` (outputs, traces and errors), and a vector file's verification
-//! report must not depend on the implementation — except above `reference::MAX_N` uids, where
+//! report must not depend on the implementation — except beyond `reference::MAX_DENSE_CELLS`, where
 //! the reference must refuse (`Error::TooLarge`, or an earlier error). Error messages must be a single line.
 #![no_main]
 
@@ -11,18 +11,28 @@ use libfuzzer_sys::fuzz_target;
 use yuma::json::{self, Document, Implementation, VectorInput};
 
 /// Beyond the reference's size limit: it must refuse (and the comparisons are skipped).
-fn beyond_reference(n: u16, slow: impl FnOnce() -> Result<(), yuma::Error>) -> bool {
-    if n <= yuma::reference::MAX_N {
+fn beyond_reference(cells: usize, slow: impl FnOnce() -> Result<(), yuma::Error>) -> bool {
+    if cells <= yuma::reference::MAX_DENSE_CELLS {
         return false;
     }
     let r = slow();
-    assert!(r.is_err(), "the reference accepted n = {n}");
+    assert!(r.is_err(), "the reference accepted {cells} dense cells");
     true
+}
+
+fn cells_of(inputs: &[yuma::EpochInput]) -> usize {
+    inputs
+        .iter()
+        .map(yuma::reference::dense_cells)
+        .max()
+        .unwrap_or(0)
 }
 
 fn run_epoch(input: &yuma::EpochInput) {
     let fast = yuma::epoch_with_trace(input);
-    if beyond_reference(input.n, || yuma::reference::epoch(input).map(|_| ())) {
+    if beyond_reference(cells_of(core::slice::from_ref(input)), || {
+        yuma::reference::epoch(input).map(|_| ())
+    }) {
         return;
     }
     let slow = yuma::reference::epoch_with_trace(input);
@@ -35,8 +45,7 @@ fn run_epoch(input: &yuma::EpochInput) {
 
 fn run_mechanisms(input: &yuma::MechanismsInput) {
     let fast = yuma::epoch_with_mechanisms(input);
-    let n = input.mechanisms.iter().map(|m| m.n).max().unwrap_or(0);
-    if beyond_reference(n, || {
+    if beyond_reference(cells_of(&input.mechanisms), || {
         yuma::mechanisms::epoch_with_mechanisms_reference(input).map(|_| ())
     }) {
         return;
@@ -66,11 +75,11 @@ fuzz_target!(|data: &[u8]| {
                 VectorInput::Epoch(input) => run_epoch(input),
                 VectorInput::Mechanisms(m) => run_mechanisms(m),
             }
-            let n = match &v.input {
-                VectorInput::Epoch(input) => input.n,
-                VectorInput::Mechanisms(m) => m.mechanisms.iter().map(|m| m.n).max().unwrap_or(0),
+            let cells = match &v.input {
+                VectorInput::Epoch(input) => cells_of(core::slice::from_ref(input)),
+                VectorInput::Mechanisms(m) => cells_of(&m.mechanisms),
             };
-            if n > yuma::reference::MAX_N {
+            if cells > yuma::reference::MAX_DENSE_CELLS {
                 return;
             }
             let a = json::verify_vector(&v, Implementation::Main);

@@ -25,24 +25,67 @@ use crate::fixed::{
 use crate::{EpochInput, EpochOutput, EpochTrace, Error, Limits};
 use math::*;
 
-/// The largest `n` the reference accepts. Like upstream it builds dense `n × n` tables (the median's
-/// score table, liquid alpha's per-cell alphas), about 0.5 GB each at this size; a larger `n`
-/// returns [`Error::TooLarge`] instead of exhausting memory. The fast pipeline has no such limit.
+/// The most dense cells the reference may allocate (2²⁹ I32F32 values, 4 GiB). Like upstream it
+/// builds dense tables: the median's `n × validators` score table (validators: the uids with
+/// stake, a stored permit and a recent update) and, with Yuma 3 liquid alpha, an `n × n` alpha
+/// per cell. An input whose [`dense_cells`] exceed this returns [`Error::TooLarge`] instead of
+/// exhausting memory. The fast pipeline has no such limit.
+pub const MAX_DENSE_CELLS: usize = 1 << 29;
+
+/// An upper bound on the dense cells the reference allocates for `input` (see
+/// [`MAX_DENSE_CELLS`]): `n × validators`, plus `n × n` when Yuma 3 liquid alpha is on.
 ///
 /// ```
-/// let n = yuma::reference::MAX_N + 1;
-/// let input = yuma::EpochInput {
+/// let n = 65_535u16;
+/// let len = usize::from(n);
+/// let mut input = yuma::EpochInput {
 ///     n,
-///     block_at_registration: vec![0; usize::from(n)],
-///     alpha_stake: vec![0; usize::from(n)],
-///     tao_stake: vec![0; usize::from(n)],
-///     commit_blocks: vec![None; usize::from(n)],
+///     current_block: 1_000,
+///     activity_cutoff: 5_000,
+///     last_update: vec![1_000; len],
+///     block_at_registration: vec![0; len],
+///     alpha_stake: vec![1; len],
+///     tao_stake: vec![0; len],
+///     commit_blocks: vec![None; len],
+///     validator_permit: vec![true; len],
 ///     ..Default::default()
 /// };
+/// // Every uid a staked, permitted, active validator: a 65535 × 65535 table (34 GB).
+/// assert_eq!(yuma::reference::dense_cells(&input), len * len);
 /// assert!(matches!(yuma::reference::epoch(&input), Err(yuma::Error::TooLarge { .. })));
 /// assert!(yuma::epoch(&input).is_ok());
+/// // Four validators: a 65535 × 4 table, and the reference agrees with the pipeline.
+/// input.validator_permit = (0..len).map(|i| i < 4).collect();
+/// assert_eq!(yuma::reference::dense_cells(&input), len * 4);
+/// assert_eq!(yuma::reference::epoch(&input), yuma::epoch(&input));
 /// ```
-pub const MAX_N: u16 = 8192;
+pub fn dense_cells(input: &EpochInput) -> usize {
+    let n = usize::from(input.n);
+    let permits = &input.validator_permit;
+    let validators = (0..n)
+        .filter(|&i| {
+            // As the active stake masks: an empty stored permit vector masks nothing.
+            let permit =
+                permits.is_empty() || crate::stake::has_permit(permits, input.owner_uid, i);
+            let active = input
+                .last_update
+                .get(i)
+                .copied()
+                .unwrap_or(0)
+                .saturating_add(input.activity_cutoff)
+                >= input.current_block;
+            let staked = input.alpha_stake.get(i).is_some_and(|&s| s > 0)
+                || input.tao_stake.get(i).is_some_and(|&s| s > 0);
+            permit && active && staked
+        })
+        .count();
+    let liquid = if input.yuma3_enabled && input.liquid_alpha_enabled {
+        n.saturating_mul(n)
+    } else {
+        0
+    };
+    n.saturating_mul(validators).saturating_add(liquid)
+}
 
 /// Computes the epoch (see the module docs).
 pub fn epoch(input: &EpochInput) -> Result<EpochOutput, Error> {
@@ -70,11 +113,12 @@ fn sparse_bits(m: &Sparse) -> Vec<Vec<(u16, i64)>> {
 /// Computes the epoch and its trace.
 pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace), Error> {
     input.validate(&Limits::DEFAULT)?;
-    if input.n > MAX_N {
+    let cells = dense_cells(input);
+    if cells > MAX_DENSE_CELLS {
         return Err(Error::TooLarge {
-            field: "n for the reference (its dense n × n tables; reference::MAX_N)",
-            limit: usize::from(MAX_N),
-            found: usize::from(input.n),
+            field: "dense cells of the reference (n × validators, + n × n with liquid alpha; reference::MAX_DENSE_CELLS)",
+            limit: MAX_DENSE_CELLS,
+            found: cells,
         });
     }
     let n16 = input.n;
