@@ -812,15 +812,21 @@ fn yuma2_dense(
         }
     }
     normalize(dividends);
-    // Column max-upscale, emitted as CSR.
+    // Column max-upscale in place (marks kept), then the kept cells emitted as CSR.
     prepare_divisors(sums, ema_divs);
+    for row in dense.chunks_exact_mut(n) {
+        for (v, dm) in row.iter_mut().zip(ema_divs.iter()) {
+            if v.to_bits() != NO_ENTRY {
+                *v = dm.div(*v);
+            }
+        }
+    }
     let mut rows = active.iter().zip(dense.chunks_exact(n)).peekable();
     ema.rebuild(cells, |out| {
         for i in 0..n {
             if let Some((_, row)) = rows.next_if(|&(&a, _)| a as usize == i) {
-                for ((j, &v), dm) in (0u16..).zip(row).zip(ema_divs.iter()) {
-                    let kept = v.to_bits() != NO_ENTRY;
-                    out.push_if(j, dm.div(fmax(v, ZERO)), kept);
+                for (j, &v) in (0u16..).zip(row) {
+                    out.push_if(j, v, v.to_bits() != NO_ENTRY);
                 }
             }
             out.end_row();
