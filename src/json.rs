@@ -140,7 +140,7 @@ fn parse_as<T: DeserializeOwned>(text: &str, context: &str) -> Result<T, JsonErr
         } else if context.is_empty() {
             format!("`{path}`")
         } else {
-            format!("{context}.`{path}`")
+            format!("`{context}.{path}`")
         };
         if at.is_empty() {
             JsonError(one_line(&inner.to_string()))
