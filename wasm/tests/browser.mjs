@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, HERE, ROOT, WASM_DIR, alterExpected, check, loadNodePkg, summary } from './common.mjs';
+import { CHROMIUM_ARGS, HERE, ROOT, WASM_DIR, alterExpected, check, loadNodePkg, rawMember, summary } from './common.mjs';
 
 const url = process.argv[2];
 if (!url) {
@@ -155,6 +155,26 @@ try {
     );
     await page.locator(`#results-table tbody tr[data-uid="${k}"]`).scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(artifacts, 'mismatch.png'), fullPage: true });
+  });
+
+  await step('an altered bond entry: the tooltip names the entry', async () => {
+    const exp = rawMember(exampleText, 'expected');
+    const braw = rawMember(exp, 'bonds');
+    const bonds = JSON.parse(braw); // [uid, u16] pairs: small integers
+    const i = bonds.findIndex((row) => row.length >= 2);
+    const [j, v] = bonds[i][1];
+    const claimed = v === 65535 ? v - 1 : v + 1;
+    bonds[i][1] = [j, claimed];
+    const text = exampleText.replace(exp, exp.replace(braw, JSON.stringify(bonds)));
+    await page.setInputFiles('#file-input', { name: 'bond.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    await waitSummary(/255 \/ 256 uids match/);
+    const cell = page.locator(`#results-table tbody tr[data-uid="${i}"] td.mismatch`);
+    const tip = (await cell.count()) === 1 ? await cell.getAttribute('title') : '';
+    check(
+      'altered expected.bonds entry: one flagged cell whose tooltip names the differing entry',
+      tip.includes(`1 of ${bonds[i].length} entries differ`) && tip.includes(`uid ${j}: computed ${v}, expected ${claimed}`),
+      `row ${i}, title "${tip}"`,
+    );
   });
 
   await step('bad JSON shows an error', async () => {

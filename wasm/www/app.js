@@ -374,6 +374,27 @@ function matchesFilter(o, i, q, flagged) {
   return true;
 }
 
+// A differing sparse row (`[[uid, value], …]` on both sides): the entries that differ, not the
+// two whole rows.
+function rowDiff(x) {
+  let got;
+  let exp;
+  try {
+    got = new Map(JSON.parse(x.got).map(([j, v]) => [j, v]));
+    exp = new Map(JSON.parse(x.expected).map(([j, v]) => [j, v]));
+  } catch {
+    return `${x.field}: expected ${x.expected}, computed ${x.got}`;
+  }
+  const uids = [...new Set([...got.keys(), ...exp.keys()])].sort((a, b) => a - b);
+  const diffs = uids
+    .filter((j) => got.get(j) !== exp.get(j))
+    .map((j) => `uid ${j}: computed ${got.has(j) ? got.get(j) : '(none)'}, expected ${exp.has(j) ? exp.get(j) : '(none)'}`);
+  const head = `${x.field}: ${diffs.length} of ${uids.length} entries differ`;
+  const shown = diffs.slice(0, 8);
+  if (diffs.length > shown.length) shown.push(`… and ${diffs.length - shown.length} more`);
+  return [head, ...shown].join('\n');
+}
+
 function renderTable() {
   const res = state.cur;
   const o = outputOf(res, state.view);
@@ -429,7 +450,7 @@ function renderTable() {
       if (here.length) {
         cls.push('mismatch');
         for (const x of here) {
-          tips.push(`${x.field}: expected ${x.expected}, computed ${x.got}`);
+          tips.push(c.kind === 'rows' ? rowDiff(x) : `${x.field}: expected ${x.expected}, computed ${x.got}`);
         }
         // Scalars: show the claimed value next to the computed one.
         const own = here.find((x) => x.field.endsWith(c.field || '\u0000'));
