@@ -169,7 +169,7 @@ pub fn epoch_into(
         ws.last_update
             .iter()
             .take(n)
-            .map(|u| u.saturating_add(input.activity_cutoff) >= input.current_block),
+            .map(|&u| stake::is_active(input, u)),
     );
 
     // == Stake, permits, active stake ==

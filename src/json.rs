@@ -357,37 +357,30 @@ fn diff_values(
             format!("{prefix}.{k}")
         };
         match (va, vb) {
-            (Value::Array(xa), Value::Array(xb)) if xa.iter().chain(xb).all(|x| !x.is_object()) => {
-                // `split` is per mechanism; every other such array is per uid.
-                let per_uid = k != "split";
-                for (i, (x, y)) in xa.iter().zip(xb).enumerate() {
-                    if x != y {
-                        out.push(Mismatch {
-                            field: if per_uid {
-                                field.clone()
-                            } else {
-                                format!("{field}[{i}]")
-                            },
-                            uid: per_uid.then_some(i),
-                            got: x.to_string(),
-                            expected: y.to_string(),
-                        });
+            (Value::Array(xa), Value::Array(xb)) => {
+                if xa.iter().chain(xb).all(|x| !x.is_object()) {
+                    // `split` is per mechanism; every other such array is per uid.
+                    let per_uid = k != "split";
+                    for (i, (x, y)) in xa.iter().zip(xb).enumerate() {
+                        if x != y {
+                            out.push(Mismatch {
+                                field: if per_uid {
+                                    field.clone()
+                                } else {
+                                    format!("{field}[{i}]")
+                                },
+                                uid: per_uid.then_some(i),
+                                got: x.to_string(),
+                                expected: y.to_string(),
+                            });
+                        }
+                    }
+                } else {
+                    for (i, (x, y)) in xa.iter().zip(xb).enumerate() {
+                        diff_values(&format!("{field}[{i}]"), x, y, out);
                     }
                 }
                 // A length difference is one mismatch, not one per missing entry.
-                if xa.len() != xb.len() {
-                    out.push(Mismatch {
-                        field: field.clone(),
-                        uid: None,
-                        got: entries(xa.len()),
-                        expected: entries(xb.len()),
-                    });
-                }
-            }
-            (Value::Array(xa), Value::Array(xb)) => {
-                for (i, (x, y)) in xa.iter().zip(xb).enumerate() {
-                    diff_values(&format!("{field}[{i}]"), x, y, out);
-                }
                 if xa.len() != xb.len() {
                     out.push(Mismatch {
                         field,

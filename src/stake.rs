@@ -108,15 +108,27 @@ pub fn has_permit(permits: &[bool], owner: Option<u16>, i: usize) -> bool {
     }
 }
 
+/// Whether a uid whose last weight update was at `last_update` is active (within the cutoff).
+#[inline]
+pub fn is_active(input: &EpochInput, last_update: u64) -> bool {
+    last_update.saturating_add(input.activity_cutoff) >= input.current_block
+}
+
+/// Whether uid `i`'s stake counts in the active stake: it holds a stored permit, or the stored
+/// permit vector is empty (upstream's empty mask masks nothing).
+#[inline]
+pub fn counts_in_active_stake(input: &EpochInput, i: usize) -> bool {
+    let permits = &input.validator_permit;
+    permits.is_empty() || has_permit(permits, input.owner_uid, i)
+}
+
 /// Active stake: stake of active uids with a stored permit, normalized. An empty stored permit
 /// vector masks nothing here (upstream's empty-mask case).
 pub fn active_stake(input: &EpochInput, stake: &[I32F32], active: &[bool], out: &mut Vec<I32F32>) {
-    let permits = &input.validator_permit;
     out.clear();
     out.extend(stake.iter().enumerate().map(|(i, &s)| {
         let is_active = active.get(i).copied().unwrap_or(false);
-        let permitted = permits.is_empty() || has_permit(permits, input.owner_uid, i);
-        if is_active && permitted {
+        if is_active && counts_in_active_stake(input, i) {
             s
         } else {
             ZERO

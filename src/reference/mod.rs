@@ -61,22 +61,14 @@ pub const MAX_DENSE_CELLS: usize = 1 << 29;
 /// ```
 pub fn dense_cells(input: &EpochInput) -> usize {
     let n = usize::from(input.n);
-    let permits = &input.validator_permit;
+    // The uids the active stake can count (the pipeline's own masks; stake > 0 bounded above).
     let validators = (0..n)
         .filter(|&i| {
-            // As the active stake masks: an empty stored permit vector masks nothing.
-            let permit =
-                permits.is_empty() || crate::stake::has_permit(permits, input.owner_uid, i);
-            let active = input
-                .last_update
-                .get(i)
-                .copied()
-                .unwrap_or(0)
-                .saturating_add(input.activity_cutoff)
-                >= input.current_block;
+            let active =
+                crate::stake::is_active(input, input.last_update.get(i).copied().unwrap_or(0));
             let staked = input.alpha_stake.get(i).is_some_and(|&s| s > 0)
                 || input.tao_stake.get(i).is_some_and(|&s| s > 0);
-            permit && active && staked
+            active && staked && crate::stake::counts_in_active_stake(input, i)
         })
         .count();
     let liquid = if input.yuma3_enabled && input.liquid_alpha_enabled {
