@@ -232,6 +232,30 @@ try {
     );
   });
 
+  await step('the document asked for last is shown, not the one read last', async () => {
+    // The example's fetch is held back until after a dropped file has been read and shown.
+    let release;
+    const held = new Promise((r) => (release = r));
+    await page.route('**/examples/realistic-030-v64.json', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.click('#load-example');
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'mech-late.json', { type: 'application/json' }));
+      document.getElementById('dropzone').dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
+    }, mechText);
+    await waitSummary(/8 \/ 8 uids match bit-exactly/);
+    const served = page.waitForResponse('**/examples/realistic-030-v64.json');
+    release();
+    await served;
+    await page.waitForTimeout(500);
+    await page.unroute('**/examples/realistic-030-v64.json');
+    const s = await summaryText();
+    check('a slow example fetch does not replace a file dropped after it', /8 \/ 8 uids match/.test(s) && (await rowCount()) === 8, s);
+  });
+
   await step('example scenario: charts, epoch table, explain, CSV', async () => {
     await page.selectOption('#scenario-select', 'kappa-moves-first-y3.json');
     await page.click('#load-scenario');

@@ -723,10 +723,21 @@ function renderExplain() {
 
 // ---------------------------------------------------------------- wiring
 
+// Every load (a picked or dropped file, an example, pasted or dropped text) takes a ticket; an
+// asynchronous load whose ticket is no longer the newest when its bytes arrive is dropped, so the
+// document shown is always the one asked for last (not the one whose read finished last).
+let loadTicket = 0;
+const newLoad = () => {
+  const t = ++loadTicket;
+  return () => t === loadTicket;
+};
+
 // Reads a dropped or picked file with the CLI's rules: UTF-8 only (no silent replacement
 // characters), and no byte-order mark.
 async function readFile(file) {
+  const stillWanted = newLoad();
   const bytes = new Uint8Array(await file.arrayBuffer());
+  if (!stillWanted()) return;
   const refuse = (why) => {
     showError(`Could not run ${file.name}:\n${why}`);
     $('results').hidden = true; // never show the previous document's results under a new name
@@ -748,16 +759,17 @@ async function readFile(file) {
 
 function wire() {
   const loadExample = async (name) => {
+    const stillWanted = newLoad();
     let text;
     try {
       const r = await fetch(`examples/${name}`);
       if (!r.ok) throw new Error(`HTTP ${r.status}`);
       text = await r.text();
     } catch (e) {
-      showError(`Could not fetch the example ${name}: ${e.message}`);
+      if (stillWanted()) showError(`Could not fetch the example ${name}: ${e.message}`);
       return;
     }
-    loadDocument(text, name);
+    if (stillWanted()) loadDocument(text, name);
   };
   $('load-example').addEventListener('click', () => loadExample($('example-select').value));
   $('load-scenario').addEventListener('click', () => loadExample($('scenario-select').value));
@@ -767,7 +779,10 @@ function wire() {
     if (f) readFile(f);
     e.target.value = '';
   });
-  $('run-paste').addEventListener('click', () => loadDocument($('paste').value, 'pasted JSON'));
+  $('run-paste').addEventListener('click', () => {
+    newLoad();
+    loadDocument($('paste').value, 'pasted JSON');
+  });
   const dz = $('dropzone');
   for (const ev of ['dragenter', 'dragover']) {
     document.addEventListener(ev, (e) => {
@@ -782,7 +797,10 @@ function wire() {
     if (f) readFile(f);
     else if (e.dataTransfer) {
       const t = e.dataTransfer.getData('text/plain');
-      if (t) loadDocument(t, 'dropped text');
+      if (t) {
+        newLoad();
+        loadDocument(t, 'dropped text');
+      }
     }
   });
   $('results-table').tHead.addEventListener('click', (e) => {
