@@ -29,15 +29,31 @@ pub enum Error {
         /// Entries found.
         found: usize,
     },
-    /// An input exceeds a documented limit (see [`crate::Limits`] and
-    /// [`crate::reference::MAX_DENSE_CELLS`]).
+    /// An input exceeds a documented limit (see [`crate::Limits`]).
     TooLarge {
-        /// The input field, or a description of the quantity (then it holds a space).
+        /// The input field.
         field: &'static str,
         /// The configured limit.
         limit: usize,
         /// The value found.
         found: usize,
+    },
+    /// The weight and bond rows together hold more `(uid, value)` entries than
+    /// [`crate::Limits::max_entries`] allows.
+    TooManyEntries {
+        /// The limit, `Limits::max_entries`.
+        limit: usize,
+        /// The entries found in `weights` and `bonds` together.
+        found: usize,
+    },
+    /// The reference implementation would need more dense cells than
+    /// [`crate::reference::MAX_DENSE_CELLS`] (see [`crate::reference::dense_cells`]); the fast
+    /// pipeline has no such limit.
+    ReferenceTooLarge {
+        /// The dense cells the input needs: `n × validators`, plus `n × n` with liquid alpha.
+        cells: usize,
+        /// The limit, [`crate::reference::MAX_DENSE_CELLS`].
+        limit: usize,
     },
     /// `bonds_moving_average` is so large that the chain's Yuma 3 fixed-alpha conversion
     /// (`I32F32::from_num(bonds_moving_average / 1e6)`) would panic; the chain cannot produce an
@@ -91,12 +107,18 @@ impl fmt::Display for Error {
                 field,
                 limit,
                 found,
-            } if field.contains(' ') => write!(f, "{field}: {found} exceeds the limit of {limit}"),
-            Error::TooLarge {
-                field,
-                limit,
-                found,
             } => write!(f, "field `{field}`: {found} exceeds the limit of {limit}"),
+            Error::TooManyEntries { limit, found } => write!(
+                f,
+                "fields `weights` + `bonds`: {found} entries in all, which exceeds the limit of {limit} \
+                 (Limits::max_entries)"
+            ),
+            Error::ReferenceTooLarge { cells, limit } => write!(
+                f,
+                "the reference implementation would need {cells} dense cells (n × validators, \
+                 + n × n with liquid alpha), above its limit of {limit} \
+                 (yuma::reference::MAX_DENSE_CELLS); the main pipeline has no such limit"
+            ),
             Error::BondsMovingAverageOverflow { value } => write!(
                 f,
                 "field `bonds_moving_average`: {value} overflows the chain's Yuma 3 alpha conversion \

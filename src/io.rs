@@ -170,7 +170,7 @@ pub struct EpochTrace {
 /// ws.limits = yuma::Limits { max_entries: 1 };
 /// let mut out = yuma::EpochOutput::default();
 /// let err = yuma::epoch_into(&input, &mut ws, &mut out).unwrap_err();
-/// assert!(matches!(err, yuma::Error::TooLarge { limit: 1, found: 2, .. }));
+/// assert!(matches!(err, yuma::Error::TooManyEntries { limit: 1, found: 2 }));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -218,8 +218,7 @@ impl EpochInput {
             |rows: &[SparseRowU16]| rows.iter().fold(0usize, |a, r| a.saturating_add(r.len()));
         let entries = count(&self.weights).saturating_add(count(&self.bonds));
         if entries > limits.max_entries {
-            return Err(crate::Error::TooLarge {
-                field: "weight and bond entries (`weights` + `bonds`, Limits::max_entries)",
+            return Err(crate::Error::TooManyEntries {
                 limit: limits.max_entries,
                 found: entries,
             });

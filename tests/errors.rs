@@ -36,18 +36,17 @@ fn the_reference_refuses_dense_tables_above_its_limit_the_pipeline_does_not() {
     let err = yuma::reference::epoch(&big).unwrap_err();
     assert_eq!(
         err,
-        Error::TooLarge {
-            field: "dense cells of the reference (n × validators, + n × n with liquid alpha; \
-                    reference::MAX_DENSE_CELLS)",
+        Error::ReferenceTooLarge {
+            cells,
             limit: yuma::reference::MAX_DENSE_CELLS,
-            found: cells,
         }
     );
     assert_eq!(
         err.to_string(),
         format!(
-            "dense cells of the reference (n × validators, + n × n with liquid alpha; \
-             reference::MAX_DENSE_CELLS): {cells} exceeds the limit of 536870912"
+            "the reference implementation would need {cells} dense cells (n × validators, + n × n \
+             with liquid alpha), above its limit of 536870912 (yuma::reference::MAX_DENSE_CELLS); \
+             the main pipeline has no such limit"
         )
     );
     // Eight validators: a 65535 × 8 table; both implementations agree.
@@ -66,7 +65,7 @@ fn the_reference_refuses_dense_tables_above_its_limit_the_pipeline_does_not() {
     big.liquid_alpha_enabled = true;
     assert!(matches!(
         yuma::reference::epoch(&big),
-        Err(Error::TooLarge { .. })
+        Err(Error::ReferenceTooLarge { .. })
     ));
 }
 
@@ -119,7 +118,7 @@ fn messages_read_well() {
     let err = subnet(8).validate(&limits).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "weight and bond entries (`weights` + `bonds`, Limits::max_entries): 8 exceeds the limit of 3"
+        "fields `weights` + `bonds`: 8 entries in all, which exceeds the limit of 3 (Limits::max_entries)"
     );
     // `core::error::Error`, with or without `std`.
     let boxed: Box<dyn core::error::Error> = Box::new(err);

@@ -28,7 +28,7 @@ use math::*;
 /// The most dense cells the reference may allocate (2²⁹ I32F32 values, 4 GiB). Like upstream it
 /// builds dense tables: the median's `n × validators` score table (validators: the uids with
 /// stake, a stored permit and a recent update) and, with Yuma 3 liquid alpha, an `n × n` alpha
-/// per cell. An input whose [`dense_cells`] exceed this returns [`Error::TooLarge`] instead of
+/// per cell. An input whose [`dense_cells`] exceed this returns [`Error::ReferenceTooLarge`] instead of
 /// exhausting memory. The fast pipeline has no such limit.
 pub const MAX_DENSE_CELLS: usize = 1 << 29;
 
@@ -52,7 +52,7 @@ pub const MAX_DENSE_CELLS: usize = 1 << 29;
 /// };
 /// // Every uid a staked, permitted, active validator: a 65535 × 65535 table (34 GB).
 /// assert_eq!(yuma::reference::dense_cells(&input), len * len);
-/// assert!(matches!(yuma::reference::epoch(&input), Err(yuma::Error::TooLarge { .. })));
+/// assert!(matches!(yuma::reference::epoch(&input), Err(yuma::Error::ReferenceTooLarge { .. })));
 /// assert!(yuma::epoch(&input).is_ok());
 /// // Four validators: a 65535 × 4 table, and the reference agrees with the pipeline.
 /// input.validator_permit = (0..len).map(|i| i < 4).collect();
@@ -107,10 +107,9 @@ pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace),
     input.validate(&Limits::DEFAULT)?;
     let cells = dense_cells(input);
     if cells > MAX_DENSE_CELLS {
-        return Err(Error::TooLarge {
-            field: "dense cells of the reference (n × validators, + n × n with liquid alpha; reference::MAX_DENSE_CELLS)",
+        return Err(Error::ReferenceTooLarge {
+            cells,
             limit: MAX_DENSE_CELLS,
-            found: cells,
         });
     }
     let n16 = input.n;
