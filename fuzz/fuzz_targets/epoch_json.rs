@@ -4,7 +4,7 @@
 //! produce are errors, never crashes. Whatever parses is also run through the reference and must
 //! give the very same `Result` (outputs, traces and errors), and a vector file's verification
 //! report must not depend on the implementation — except beyond `reference::MAX_DENSE_CELLS`, where
-//! the reference must refuse (`Error::TooLarge`, or an earlier error). Error messages must be a single line.
+//! the reference must refuse (`Error::ReferenceTooLarge`, or an earlier error). Error messages must be a single line.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
