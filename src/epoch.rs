@@ -155,6 +155,17 @@ pub fn epoch_into(
     ws: &mut Workspace,
     out: &mut EpochOutput,
 ) -> Result<(), Error> {
+    epoch_into_paying(input, input.rao_emission, ws, out)
+}
+
+/// [`epoch_into`] distributing `rao_emission` instead of `input.rao_emission` (a mechanism's
+/// share of its subnet's emission), so the input need not be copied to change it.
+pub(crate) fn epoch_into_paying(
+    input: &EpochInput,
+    rao_emission: u64,
+    ws: &mut Workspace,
+    out: &mut EpochOutput,
+) -> Result<(), Error> {
     input.validate(&ws.limits)?;
     let n = usize::from(input.n);
 
@@ -254,7 +265,7 @@ pub fn epoch_into(
         &ws.dividends,
         &ws.stake,
         &ws.active_stake,
-        input.rao_emission,
+        rao_emission,
         &mut ws.shares,
         &mut ws.emission,
     );

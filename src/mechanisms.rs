@@ -9,7 +9,6 @@
 //!   `u16(U64F64(acc) + U64F64(x) · weight)` truncating at every step; `emission` the same in u64;
 //!   `active` and permits are OR-ed; `incentive` is mechanism 0's only.
 
-use alloc::vec;
 use alloc::vec::Vec;
 use substrate_fixed::types::U64F64;
 
@@ -18,7 +17,7 @@ use parity_scale_codec::{Decode, Encode};
 #[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
-use crate::{EpochInput, EpochOutput, Error};
+use crate::{EpochInput, EpochOutput, Error, Workspace};
 
 /// Input of [`epoch_with_mechanisms`]. Each mechanism's own `rao_emission` is ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -97,31 +96,35 @@ pub const MAX_MECHANISMS: usize = 256;
 /// assert_eq!(yuma::mechanisms::split_emissions(100, 2, Some(&[65535])), vec![100, 0]);
 /// ```
 pub fn split_emissions(rao: u64, count: usize, split: Option<&[u16]>) -> Vec<u64> {
-    let mut out: Vec<u64> = match split {
-        Some(s) => s
-            .iter()
-            .map(|&x| {
-                let v = u128::from(rao)
-                    .saturating_mul(u128::from(x))
-                    .checked_div(u128::from(u16::MAX))
-                    .unwrap_or(0);
-                u64::try_from(v).unwrap_or(u64::MAX)
-            })
-            .collect(),
+    let mut out = Vec::new();
+    split_emissions_into(rao, count, split, &mut out);
+    out
+}
+
+/// [`split_emissions`] into a reused buffer.
+fn split_emissions_into(rao: u64, count: usize, split: Option<&[u16]>, out: &mut Vec<u64>) {
+    out.clear();
+    match split {
+        Some(s) => out.extend(s.iter().take(count).map(|&x| {
+            let v = u128::from(rao)
+                .saturating_mul(u128::from(x))
+                .checked_div(u128::from(u16::MAX))
+                .unwrap_or(0);
+            u64::try_from(v).unwrap_or(u64::MAX)
+        })),
         None => {
             let per = u64::try_from(count)
                 .ok()
                 .and_then(|c| rao.checked_div(c))
                 .unwrap_or(0);
-            vec![per; count]
+            out.resize(count, per);
         }
-    };
+    }
     out.resize(count, 0);
     let given = out.iter().fold(0u64, |a, &b| a.wrapping_add(b));
     if let Some(first) = out.first_mut() {
         *first = first.saturating_add(rao.saturating_sub(given));
     }
-    out
 }
 
 fn acc_u16(existing: u16, added: u16, weight: U64F64) -> u16 {
@@ -165,18 +168,80 @@ fn acc_u64(existing: u64, added: u64, weight: U64F64) -> u64 {
 /// # Ok::<(), yuma::Error>(())
 /// ```
 pub fn epoch_with_mechanisms(input: &MechanismsInput) -> Result<MechanismsOutput, Error> {
-    run(input, crate::epoch)
+    let mut out = MechanismsOutput::default();
+    epoch_with_mechanisms_into(input, &mut Workspace::new(), &mut out)?;
+    Ok(out)
+}
+
+/// [`epoch_with_mechanisms`] reusing one [`Workspace`] for every mechanism and the buffers of
+/// `out`: once they have grown, further calls allocate nothing (`tests/no_alloc.rs` counts), and
+/// no mechanism's input is copied. Each mechanism is checked against `ws.limits`. On an error
+/// `out` holds no meaningful result.
+///
+/// ```
+/// let one = yuma::EpochInput {
+///     n: 2, current_block: 1000, tempo: 100, activity_cutoff: 5000,
+///     last_update: vec![990, 990], block_at_registration: vec![0, 0],
+///     alpha_stake: vec![1_000, 0], tao_stake: vec![0, 0],
+///     validator_permit: vec![true, false], max_allowed_validators: 64,
+///     weights: vec![vec![(1, 65535)], vec![]], bonds: vec![vec![], vec![]],
+///     kappa: 32767, bonds_moving_average: 900_000, commit_blocks: vec![None, None],
+///     ..Default::default()
+/// };
+/// let mut input = yuma::MechanismsInput {
+///     rao_emission: 1_000,
+///     emission_split: Some(vec![16384, 49151]),
+///     mechanisms: vec![one.clone(), one],
+/// };
+/// let mut ws = yuma::Workspace::new();
+/// let mut out = yuma::MechanismsOutput::default();
+/// for block in [1000, 1100] {
+///     for m in &mut input.mechanisms {
+///         m.current_block = block;
+///     }
+///     yuma::mechanisms::epoch_with_mechanisms_into(&input, &mut ws, &mut out)?;
+///     assert_eq!(out, yuma::epoch_with_mechanisms(&input)?);
+/// }
+/// // 1000 · 16384 / 65535 = 250 and 1000 · 49151 / 65535 = 749 (truncated); the rao left over
+/// // goes to mechanism 0.
+/// assert_eq!(out.split, vec![251, 749]);
+/// # Ok::<(), yuma::Error>(())
+/// ```
+pub fn epoch_with_mechanisms_into(
+    input: &MechanismsInput,
+    ws: &mut Workspace,
+    out: &mut MechanismsOutput,
+) -> Result<(), Error> {
+    run(input, out, |mech, rao, o| {
+        crate::epoch::epoch_into_paying(mech, rao, ws, o)
+    })
 }
 
 /// Runs every mechanism with [`crate::reference`] and aggregates.
 pub fn epoch_with_mechanisms_reference(input: &MechanismsInput) -> Result<MechanismsOutput, Error> {
-    run(input, crate::reference::epoch)
+    let mut out = MechanismsOutput::default();
+    run(input, &mut out, |mech, rao, o| {
+        let mut m = mech.clone();
+        m.rao_emission = rao;
+        *o = crate::reference::epoch(&m)?;
+        Ok(())
+    })?;
+    Ok(out)
 }
 
+/// Clears `v` and fills it with `len` copies of `x`, keeping its allocation.
+fn refill<T: Clone>(v: &mut Vec<T>, len: usize, x: T) {
+    v.clear();
+    v.resize(len, x);
+}
+
+/// Checks the mechanisms, splits the emission, runs `epoch(mechanism, its share, its output)`
+/// for each into `out.per_mechanism` and aggregates into `out.aggregated`.
 fn run(
     input: &MechanismsInput,
-    epoch: fn(&EpochInput) -> Result<EpochOutput, Error>,
-) -> Result<MechanismsOutput, Error> {
+    out: &mut MechanismsOutput,
+    mut epoch: impl FnMut(&EpochInput, u64, &mut EpochOutput) -> Result<(), Error>,
+) -> Result<(), Error> {
     let count = input.mechanisms.len();
     if count == 0 {
         return Err(Error::Mechanisms {
@@ -204,70 +269,70 @@ fn run(
         });
     }
     let n = usize::from(n16);
-    let split = split_emissions(input.rao_emission, count, input.emission_split.as_deref());
-    let mut per_mechanism = Vec::with_capacity(count);
-    let mut agg = AggregatedOutput {
-        dividends: vec![0; n],
-        incentive: vec![0; n],
-        validator_emission: vec![0; n],
-        server_emission: vec![0; n],
-        stake_weight: vec![0; n],
-        active: vec![false; n],
-        emission: vec![0; n],
-        consensus: vec![0; n],
-        validator_trust: vec![0; n],
-        new_validator_permit: vec![false; n],
-        stake: vec![0; n],
-    };
-    for (k, (mech, &emission)) in input.mechanisms.iter().zip(split.iter()).enumerate() {
-        let mut m = mech.clone();
-        m.rao_emission = emission;
-        let out = epoch(&m).map_err(|e| Error::InMechanism {
+    split_emissions_into(
+        input.rao_emission,
+        count,
+        input.emission_split.as_deref(),
+        &mut out.split,
+    );
+    out.per_mechanism.truncate(count);
+    out.per_mechanism.resize_with(count, EpochOutput::default);
+    let agg = &mut out.aggregated;
+    refill(&mut agg.dividends, n, 0);
+    refill(&mut agg.incentive, n, 0);
+    refill(&mut agg.validator_emission, n, 0);
+    refill(&mut agg.server_emission, n, 0);
+    refill(&mut agg.stake_weight, n, 0);
+    refill(&mut agg.active, n, false);
+    refill(&mut agg.emission, n, 0);
+    refill(&mut agg.consensus, n, 0);
+    refill(&mut agg.validator_trust, n, 0);
+    refill(&mut agg.new_validator_permit, n, false);
+    refill(&mut agg.stake, n, 0);
+    let runs = input.mechanisms.iter().zip(&out.split);
+    for (k, ((mech, &emission), o)) in runs.zip(out.per_mechanism.iter_mut()).enumerate() {
+        epoch(mech, emission, o).map_err(|e| Error::InMechanism {
             index: k,
             error: alloc::boxed::Box::new(e),
         })?;
         let weight = U64F64::saturating_from_num(emission)
             .checked_div(U64F64::saturating_from_num(input.rao_emission))
             .unwrap_or(U64F64::saturating_from_num(u8::from(k == 0)));
-        let first = k == 0;
-        let add_u16 = |dst: &mut [u16], src: &[u16]| {
-            for (d, &s) in dst.iter_mut().zip(src) {
-                *d = acc_u16(*d, s, weight);
-            }
-        };
-        add_u16(&mut agg.dividends, &out.dividends);
-        if first {
-            add_u16(&mut agg.incentive, &out.incentive);
-        }
-        add_u16(&mut agg.stake_weight, &out.stake_weight);
-        add_u16(&mut agg.consensus, &out.consensus);
-        add_u16(&mut agg.validator_trust, &out.validator_trust);
-        for (d, &s) in agg.emission.iter_mut().zip(&out.emission) {
-            *d = acc_u64(*d, s, weight);
-        }
-        let sum_u64 = |dst: &mut [u64], src: &[u64]| {
-            for (d, &s) in dst.iter_mut().zip(src) {
-                *d = d.saturating_add(s);
-            }
-        };
-        sum_u64(&mut agg.validator_emission, &out.validator_emission);
-        sum_u64(&mut agg.server_emission, &out.server_emission);
-        sum_u64(&mut agg.stake, &out.stake);
-        for (d, &s) in agg.active.iter_mut().zip(&out.active) {
-            *d |= s;
-        }
-        for (d, &s) in agg
-            .new_validator_permit
-            .iter_mut()
-            .zip(&out.new_validator_permit)
-        {
-            *d |= s;
-        }
-        per_mechanism.push(out);
+        aggregate(agg, o, weight, k == 0);
     }
-    Ok(MechanismsOutput {
-        split,
-        per_mechanism,
-        aggregated: agg,
-    })
+    Ok(())
+}
+
+/// Adds one mechanism's output, weighted by its share of the emission, to the aggregate.
+fn aggregate(agg: &mut AggregatedOutput, out: &EpochOutput, weight: U64F64, first: bool) {
+    let add_u16 = |dst: &mut [u16], src: &[u16]| {
+        for (d, &s) in dst.iter_mut().zip(src) {
+            *d = acc_u16(*d, s, weight);
+        }
+    };
+    add_u16(&mut agg.dividends, &out.dividends);
+    if first {
+        add_u16(&mut agg.incentive, &out.incentive);
+    }
+    add_u16(&mut agg.stake_weight, &out.stake_weight);
+    add_u16(&mut agg.consensus, &out.consensus);
+    add_u16(&mut agg.validator_trust, &out.validator_trust);
+    for (d, &s) in agg.emission.iter_mut().zip(&out.emission) {
+        *d = acc_u64(*d, s, weight);
+    }
+    let sum_u64 = |dst: &mut [u64], src: &[u64]| {
+        for (d, &s) in dst.iter_mut().zip(src) {
+            *d = d.saturating_add(s);
+        }
+    };
+    sum_u64(&mut agg.validator_emission, &out.validator_emission);
+    sum_u64(&mut agg.server_emission, &out.server_emission);
+    sum_u64(&mut agg.stake, &out.stake);
+    let or = |dst: &mut [bool], src: &[bool]| {
+        for (d, &s) in dst.iter_mut().zip(src) {
+            *d |= s;
+        }
+    };
+    or(&mut agg.active, &out.active);
+    or(&mut agg.new_validator_permit, &out.new_validator_permit);
 }

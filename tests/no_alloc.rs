@@ -1,5 +1,6 @@
 //! Steady state allocates nothing: after a warm-up, `epoch_into` with a reused `Workspace` and
-//! output performs zero heap allocations (counted by a global allocator wrapper).
+//! output performs zero heap allocations (counted by a global allocator wrapper), and so does
+//! `epoch_with_mechanisms_into` with a reused workspace and output.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -96,5 +97,34 @@ fn steady_state_epochs_do_not_allocate() {
             serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap();
         let input: yuma::EpochInput = serde_json::from_value(v["input"].clone()).unwrap();
         assert_eq!(allocations_in_steady_state(&input), 0, "{name}");
+    }
+    // Mechanisms through `epoch_with_mechanisms_into`: one workspace for all, no input copied.
+    for name in ["mech-001-m4-n16.json", "mech-002-m2-n128.json"] {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap();
+        let input: yuma::MechanismsInput = serde_json::from_value(v["input"].clone()).unwrap();
+        let mut ws = yuma::Workspace::new();
+        let mut out = yuma::MechanismsOutput::default();
+        let run = |ws: &mut yuma::Workspace, out: &mut yuma::MechanismsOutput| {
+            yuma::mechanisms::epoch_with_mechanisms_into(&input, ws, out)
+        };
+        run(&mut ws, &mut out).unwrap();
+        run(&mut ws, &mut out).unwrap();
+        ALLOCS.store(0, Ordering::SeqCst);
+        COUNTING.store(true, Ordering::SeqCst);
+        let r = run(&mut ws, &mut out);
+        COUNTING.store(false, Ordering::SeqCst);
+        r.unwrap();
+        let n = ALLOCS.load(Ordering::SeqCst);
+        assert_eq!(
+            n,
+            0,
+            "{name}: {n} allocations, last size {}",
+            LAST.load(Ordering::SeqCst)
+        );
+        assert_eq!(
+            out,
+            yuma::mechanisms::epoch_with_mechanisms_reference(&input).unwrap()
+        );
     }
 }

@@ -87,6 +87,33 @@ proptest! {
         prop_assert_eq!(fast, slow);
     }
 
+    /// Mechanisms through one reused workspace and output (dirtied first by another subnet's
+    /// mechanisms) equal the reference's, result or error alike. The mechanisms share `n` and
+    /// differ in their hyperparameters and weights.
+    #[test]
+    fn mechanisms_into_a_reused_workspace_equal_the_reference(
+        first in subnet(true),
+        others in prop::collection::vec((any::<u16>(), any::<bool>(), any::<bool>(), sparse_rows(24, 8)), 0..4),
+        dirty in subnet(true),
+        rao in prop_oneof![Just(0u64), any::<u64>(), 0u64..10_000_000_000],
+        split in prop::option::of(prop::collection::vec(any::<u16>(), 0..6)),
+    ) {
+        let n = first.n;
+        let mut mechanisms = vec![first.clone()];
+        for (kappa, yuma3, liquid, weights) in others {
+            let weights = weights.into_iter().take(usize::from(n)).map(|r| r.into_iter().filter(|&(j, _)| j < n).collect()).collect();
+            mechanisms.push(EpochInput { kappa, yuma3_enabled: yuma3, liquid_alpha_enabled: liquid, weights, ..first.clone() });
+        }
+        let input = yuma::MechanismsInput { rao_emission: rao, emission_split: split.clone(), mechanisms };
+        let mut ws = yuma::Workspace::new();
+        let mut out = yuma::MechanismsOutput::default();
+        let other = yuma::MechanismsInput { rao_emission: 1, emission_split: split, mechanisms: vec![dirty.clone(), dirty] };
+        let _ = yuma::mechanisms::epoch_with_mechanisms_into(&other, &mut ws, &mut out);
+        let fast = yuma::mechanisms::epoch_with_mechanisms_into(&input, &mut ws, &mut out).map(|()| out);
+        let slow = yuma::mechanisms::epoch_with_mechanisms_reference(&input);
+        prop_assert_eq!(fast, slow);
+    }
+
     /// Yuma 2 on the busy-subnet shape (every stored bond row empty or one bond per uid in
     /// order), which the pipeline runs on dense rows.
     #[test]
