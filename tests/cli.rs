@@ -110,3 +110,70 @@ fn examples_run() {
     let bad = yuma(&["explain", "examples/subnet-256.json", "--uid", "300"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// `bench` times several files (or a directory's) and prints one JSON line per file, or one
+/// table with `--table`; a file that is not an epoch input is reported and the others still run.
+#[test]
+fn bench_times_many_files_as_json_lines_or_a_table() {
+    let small = "examples/epoch-small.json";
+    let vector = "tests/vectors/tiny-n2-cross-weights-y2.json";
+    let out = yuma(&[
+        "bench",
+        small,
+        vector,
+        "--reps",
+        "2",
+        "--reference-reps",
+        "1",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["file"], small);
+    assert_eq!(lines[1]["file"], vector);
+    assert_eq!(lines[1]["n"], 2);
+    for l in &lines {
+        assert!(l["main_ns"].as_u64().unwrap() > 0, "{l}");
+        assert!(l["reference_ns"].as_u64().unwrap() > 0, "{l}");
+        assert!(l["speedup"].as_f64().unwrap() > 0.0, "{l}");
+    }
+    let out = yuma(&["bench", small, "--reps", "1", "--reference-reps", "0"]);
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        line["reference_ns"].is_null() && line["speedup"].is_null(),
+        "{line}"
+    );
+
+    let out = yuma(&[
+        "bench",
+        "examples/scenarios",
+        small,
+        "--reps",
+        "1",
+        "--table",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(stderr.contains("could not be timed"), "{stderr}");
+    let mut rows = stdout.lines();
+    assert!(rows.next().unwrap().starts_with("file"), "{stdout}");
+    let row = rows.next().unwrap();
+    assert!(
+        row.starts_with(small) && row.trim_end().ends_with('x'),
+        "{stdout}"
+    );
+    assert!(
+        rows.next()
+            .unwrap()
+            .starts_with("medians of 1 main and 3 reference runs"),
+        "{stdout}"
+    );
+}

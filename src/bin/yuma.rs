@@ -61,18 +61,26 @@ enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Time the fast pipeline and the reference on one input (JSON parsing excluded).
+    /// Time the fast pipeline and the reference on epoch inputs (JSON parsing excluded).
     ///
-    /// Prints one JSON line: {"n":..,"main_ns":..,"reference_ns":..} with median times.
+    /// Prints one JSON line per file: {"file":..,"n":..,"main_ns":..,"reference_ns":..,
+    /// "speedup":..} with median times (reference_ns and speedup null with --reference-reps 0),
+    /// or with --table one readable table at the end. A file that cannot be timed is reported on
+    /// stderr and the others are still timed (exit 2).
     Bench {
-        /// EpochInput or vector file.
-        file: PathBuf,
+        /// EpochInput or vector files, or directories of them (every `.json` file below);
+        /// `-` reads one input from stdin.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         /// Timed runs of the fast pipeline (at least 1).
         #[arg(long, default_value_t = 21, value_parser = clap::value_parser!(u32).range(1..))]
         reps: u32,
         /// Timed runs of the reference (slow on large liquid-alpha inputs; 0 skips it).
         #[arg(long, default_value_t = 3)]
         reference_reps: u32,
+        /// Print a table (file, n, reference, main, speed-up) instead of JSON lines.
+        #[arg(long)]
+        table: bool,
     },
     /// Run a multi-epoch scenario: {"initial": EpochInput, "epochs": [PATCH, ...]}.
     ///
@@ -368,13 +376,13 @@ fn json_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Fail> {
     Ok(())
 }
 
-fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Fail> {
+fn collect_files(paths: &[PathBuf], command: &str) -> Result<Vec<PathBuf>, Fail> {
     let mut files = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
-            return Err(bad_input(
-                "verify reads files and directories, not stdin (`-`)",
-            ));
+            return Err(bad_input(format!(
+                "{command} reads files and directories, not stdin (`-`)"
+            )));
         }
         if p.is_dir() {
             let before = files.len();
@@ -398,7 +406,7 @@ fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Fail> {
 }
 
 fn cmd_verify(paths: &[PathBuf], which: Impl, all: bool) -> Result<(), Fail> {
-    let files = collect_files(paths)?;
+    let files = collect_files(paths, "verify")?;
     let imps: &[(Implementation, &str)] = match which {
         Impl::Main => &[(Implementation::Main, "main")],
         Impl::Reference => &[(Implementation::Reference, "reference")],
@@ -530,21 +538,125 @@ fn time_runs(
     Ok(median_ns(times))
 }
 
-fn cmd_bench(file: &Path, reps: usize, reference_reps: usize) -> Result<(), Fail> {
+/// One file's `yuma bench` result.
+struct BenchRow {
+    file: String,
+    n: u16,
+    main_ns: u128,
+    reference_ns: Option<u128>,
+}
+
+impl BenchRow {
+    /// Reference time over main time, to one decimal.
+    fn speedup(&self) -> Option<f64> {
+        let r = self.reference_ns? as f64;
+        Some((r / (self.main_ns.max(1) as f64) * 10.0).round() / 10.0)
+    }
+}
+
+fn bench_one(file: &Path, reps: usize, reference_reps: usize) -> Result<BenchRow, Fail> {
     let input = epoch_input(file, &read_bytes(file)?)?;
+    let fail = |e: yuma::Error| bad_input(format!("{}: {e}", shown(file)));
     let mut ws = yuma::Workspace::new();
     let mut out = yuma::EpochOutput::default();
     // One untimed run warms the workspace (steady state: no allocation).
-    yuma::epoch_into(&input, &mut ws, &mut out).map_err(bad_input)?;
-    let main_ns = time_runs(reps, "main", || yuma::epoch_into(&input, &mut ws, &mut out))?;
+    yuma::epoch_into(&input, &mut ws, &mut out).map_err(fail)?;
+    let name = shown(file);
+    let main_ns = time_runs(reps, &format!("{name}: main"), || {
+        yuma::epoch_into(&input, &mut ws, &mut out)
+    })
+    .map_err(|Fail(m, c)| Fail(format!("{name}: {m}"), c))?;
     let reference_ns = if reference_reps == 0 {
         None
     } else {
-        Some(time_runs(reference_reps, "reference", || {
-            yuma::reference::epoch(&input).map(|_| ())
-        })?)
+        Some(
+            time_runs(reference_reps, &format!("{name}: reference"), || {
+                yuma::reference::epoch(&input).map(|_| ())
+            })
+            .map_err(|Fail(m, c)| Fail(format!("{name}: {m}"), c))?,
+        )
     };
-    say_line(serde_json::json!({"n": input.n, "main_ns": main_ns, "reference_ns": reference_ns}))
+    Ok(BenchRow {
+        file: name,
+        n: input.n,
+        main_ns,
+        reference_ns,
+    })
+}
+
+/// Milliseconds with three decimals.
+fn ms(ns: u128) -> String {
+    format!("{}.{:03}", ns / 1_000_000, ns / 1_000 % 1_000)
+}
+
+fn cmd_bench(
+    paths: &[PathBuf],
+    reps: usize,
+    reference_reps: usize,
+    table: bool,
+) -> Result<(), Fail> {
+    let files = if paths.iter().any(|p| p.as_os_str() == "-") {
+        if paths.len() > 1 {
+            return Err(bad_input("bench reads stdin (`-`) only as its one input"));
+        }
+        paths.to_vec()
+    } else {
+        collect_files(paths, "bench")?
+    };
+    let mut rows = Vec::new();
+    let mut failed = 0usize;
+    for f in &files {
+        match bench_one(f, reps, reference_reps) {
+            Ok(row) if table => rows.push(row),
+            Ok(row) => say_line(serde_json::json!({
+                "file": row.file,
+                "n": row.n,
+                "main_ns": row.main_ns,
+                "reference_ns": row.reference_ns,
+                "speedup": row.speedup(),
+            }))?,
+            Err(Fail(msg, _)) => {
+                eprintln!("yuma: {msg}");
+                failed = failed.saturating_add(1);
+            }
+        }
+    }
+    if table && !rows.is_empty() {
+        let width = rows
+            .iter()
+            .map(|r| r.file.chars().count())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        say_line(format_args!(
+            "{:<width$}  {:>5}  {:>14}  {:>12}  {:>8}",
+            "file", "n", "reference (ms)", "main (ms)", "speed-up"
+        ))?;
+        for r in &rows {
+            let reference = r.reference_ns.map_or_else(|| "-".to_string(), ms);
+            let speedup = r
+                .speedup()
+                .map_or_else(|| "-".to_string(), |x| format!("{x:.1}x"));
+            say_line(format_args!(
+                "{:<width$}  {:>5}  {:>14}  {:>12}  {:>8}",
+                r.file,
+                r.n,
+                reference,
+                ms(r.main_ns),
+                speedup
+            ))?;
+        }
+        say_line(format_args!(
+            "medians of {reps} main and {reference_reps} reference runs per file, JSON parsing excluded"
+        ))?;
+    }
+    if failed > 0 {
+        return Err(Fail(
+            format!("{failed} of {} files could not be timed", files.len()),
+            2,
+        ));
+    }
+    Ok(())
 }
 
 /// An epoch input from a document's bytes: a bare EpochInput or an epoch vector's input.
@@ -703,13 +815,15 @@ fn main() -> ExitCode {
             all,
         } => cmd_verify(paths, *implementation, *all),
         Command::Bench {
-            file,
+            files,
             reps,
             reference_reps,
+            table,
         } => cmd_bench(
-            file,
+            files,
             usize::try_from(*reps).unwrap_or(usize::MAX),
             usize::try_from(*reference_reps).unwrap_or(usize::MAX),
+            *table,
         ),
         Command::Simulate {
             scenario,
