@@ -565,9 +565,23 @@ fn exp_clamp(x: I32F32) -> i64 {
 }
 
 /// [`exp_safe_fast`] over a slice, eight inputs at a time with their series interleaved so the
-/// multiplies of independent inputs overlap. `out` receives one value per input (bit-identical to
-/// [`exp_safe`]).
+/// multiplies of independent inputs overlap. `out[i]` receives `exp_safe(xs[i])` (bit-identical)
+/// for every `i` below both lengths; the rest of the longer slice is not read or written.
+///
+/// ```
+/// use substrate_fixed::types::I32F32;
+/// let xs = [I32F32::from_num(1); 9];
+/// let mut out = [I32F32::from_num(0); 17];
+/// yuma::fixed::exp_safe_batch(&xs, &mut out);
+/// assert!(out[..9].iter().all(|&e| e == yuma::fixed::exp_safe(xs[0])));
+/// assert!(out[9..].iter().all(|&e| e == I32F32::from_num(0)));
+/// ```
 pub fn exp_safe_batch(xs: &[I32F32], out: &mut [I32F32]) {
+    let len = xs.len().min(out.len());
+    let (xs, out) = (
+        xs.get(..len).unwrap_or(&[]),
+        out.get_mut(..len).unwrap_or(&mut []),
+    );
     let mut xc = xs.chunks_exact(LANES);
     let mut oc = out.chunks_exact_mut(LANES);
     for (x8, o8) in (&mut xc).zip(&mut oc) {

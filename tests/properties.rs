@@ -324,6 +324,18 @@ proptest! {
         let mut out = vec![I32F32::from_bits(0); xs.len()];
         yuma::fixed::exp_safe_grouped(&xs, &mut out, &mut Vec::new());
         prop_assert_eq!(&out, &want);
+        // An output of another length: the common prefix is computed, the rest untouched.
+        let other = (xs.len() * 3 / 2).saturating_sub(3);
+        let keep = I32F32::from_bits(-7);
+        let common = other.min(xs.len());
+        let mut out = vec![keep; other];
+        yuma::fixed::exp_safe_batch(&xs, &mut out);
+        prop_assert_eq!(&out[..common], &want[..common]);
+        prop_assert!(out[common..].iter().all(|&e| e == keep));
+        let mut out = vec![keep; other];
+        yuma::fixed::exp_safe_grouped(&xs, &mut out, &mut Vec::new());
+        prop_assert_eq!(&out[..common], &want[..common]);
+        prop_assert!(out[common..].iter().all(|&e| e == keep));
     }
 
     #[test]
