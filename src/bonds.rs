@@ -559,10 +559,11 @@ pub fn ema_liquid(
     // Pass 3: the EMA per stored weight.
     let (es, bs) = (&s.es, &s.bs);
     out.rebuild(new.nnz(), |out| {
-        let mut k = 0usize;
         for i in 0..new.rows() {
             let (ncols, nvals) = new.row(i);
-            let (es, bs) = (es.get(k..).unwrap_or(&[]), bs.get(k..).unwrap_or(&[]));
+            // The slots pass 1 wrote for this row (`new.range(i)`, as `new.row(i)` reads).
+            let r = new.range(i);
+            let (es, bs) = (es.get(r.clone()).unwrap_or(&[]), bs.get(r).unwrap_or(&[]));
             for (((&j, &w), &e), &old_b) in ncols.iter().zip(nvals).zip(es).zip(bs) {
                 let alpha = alpha_from_exp(e, p);
                 let decayed = mul_sat(sat_sub(ONE, alpha), old_b);
@@ -570,7 +571,6 @@ pub fn ema_liquid(
                 let v = fmin(sat_add(decayed, inc), ONE);
                 out.push_if(j, v, is_pos(v) && usize::from(j) < columns);
             }
-            k = k.saturating_add(ncols.len());
             out.end_row();
         }
     });

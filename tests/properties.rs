@@ -345,3 +345,53 @@ proptest! {
         prop_assert_eq!(yuma::fixed::Divisor::or_keep(d).div(x), want);
     }
 }
+
+/// A CSR built from rows, with `lead` unused entries before the first row and `trail` after
+/// the last (a matrix whose rows do not start at slot 0 is still well-formed for `Csr::row`).
+fn padded_csr(rows: &[Vec<(u16, u16)>], lead: usize, trail: usize) -> yuma::sparse::Csr {
+    let mut m = yuma::sparse::Csr::default();
+    let junk = (9u16, I32F32::from_bits(123_456_789));
+    for _ in 0..lead {
+        m.col.push(junk.0);
+        m.val.push(junk.1);
+    }
+    m.row_ptr.push(lead as u32);
+    for r in rows {
+        for &(j, w) in r {
+            m.col.push(j);
+            m.val.push(I32F32::from_bits(i64::from(w) << 16));
+        }
+        m.row_ptr.push(m.col.len() as u32);
+    }
+    for _ in 0..trail {
+        m.col.push(junk.0);
+        m.val.push(junk.1);
+    }
+    m
+}
+
+proptest! {
+    /// The bonds kernels read each row through `Csr::row`: entries outside every row (before
+    /// the first or after the last) change nothing.
+    #[test]
+    fn bonds_kernels_ignore_entries_outside_the_rows(
+        new in sparse_rows(8, 6),
+        old in sparse_rows(8, 6),
+        consensus in prop::collection::vec(0i64..(1 << 32), 8),
+        lead in 0usize..3,
+        trail in 0usize..3,
+        steepness in any::<i16>(),
+    ) {
+        let input = EpochInput { alpha_low: 100, alpha_high: 60000, alpha_sigmoid_steepness: steepness, ..Default::default() };
+        let p = yuma::bonds::LiquidAlphaParams::new(&input);
+        let consensus: Vec<I32F32> = consensus.into_iter().map(I32F32::from_bits).collect();
+        let run = |new: &yuma::sparse::Csr, old: &yuma::sparse::Csr| {
+            let mut out = yuma::sparse::Csr::default();
+            yuma::bonds::ema_liquid(new, old, &consensus, &p, &mut Default::default(), &mut out);
+            out.to_bits_rows()
+        };
+        let compact = run(&padded_csr(&new, 0, 0), &padded_csr(&old, 0, 0));
+        let padded = run(&padded_csr(&new, lead, trail), &padded_csr(&old, trail, lead));
+        prop_assert_eq!(compact, padded);
+    }
+}
