@@ -102,8 +102,10 @@ impl<'de> Deserialize<'de> for Members {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
                 let mut out: Vec<(String, Box<RawValue>)> = Vec::new();
+                // A set, not a scan of `out`: an object of many keys costs O(k log k).
+                let mut seen = alloc::collections::BTreeSet::new();
                 while let Some(k) = map.next_key::<String>()? {
-                    if out.iter().any(|(e, _)| *e == k) {
+                    if !seen.insert(k.clone()) {
                         return Err(serde::de::Error::custom(format!(
                             "duplicate key `{}`",
                             k.escape_debug()
