@@ -452,6 +452,24 @@ pub fn verify_vector(v: &VectorFile, imp: Implementation) -> VerifyReport {
         error: None,
         mismatches: Vec::new(),
     };
+    // Claimed results of the other kind (or a trace on a mechanisms vector) compare nothing:
+    // an error, never a pass. (`parse_document` never builds such a vector.)
+    let kind_error = match (&v.input, &v.expected, &v.trace) {
+        (VectorInput::Epoch(_), Some(VectorExpected::Mechanisms(_)), _) => {
+            Some("`expected` holds a mechanisms output, but `input` is an epoch input")
+        }
+        (VectorInput::Mechanisms(_), Some(VectorExpected::Epoch(_)), _) => {
+            Some("`expected` holds an epoch output, but `input` is a mechanisms input")
+        }
+        (VectorInput::Mechanisms(_), _, Some(_)) => {
+            Some("a `trace` applies to epoch vectors, but `input` is a mechanisms input")
+        }
+        _ => None,
+    };
+    if let Some(e) = kind_error {
+        report.error = Some(String::from(e));
+        return report;
+    }
     match (&v.input, &v.expected) {
         (VectorInput::Epoch(input), expected) => {
             let run = match imp {

@@ -159,3 +159,41 @@ fn mismatch_reports_name_lengths_and_mechanism_indices() {
     assert_eq!(m[0].uid, None);
     assert_eq!(m[0].to_string(), "split[1]: got 500, expected 501");
 }
+
+/// `json::verify_vector` on a hand-built vector whose claimed results are of the other kind
+/// (which `parse_document` never builds) reports an error instead of a pass.
+#[cfg(feature = "json")]
+#[test]
+fn a_vector_with_results_of_the_other_kind_does_not_pass() {
+    use yuma::json::{parse_document, verify_vector, Document, Implementation};
+    let load = |name: &str| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/vectors")
+            .join(name);
+        match parse_document(&std::fs::read(path).unwrap()).unwrap() {
+            Document::Vector(v) => v,
+            _ => panic!("{name} is not a vector"),
+        }
+    };
+    let epoch = load("tiny-n2-cross-weights-y2.json");
+    let mech = load("mech-001-m4-n16.json");
+    for imp in [Implementation::Main, Implementation::Reference] {
+        assert!(verify_vector(&epoch, imp).passed);
+        assert!(verify_vector(&mech, imp).passed);
+        let mut crossed = epoch.clone();
+        crossed.expected = mech.expected.clone();
+        let r = verify_vector(&crossed, imp);
+        assert!(!r.passed);
+        assert!(r.error.unwrap().contains("mechanisms output"));
+        let mut crossed = mech.clone();
+        crossed.expected = epoch.expected.clone();
+        let r = verify_vector(&crossed, imp);
+        assert!(!r.passed);
+        assert!(r.error.unwrap().contains("epoch output"));
+        let mut traced = mech.clone();
+        traced.trace = epoch.trace.clone();
+        let r = verify_vector(&traced, imp);
+        assert!(!r.passed);
+        assert!(r.error.unwrap().contains("`trace`"));
+    }
+}
