@@ -37,6 +37,9 @@ fn idx(x: u32) -> usize {
 /// The weighted median of one column from its `(score, stake)` entries (scores `> 0`), the
 /// validator count `members`, the total stake `total` and `minority`. Validators without an entry
 /// score 0. `pairs` is reordered in place (an in-place weighted quickselect, `O(k)` on average).
+/// Stakes are non-negative and their sum (with the zero group's) does not wrap, as the
+/// pipeline's normalized stakes are; outside that domain the result is deterministic but is not
+/// promised to equal [`keyed_median`]'s or upstream's.
 ///
 /// ```
 /// use substrate_fixed::types::I32F32;
@@ -147,6 +150,9 @@ fn voter_rows<'a>(
 /// Stake-weighted median per column (`columns` wide) of `weights` over validators with positive
 /// `active_stake`, at quantile `kappa`. Within a row a repeated column counts once (the last entry
 /// wins), as in upstream's score table.
+///
+/// Weights are non-negative, as [`crate::weights::masked_weights`] produces them: a negative
+/// weight counts as a zero score here (upstream's search would rank it below zero).
 pub fn weighted_median_columns(
     active_stake: &[I32F32],
     weights: &Csr,
@@ -318,7 +324,8 @@ fn keyed_medians(
 }
 
 /// [`column_median`] on keys `score << 16 | validator` (scores `> 0`), stakes looked up by
-/// validator, accumulated in key order until the stake first exceeds the minority.
+/// validator, accumulated in key order until the stake first exceeds the minority. The same
+/// domain as [`column_median`]: non-negative stakes whose sum does not wrap.
 ///
 /// Columns of at least [`BUCKETED_MIN`] keys whose stakes are non-negative and cannot wrap are
 /// first split into 64 buckets of consecutive key ranges: the stake per bucket locates the bucket

@@ -29,8 +29,17 @@
 //! * **Bit-exact**: every output equals what subtensor computes for the same state (checked on
 //!   the 650 golden vectors, outputs and traced intermediates, for both implementations).
 //! * **No floats** in the math, **no panics** (the crate denies indexing, `unwrap`, `expect`,
-//!   `panic!` and unchecked arithmetic): an input the chain cannot hold is an [`Error`] naming
-//!   the field.
+//!   `panic!` and unchecked arithmetic): an input the chain cannot hold (a per-uid vector of the
+//!   wrong length, more entries than [`Limits`] allow, a `bonds_moving_average` the chain's
+//!   conversion cannot take) is an [`Error`] naming the field. The stage kernels (`consensus`,
+//!   `bonds`, `sparse`, …) are public for tests and benchmarks and take sizes such as `columns`
+//!   from their caller: like `Vec::with_capacity`, a size beyond memory fails the allocation.
+//!   The epoch calls derive every size from `n ≤ 65535` and [`Limits`].
+//! * **Overflows as on chain**: values the chain's types hold but its arithmetic overflows are
+//!   computed the way the chain computes them, not refused. Total stake at or above 2⁶³ wraps
+//!   the chain's I64F64 stake sum (golden vectors `edge-stake-sum-overflow-wrap-*`), which can
+//!   pay out more than `rao_emission`; an `emission_split` summing above 65535 does the same
+//!   across mechanisms. `yuma epoch` notes such an epoch on stderr.
 //! * **Predictable cost**: [`epoch()`] runs in `O(nnz log nnz)` for `nnz` stored weights and bonds
 //!   (no `n × n` work), inputs are bounded by [`Limits`], and [`epoch_into`] with a reused
 //!   [`Workspace`] allocates nothing once its buffers have grown. [`epoch_with_trace`] adds every

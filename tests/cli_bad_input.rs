@@ -800,3 +800,51 @@ fn fewer_weight_rows_than_n_are_read_as_empty_with_a_note() {
     let full = run(&["epoch", "-"], Some(&base_bytes()));
     assert!(full.stderr.is_empty(), "{}", full.stderr);
 }
+
+/// Stakes whose total wraps the chain's I64F64 sum make the chain pay more than
+/// `rao_emission`; `epoch` reproduces that (exit 0, bit-exact) and says so on stderr.
+#[test]
+fn an_epoch_that_pays_more_than_its_emission_is_noted() {
+    let small = std::fs::read(example("examples/epoch-small.json")).expect("example");
+    let r = run(&["epoch", "-"], Some(&small));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr.is_empty(),
+        "no note for a normal epoch: {}",
+        r.stderr
+    );
+    // Three uids of u64::MAX stake each, no permits and no weights: every uid's stake weight
+    // saturates to 1 after the sum wraps, and each is paid the whole emission.
+    let mut input: serde_json::Value = serde_json::from_slice(&small).expect("json");
+    let n = 3;
+    input["n"] = n.into();
+    for (field, value) in [
+        ("alpha_stake", serde_json::json!(vec![u64::MAX; n])),
+        ("tao_stake", serde_json::json!(vec![0; n])),
+        (
+            "last_update",
+            serde_json::json!(vec![input["current_block"].clone(); n]),
+        ),
+        ("block_at_registration", serde_json::json!(vec![0; n])),
+        ("validator_permit", serde_json::json!(vec![false; n])),
+        (
+            "commit_blocks",
+            serde_json::json!(vec![serde_json::Value::Null; n]),
+        ),
+        ("weights", serde_json::json!(vec![Vec::<u16>::new(); n])),
+        ("bonds", serde_json::json!(vec![Vec::<u16>::new(); n])),
+    ] {
+        input[field] = value;
+    }
+    input["owner_uid"] = serde_json::Value::Null;
+    let r = run(
+        &["epoch", "-"],
+        Some(&serde_json::to_vec(&input).expect("json")),
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("more than its rao_emission") && r.stderr.contains("2^63"),
+        "{}",
+        r.stderr
+    );
+}

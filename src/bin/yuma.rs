@@ -202,6 +202,26 @@ fn note_short_rows(path: &Path, input: &yuma::EpochInput) {
     }
 }
 
+/// Notes on stderr when an epoch pays out more than its `rao_emission`: an input whose values
+/// overflow the chain's arithmetic (a total stake at or above 2⁶³ wraps the chain's I64F64 stake
+/// sum), computed exactly as the chain computes it.
+fn note_overpaid(path: &Path, what: &str, rao_emission: u64, out: &yuma::EpochOutput) {
+    let paid: u128 = out
+        .server_emission
+        .iter()
+        .chain(&out.validator_emission)
+        .map(|&x| u128::from(x))
+        .sum();
+    if paid > u128::from(rao_emission) {
+        eprintln!(
+            "yuma: note: {}: {what}pays {paid} rao in all, more than its rao_emission of \
+             {rao_emission}: the input overflows the chain's arithmetic (a total stake at or above \
+             2^63 wraps its I64F64 stake sum), and the chain would pay exactly this",
+            shown(path)
+        );
+    }
+}
+
 fn stdout_failed(e: std::io::Error) -> Fail {
     Fail(format!("stdout: {e}"), 2)
 }
@@ -322,6 +342,7 @@ fn cmd_epoch(
         yuma::epoch_with_trace
     };
     let (out, t) = run(&input).map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
+    note_overpaid(file, "the epoch ", input.rao_emission, &out);
     if table {
         return print_table(&out);
     }
@@ -344,6 +365,9 @@ fn print_mechanisms(
         yuma::epoch_with_mechanisms(m)
     }
     .map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
+    for (k, (o, &rao)) in out.per_mechanism.iter().zip(&out.split).enumerate() {
+        note_overpaid(file, &format!("mechanism {k} "), rao, o);
+    }
     if table {
         // One table per mechanism, each headed by its share of the emission.
         for (k, o) in out.per_mechanism.iter().enumerate() {
