@@ -256,6 +256,27 @@ try {
     check('a slow example fetch does not replace a file dropped after it', /8 \/ 8 uids match/.test(s) && (await rowCount()) === 8, s);
   });
 
+  await step('an epoch that pays more than its emission is noted', async () => {
+    const n = 3;
+    const over = JSON.stringify({
+      n, current_block: 100, tempo: 10, activity_cutoff: 5000, last_mechanism_step_block: 0,
+      last_update: [99, 99, 99], block_at_registration: [0, 0, 0], tao_stake: [0, 0, 0],
+      tao_weight: 0, stake_threshold: 0, owner_uid: null, validator_permit: [false, false, false],
+      max_allowed_validators: 3, weights: [[], [], []], bonds: [[], [], []], kappa: 32767,
+      bonds_penalty: 65535, bonds_moving_average: 900000, yuma3_enabled: false, liquid_alpha_enabled: false,
+      alpha_low: 45875, alpha_high: 58982, alpha_sigmoid_steepness: 1000, commit_reveal_enabled: false,
+      commit_blocks: [null, null, null], rao_emission: 1000000000, alpha_stake: 'STAKES',
+    }).replace('"STAKES"', '[18446744073709551615,18446744073709551615,18446744073709551615]');
+    await page.fill('#paste', over);
+    await page.click('#run-paste');
+    await waitSummary(/Computed 3 uids/);
+    const note = await page.locator('#overpaid').innerText();
+    check('overpaying epoch: a note names the amounts', /pays 3\u20090{3}\u20090{3}\u20090{3} rao, more than its rao_emission of 1\u20090{3}\u20090{3}\u20090{3}/.test(note), note);
+    await page.click('#load-example');
+    await waitSummary(/256 \/ 256 uids match/);
+    check('a normal epoch shows no such note', await page.locator('#overpaid').isHidden());
+  });
+
   await step('example scenario: charts, epoch table, explain, CSV', async () => {
     await page.selectOption('#scenario-select', 'kappa-moves-first-y3.json');
     await page.click('#load-scenario');
@@ -326,6 +347,8 @@ try {
     const title = await page.locator('#sc-title').innerText();
     check('a scenario by drag-and-drop (n = 6): 6 lines, 12 epochs, error cleared', lines === 6 && rows === 12 && /stable-miner-y2/.test(title) && (await page.locator('#error').isHidden()), `${lines} lines, ${rows} rows, ${title}`);
     await page.click('#load-example');
+    // The summary may still read "256 / 256" from before the scenario: wait for the page to switch.
+    await page.waitForSelector('#scenario', { state: 'hidden', timeout: 10000 });
     await waitSummary(/256 \/ 256 uids match/);
     check('after a scenario, Load example shows the single-epoch page again', (await page.locator('#scenario').isHidden()) && (await rowCount()) === 256);
   });

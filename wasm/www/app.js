@@ -303,6 +303,27 @@ function renderAll() {
     `the whole call took ${ms(res.call_ms)} ms, decoding ${ms(res.decode_ms)} ms, rendering ${ms(renderMs)} ms.`;
 }
 
+// An epoch that pays out more than its emission: the input overflows the chain's arithmetic
+// (a total stake at or above 2^63 wraps its I64F64 stake sum) and the chain would pay this too.
+function renderOverpaid(res) {
+  const paid = (o) => sumU64(o.server_emission) + sumU64(o.validator_emission);
+  const over = [];
+  if (res.kind === 'epoch') {
+    const rao = BigInt((res.params || {}).rao_emission ?? 0);
+    if (paid(res.output) > rao) over.push(`the epoch pays ${group(paid(res.output))} rao, more than its rao_emission of ${group(rao)}`);
+  } else {
+    res.output.per_mechanism.forEach((o, k) => {
+      const rao = BigInt(res.output.split[k]);
+      if (paid(o) > rao) over.push(`mechanism ${k} pays ${group(paid(o))} rao, more than its share of ${group(rao)}`);
+    });
+  }
+  const el = $('overpaid');
+  el.hidden = over.length === 0;
+  el.textContent = over.length
+    ? `Note: ${over.join('; ')}. The input overflows the chain's arithmetic (a total stake at or above 2^63 wraps its I64F64 stake sum); the chain would pay exactly this.`
+    : '';
+}
+
 function renderSummary(res, other, badUids, changedUids) {
   const title = res.name || state.label;
   $('doc-title').textContent = title;
@@ -337,6 +358,7 @@ function renderSummary(res, other, badUids, changedUids) {
     s.textContent = `Computed ${res.n} uids. The document carries no expected values, so there is nothing to compare.`;
     s.classList.add('info');
   }
+  renderOverpaid(res);
   const box = $('other-box');
   const list = $('other-mismatches');
   list.innerHTML = '';
