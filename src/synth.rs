@@ -44,6 +44,22 @@ impl Default for SynthParams {
     }
 }
 
+impl SynthParams {
+    /// The weight and bond entries [`subnet`] stores: `2 · validators · weights_per_row` (each
+    /// clamped to `n`), which its memory follows. Above [`crate::Limits::DEFAULT`]'s
+    /// `max_entries` the epoch refuses the input.
+    ///
+    /// ```
+    /// let p = yuma::synth::SynthParams { n: 4096, validators: 256, weights_per_row: 1024, ..Default::default() };
+    /// assert_eq!(p.entries(), 2 * 256 * 1024);
+    /// ```
+    pub fn entries(&self) -> usize {
+        let v = usize::from(self.validators.min(self.n));
+        let per_row = usize::from(self.weights_per_row.min(self.n));
+        v.saturating_mul(per_row).saturating_mul(2)
+    }
+}
+
 /// SplitMix64: a small, well-mixed, deterministic generator.
 #[derive(Debug, Clone)]
 pub struct SplitMix64(pub u64);

@@ -848,3 +848,34 @@ fn an_epoch_that_pays_more_than_its_emission_is_noted() {
         r.stderr
     );
 }
+
+/// `synth` refuses sizes whose entries the epoch would refuse, before allocating them (65535
+/// validators × 65535 weights would be 8.6 G entries).
+#[test]
+fn synth_refuses_more_entries_than_an_epoch_takes() {
+    let args = [
+        "synth",
+        "--n",
+        "65535",
+        "--validators",
+        "65535",
+        "--weights-per-row",
+        "65535",
+    ];
+    let r = run(&args, None);
+    assert_rejected("synth of 8.6 G entries", &r, "Limits::max_entries");
+    assert!(r.stdout.is_empty());
+    let r = run(
+        &[
+            "synth",
+            "--n",
+            "64",
+            "--validators",
+            "8",
+            "--weights-per-row",
+            "16",
+        ],
+        None,
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+}

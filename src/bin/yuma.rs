@@ -863,19 +863,36 @@ fn main() -> ExitCode {
             liquid_alpha,
             seed,
         } => {
-            let input = yuma::synth::subnet(&yuma::synth::SynthParams {
+            let params = yuma::synth::SynthParams {
                 n: *n,
                 validators: *validators,
                 weights_per_row: *weights_per_row,
                 yuma3: *yuma3 || *liquid_alpha,
                 liquid_alpha: *liquid_alpha,
                 seed: *seed,
-            });
+            };
+            let limit = yuma::Limits::DEFAULT.max_entries;
+            if params.entries() > limit {
+                return finish(Err(bad_input(format!(
+                    "--validators {} x --weights-per-row {} (each at most n = {}) makes {} weight \
+                     and bond entries; an epoch takes at most {limit} (Limits::max_entries)",
+                    validators,
+                    weights_per_row,
+                    n,
+                    params.entries()
+                ))));
+            }
+            let input = yuma::synth::subnet(&params);
             serde_json::to_value(&input)
                 .map_err(|e| Fail(e.to_string(), 2))
                 .and_then(|v| print_json(&v, false))
         }
     };
+    finish(result)
+}
+
+/// The exit code of a command, its failure message on stderr.
+fn finish(result: Result<(), Fail>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Fail(msg, code)) => {
