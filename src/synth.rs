@@ -45,9 +45,10 @@ impl Default for SynthParams {
 }
 
 impl SynthParams {
-    /// The weight and bond entries [`subnet`] stores: `2 · validators · weights_per_row` (each
-    /// clamped to `n`), which its memory follows. Above [`crate::Limits::DEFAULT`]'s
-    /// `max_entries` the epoch refuses the input.
+    /// At most how many weight and bond entries [`subnet`] stores: `2 · validators ·
+    /// weights_per_row` (each clamped to `n`; a row whose window covers its own uid leaves out
+    /// that self-weight and its bond), which its memory follows. Above
+    /// [`crate::Limits::DEFAULT`]'s `max_entries` the epoch refuses the input.
     ///
     /// ```
     /// let p = yuma::synth::SynthParams { n: 4096, validators: 256, weights_per_row: 1024, ..Default::default() };

@@ -151,23 +151,34 @@ fn bench_times_many_files_as_json_lines_or_a_table() {
         "{line}"
     );
 
-    let out = yuma(&[
-        "bench",
-        "examples/scenarios",
-        small,
-        "--reps",
-        "1",
-        "--table",
-    ]);
+    // A mechanisms vector is timed too (all its mechanisms, with their nnz).
+    let mech = "tests/vectors/mech-001-m4-n16.json";
+    let out = yuma(&["bench", mech, "--reps", "1", "--reference-reps", "1"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["mechanisms"], 4, "{line}");
+    assert!(line["nnz"].as_u64().unwrap() > 0, "{line}");
+
+    // Scenario files found in a directory are skipped with a note; a named one is an error.
+    let out = yuma(&["bench", "examples", "--reps", "1", "--table"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
-    assert!(stderr.contains("could not be timed"), "{stderr}");
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stderr.contains("skipped 12 scenario files"), "{stderr}");
     let mut rows = stdout.lines();
     assert!(rows.next().unwrap().starts_with("file"), "{stdout}");
+    // Sorted by n: the 8-uid example, then the 256-uid one.
     let row = rows.next().unwrap();
     assert!(
-        row.starts_with(small) && row.trim_end().ends_with('x'),
+        row.starts_with(small) && row.trim_end().ends_with('×'),
+        "{stdout}"
+    );
+    assert!(
+        rows.next().unwrap().starts_with("examples/subnet-256.json"),
         "{stdout}"
     );
     assert!(
@@ -176,4 +187,21 @@ fn bench_times_many_files_as_json_lines_or_a_table() {
             .starts_with("medians of 1 main and 3 reference runs"),
         "{stdout}"
     );
+    let named = "examples/scenarios/stable-miner-y2.json";
+    let out = yuma(&[
+        "bench",
+        named,
+        small,
+        "--reps",
+        "1",
+        "--reference-reps",
+        "0",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("yuma simulate") && stderr.contains("1 of 2 files could not be timed"),
+        "{stderr}"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
 }

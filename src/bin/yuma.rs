@@ -61,15 +61,17 @@ enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Time the fast pipeline and the reference on epoch inputs (JSON parsing excluded).
+    /// Time the fast pipeline and the reference (JSON parsing excluded).
     ///
-    /// Prints one JSON line per file: {"file":..,"n":..,"main_ns":..,"reference_ns":..,
-    /// "speedup":..} with median times (reference_ns and speedup null with --reference-reps 0),
-    /// or with --table one readable table at the end. A file that cannot be timed is reported on
-    /// stderr and the others are still timed (exit 2).
+    /// Prints one JSON line per file: {"file":..,"n":..,"nnz":..,"mechanisms":..,"main_ns":..,
+    /// "reference_ns":..,"speedup":..} with median times (nnz: stored weight and bond entries;
+    /// mechanisms: null for an epoch input; reference_ns and speedup null with
+    /// --reference-reps 0), or with --table one readable table, sorted by n, at the end. A file
+    /// that cannot be timed is reported on stderr and the others are still timed (exit 2);
+    /// scenario files found in a directory are skipped with a note.
     Bench {
-        /// EpochInput or vector files, or directories of them (every `.json` file below);
-        /// `-` reads one input from stdin.
+        /// EpochInput, MechanismsInput or vector files, or directories of them (every `.json`
+        /// file below); `-` reads one input from stdin.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Timed runs of the fast pipeline (at least 1).
@@ -400,7 +402,9 @@ fn json_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Fail> {
     Ok(())
 }
 
-fn collect_files(paths: &[PathBuf], command: &str) -> Result<Vec<PathBuf>, Fail> {
+/// The files named and the `.json` files under the directories named, each with whether it was
+/// found in a directory (rather than named).
+fn collect_files(paths: &[PathBuf], command: &str) -> Result<Vec<(PathBuf, bool)>, Fail> {
     let mut files = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
@@ -409,16 +413,17 @@ fn collect_files(paths: &[PathBuf], command: &str) -> Result<Vec<PathBuf>, Fail>
             )));
         }
         if p.is_dir() {
-            let before = files.len();
-            json_files_under(p, &mut files)?;
-            if files.len() == before {
+            let mut found = Vec::new();
+            json_files_under(p, &mut found)?;
+            if found.is_empty() {
                 return Err(bad_input(format!(
                     "{}: no .json files in this directory or below it",
                     p.display()
                 )));
             }
+            files.extend(found.into_iter().map(|f| (f, true)));
         } else if p.exists() {
-            files.push(p.clone());
+            files.push((p.clone(), false));
         } else {
             return Err(bad_input(format!(
                 "{}: no such file or directory",
@@ -430,7 +435,10 @@ fn collect_files(paths: &[PathBuf], command: &str) -> Result<Vec<PathBuf>, Fail>
 }
 
 fn cmd_verify(paths: &[PathBuf], which: Impl, all: bool) -> Result<(), Fail> {
-    let files = collect_files(paths, "verify")?;
+    let files: Vec<PathBuf> = collect_files(paths, "verify")?
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
     let imps: &[(Implementation, &str)] = match which {
         Impl::Main => &[(Implementation::Main, "main")],
         Impl::Reference => &[(Implementation::Reference, "reference")],
@@ -566,6 +574,9 @@ fn time_runs(
 struct BenchRow {
     file: String,
     n: u16,
+    /// Stored weight and bond entries (all mechanisms' for a mechanisms input).
+    nnz: usize,
+    mechanisms: Option<usize>,
     main_ns: u128,
     reference_ns: Option<u128>,
 }
@@ -578,39 +589,113 @@ impl BenchRow {
     }
 }
 
-fn bench_one(file: &Path, reps: usize, reference_reps: usize) -> Result<BenchRow, Fail> {
-    let input = epoch_input(file, &read_bytes(file)?)?;
-    let fail = |e: yuma::Error| bad_input(format!("{}: {e}", shown(file)));
-    let mut ws = yuma::Workspace::new();
-    let mut out = yuma::EpochOutput::default();
-    // One untimed run warms the workspace (steady state: no allocation).
-    yuma::epoch_into(&input, &mut ws, &mut out).map_err(fail)?;
+fn stored_entries(input: &yuma::EpochInput) -> usize {
+    input
+        .weights
+        .iter()
+        .chain(&input.bonds)
+        .fold(0usize, |a, r| a.saturating_add(r.len()))
+}
+
+/// What `bench` made of one file.
+enum Benched {
+    Timed(BenchRow),
+    /// A scenario found in a directory (not timed; `simulate` runs it).
+    Scenario,
+}
+
+fn bench_one(
+    file: &Path,
+    reps: usize,
+    reference_reps: usize,
+    skip_scenario: bool,
+) -> Result<Benched, Fail> {
     let name = shown(file);
+    let fail = |e: yuma::Error| bad_input(format!("{name}: {e}"));
+    let named = |Fail(m, c): Fail| Fail(format!("{name}: {m}"), c);
+    let bytes = read_bytes(file)?;
+    let doc = match json::parse_document(&bytes) {
+        Ok(doc) => doc,
+        Err(_) if skip_scenario && yuma::scenario::parse_scenario(&bytes).is_ok() => {
+            return Ok(Benched::Scenario)
+        }
+        Err(e) => return Err(not_a_scenario(file, &bytes, e)),
+    };
+    let mechanisms = match doc {
+        Document::Mechanisms(m) => Some(m),
+        Document::Vector(v) => match v.input {
+            json::VectorInput::Mechanisms(m) => Some(m),
+            json::VectorInput::Epoch(_) => None,
+        },
+        Document::Epoch(_) => None,
+    };
+    let mut ws = yuma::Workspace::new();
+    // One untimed run warms the workspace and the output (steady state: no allocation).
+    if let Some(m) = mechanisms {
+        let mut out = yuma::MechanismsOutput::default();
+        yuma::mechanisms::epoch_with_mechanisms_into(&m, &mut ws, &mut out).map_err(fail)?;
+        let main_ns = time_runs(reps, &format!("{name}: main"), || {
+            yuma::mechanisms::epoch_with_mechanisms_into(&m, &mut ws, &mut out)
+        })
+        .map_err(named)?;
+        let reference_ns = match reference_reps {
+            0 => None,
+            r => Some(
+                time_runs(r, &format!("{name}: reference"), || {
+                    yuma::mechanisms::epoch_with_mechanisms_reference(&m).map(|_| ())
+                })
+                .map_err(named)?,
+            ),
+        };
+        return Ok(Benched::Timed(BenchRow {
+            file: name.clone(),
+            n: m.mechanisms.first().map_or(0, |x| x.n),
+            nnz: m
+                .mechanisms
+                .iter()
+                .fold(0usize, |a, x| a.saturating_add(stored_entries(x))),
+            mechanisms: Some(m.mechanisms.len()),
+            main_ns,
+            reference_ns,
+        }));
+    }
+    let input = epoch_input(file, &bytes)?;
+    let mut out = yuma::EpochOutput::default();
+    yuma::epoch_into(&input, &mut ws, &mut out).map_err(fail)?;
     let main_ns = time_runs(reps, &format!("{name}: main"), || {
         yuma::epoch_into(&input, &mut ws, &mut out)
     })
-    .map_err(|Fail(m, c)| Fail(format!("{name}: {m}"), c))?;
-    let reference_ns = if reference_reps == 0 {
-        None
-    } else {
-        Some(
-            time_runs(reference_reps, &format!("{name}: reference"), || {
+    .map_err(named)?;
+    let reference_ns = match reference_reps {
+        0 => None,
+        r => Some(
+            time_runs(r, &format!("{name}: reference"), || {
                 yuma::reference::epoch(&input).map(|_| ())
             })
-            .map_err(|Fail(m, c)| Fail(format!("{name}: {m}"), c))?,
-        )
+            .map_err(named)?,
+        ),
     };
-    Ok(BenchRow {
-        file: name,
+    Ok(Benched::Timed(BenchRow {
+        file: name.clone(),
         n: input.n,
+        nnz: stored_entries(&input),
+        mechanisms: None,
         main_ns,
         reference_ns,
-    })
+    }))
 }
 
-/// Milliseconds with three decimals.
-fn ms(ns: u128) -> String {
-    format!("{}.{:03}", ns / 1_000_000, ns / 1_000 % 1_000)
+/// A duration with its unit: `812 ns`, `358.2 µs`, `5.563 ms`, `3.669 s` (integer math).
+fn duration(ns: u128) -> String {
+    if ns < 1_000 {
+        format!("{ns} ns")
+    } else if ns < 1_000_000 {
+        format!("{}.{} µs", ns / 1_000, ns / 100 % 10)
+    } else if ns < 1_000_000_000 {
+        format!("{}.{:03} ms", ns / 1_000_000, ns / 1_000 % 1_000)
+    } else {
+        format!("{}.{:03} s", ns / 1_000_000_000, ns / 1_000_000 % 1_000)
+    }
 }
 
 fn cmd_bench(
@@ -623,18 +708,21 @@ fn cmd_bench(
         if paths.len() > 1 {
             return Err(bad_input("bench reads stdin (`-`) only as its one input"));
         }
-        paths.to_vec()
+        vec![(PathBuf::from("-"), false)]
     } else {
         collect_files(paths, "bench")?
     };
     let mut rows = Vec::new();
-    let mut failed = 0usize;
-    for f in &files {
-        match bench_one(f, reps, reference_reps) {
-            Ok(row) if table => rows.push(row),
-            Ok(row) => say_line(serde_json::json!({
+    let (mut failed, mut scenarios) = (0usize, 0usize);
+    for (f, in_dir) in &files {
+        match bench_one(f, reps, reference_reps, *in_dir) {
+            Ok(Benched::Scenario) => scenarios = scenarios.saturating_add(1),
+            Ok(Benched::Timed(row)) if table => rows.push(row),
+            Ok(Benched::Timed(row)) => say_line(serde_json::json!({
                 "file": row.file,
                 "n": row.n,
+                "nnz": row.nnz,
+                "mechanisms": row.mechanisms,
                 "main_ns": row.main_ns,
                 "reference_ns": row.reference_ns,
                 "speedup": row.speedup(),
@@ -646,33 +734,48 @@ fn cmd_bench(
         }
     }
     if table && !rows.is_empty() {
+        rows.sort_by(|a, b| (a.n, a.nnz, &a.file).cmp(&(b.n, b.nnz, &b.file)));
+        let label = |r: &BenchRow| match r.mechanisms {
+            Some(k) => format!("{} ({k} mechanisms)", r.file),
+            None => r.file.clone(),
+        };
         let width = rows
             .iter()
-            .map(|r| r.file.chars().count())
+            .map(|r| label(r).chars().count())
             .max()
             .unwrap_or(4)
             .max(4);
-        say_line(format_args!(
-            "{:<width$}  {:>5}  {:>14}  {:>12}  {:>8}",
-            "file", "n", "reference (ms)", "main (ms)", "speed-up"
-        ))?;
+        let head = format!(
+            "{:<width$}  {:>5}  {:>9}  {:>12}  {:>12}  {:>9}",
+            "file", "n", "nnz", "reference", "main", "speed-up"
+        );
+        say_line(&head)?;
         for r in &rows {
-            let reference = r.reference_ns.map_or_else(|| "-".to_string(), ms);
+            let reference = r.reference_ns.map_or_else(|| "-".to_string(), duration);
             let speedup = r
                 .speedup()
-                .map_or_else(|| "-".to_string(), |x| format!("{x:.1}x"));
+                .map_or_else(|| "-".to_string(), |x| format!("{x:.1}×"));
             say_line(format_args!(
-                "{:<width$}  {:>5}  {:>14}  {:>12}  {:>8}",
-                r.file,
+                "{:<width$}  {:>5}  {:>9}  {:>12}  {:>12}  {:>9}",
+                label(r),
                 r.n,
+                r.nnz,
                 reference,
-                ms(r.main_ns),
+                duration(r.main_ns),
                 speedup
             ))?;
         }
         say_line(format_args!(
-            "medians of {reps} main and {reference_reps} reference runs per file, JSON parsing excluded"
+            "medians of {reps} main and {reference_reps} reference runs per file, JSON parsing \
+             excluded; nnz = stored weight and bond entries"
         ))?;
+    }
+    if scenarios > 0 {
+        eprintln!(
+            "yuma: note: skipped {scenarios} scenario file{} found in the directories (time a \
+             scenario's epochs with `yuma simulate`)",
+            if scenarios == 1 { "" } else { "s" }
+        );
     }
     if failed > 0 {
         return Err(Fail(
