@@ -879,3 +879,36 @@ fn synth_refuses_more_entries_than_an_epoch_takes() {
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
 }
+
+/// `simulate` on an epoch input, a mechanisms input or a vector file says what the file is and
+/// which command runs it.
+#[test]
+fn simulate_names_what_a_non_scenario_file_is() {
+    let small = std::fs::read(example("examples/epoch-small.json")).expect("example");
+    let r = run(&["simulate", "-"], Some(&small));
+    assert_rejected(
+        "epoch input to simulate",
+        &r,
+        "this is an EpochInput, not a scenario",
+    );
+    assert!(r.stderr.contains("yuma epoch"), "{}", r.stderr);
+    let mech = format!(
+        "{{\"rao_emission\":1,\"emission_split\":null,\"mechanisms\":[{}]}}",
+        String::from_utf8_lossy(&small)
+    );
+    let r = run(&["simulate", "-"], Some(mech.as_bytes()));
+    assert_rejected(
+        "mechanisms input to simulate",
+        &r,
+        "this is a MechanismsInput",
+    );
+    let r = run(
+        &[
+            "simulate",
+            &example("tests/vectors/tiny-n2-cross-weights-y2.json"),
+        ],
+        None,
+    );
+    assert_rejected("vector file to simulate", &r, "this is a vector file");
+    assert!(r.stderr.contains("yuma verify"), "{}", r.stderr);
+}

@@ -857,8 +857,28 @@ fn cmd_simulate(file: &Path, json_out: Option<&Path>, csv_out: Option<&Path>) ->
         }
     }
     let bytes = read_bytes(file)?;
-    let scenario = yuma::scenario::parse_scenario(&bytes)
-        .map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
+    let scenario = yuma::scenario::parse_scenario(&bytes).map_err(|e| {
+        // An epoch input, mechanisms input or vector file: say what it is and what runs it.
+        let hint = match json::parse_document(&bytes) {
+            Ok(Document::Epoch(_)) => Some(
+                "an EpochInput, not a scenario: run it with `yuma epoch`, or simulate it as \
+                 {\"initial\": INPUT, \"epochs\": [{}, ...]}",
+            ),
+            Ok(Document::Mechanisms(_)) => Some(
+                "a MechanismsInput, not a scenario: run it with `yuma epoch` (a scenario \
+                 carries one EpochInput forward)",
+            ),
+            Ok(Document::Vector(_)) => Some(
+                "a vector file, not a scenario: check it with `yuma verify`, or run its input \
+                 with `yuma epoch`",
+            ),
+            Err(_) => None,
+        };
+        match hint {
+            Some(hint) => bad_input(format!("{}: this is {hint}", shown(file))),
+            None => bad_input(format!("{}: {e}", shown(file))),
+        }
+    })?;
     let tty = std::io::stderr().is_terminal();
     let started = Instant::now();
     let outputs = yuma::scenario::run(&scenario, |done, total| {
