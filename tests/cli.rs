@@ -205,3 +205,16 @@ fn bench_times_many_files_as_json_lines_or_a_table() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
 }
+
+/// `verify --implementation both` counts files, each passing on both implementations.
+#[test]
+fn verify_both_counts_files() {
+    let v = "tests/vectors/tiny-n2-cross-weights-y2.json";
+    let out = yuma(&["verify", v, "--implementation", "both"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.trim_end().starts_with("1 passed, 0 failed"),
+        "{stdout}"
+    );
+}

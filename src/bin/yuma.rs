@@ -47,7 +47,8 @@ enum Command {
     /// Check vector files (or directories of them) against their `expected` results.
     ///
     /// Directories are searched recursively for `.json` files. Prints one line per failing
-    /// vector (the first differing field and uid) and a summary `N passed, M failed`. Exits 1 if
+    /// vector (the first differing field and uid) and a summary `N passed, M failed` counting
+    /// files (with `--implementation both` a file passes when it passes on both). Exits 1 if
     /// any vector fails, 2 if a file is not a readable vector (the others are still checked) or a
     /// directory holds no `.json` file.
     Verify {
@@ -485,13 +486,14 @@ fn cmd_verify(paths: &[PathBuf], which: Impl, all: bool) -> Result<(), Fail> {
         } else {
             vector.name.clone()
         };
+        // A file passes when it passes on every implementation asked for.
+        let mut all_passed = true;
         for (imp, label) in imps {
             let r = json::verify_vector(&vector, *imp);
             if r.passed {
-                passed = passed.saturating_add(1);
                 continue;
             }
-            failed = failed.saturating_add(1);
+            all_passed = false;
             clear(progress);
             let tag = if imps.len() > 1 {
                 format!(" [{label}]")
@@ -519,15 +521,25 @@ fn cmd_verify(paths: &[PathBuf], which: Impl, all: bool) -> Result<(), Fail> {
                 ))?,
             }
         }
+        if all_passed {
+            passed = passed.saturating_add(1);
+        } else {
+            failed = failed.saturating_add(1);
+        }
     }
     clear(progress);
+    let on = if imps.len() > 1 {
+        " (vector files; each checked with main and with reference)"
+    } else {
+        ""
+    };
     if unreadable > 0 {
         say_line(format_args!(
-            "{passed} passed, {failed} failed, {unreadable} not readable as vectors"
+            "{passed} passed, {failed} failed, {unreadable} not readable as vectors{on}"
         ))?;
         Err(Fail(String::new(), 2))
     } else {
-        say_line(format_args!("{passed} passed, {failed} failed"))?;
+        say_line(format_args!("{passed} passed, {failed} failed{on}"))?;
         if failed > 0 {
             Err(Fail(String::new(), 1))
         } else {
