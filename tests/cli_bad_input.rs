@@ -763,6 +763,19 @@ fn conflicting_or_zero_options_are_rejected() {
         table.contains("mechanism 0 (") && table.contains("mechanism 3 ("),
         "{table}"
     );
+    // Then the per-uid aggregate, whose bonds column is `-` (the aggregate stores none).
+    let aggregate = table
+        .split("aggregate (")
+        .nth(1)
+        .expect("an aggregate table");
+    assert_eq!(
+        aggregate
+            .lines()
+            .filter(|l| l.trim_end().ends_with(" -"))
+            .count(),
+        16,
+        "{aggregate}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

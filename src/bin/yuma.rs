@@ -253,7 +253,8 @@ fn print_json(v: &serde_json::Value, pretty: bool) -> Result<(), Fail> {
     say_line(text)
 }
 
-fn print_table(out: &yuma::EpochOutput) -> Result<(), Fail> {
+/// One row per uid; `bonds` false for an aggregate (which stores no bonds): the column shows `-`.
+fn print_table(out: &yuma::EpochOutput, bonds: bool) -> Result<(), Fail> {
     // A u16 fraction of 65535 shown with four decimals, rounded half up (integer math only).
     let pct = |x: u16| {
         let scaled = (u32::from(x) * 20_000 + 65_535) / 131_070;
@@ -267,7 +268,7 @@ fn print_table(out: &yuma::EpochOutput) -> Result<(), Fail> {
         "active",
         "permit",
         "stake",
-        "weight",
+        "stake_wt",
         "consensus",
         "incentive",
         "dividends",
@@ -299,12 +300,18 @@ fn print_table(out: &yuma::EpochOutput) -> Result<(), Fail> {
             u(&out.validator_trust),
             r(&out.server_emission),
             r(&out.validator_emission),
-            out.bonds.get(uid).map_or(0, |r| r.len()),
+            if bonds {
+                out.bonds.get(uid).map_or(0, |r| r.len()).to_string()
+            } else {
+                "-".to_string()
+            },
         ))?;
     }
     let total: u128 = out.emission.iter().map(|&x| u128::from(x)).sum();
     line(format!(
-        "{} uids, {} rao emitted (u16 fields shown as fractions of 65535)",
+        "{} uids, {} rao emitted. stake_wt, consensus, incentive, dividends and v_trust \
+         (validator trust) are u16 fractions of 65535 shown as decimals; bonds counts the uid's \
+         stored bond entries.",
         out.stake.len(),
         total
     ))?;
@@ -347,7 +354,7 @@ fn cmd_epoch(
     let (out, t) = run(&input).map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
     note_overpaid(file, "the epoch ", input.rao_emission, &out);
     if table {
-        return print_table(&out);
+        return print_table(&out, true);
     }
     print_json(&json::output_json(&out, trace.then_some(&t)), pretty)
 }
@@ -376,10 +383,30 @@ fn print_mechanisms(
         for (k, o) in out.per_mechanism.iter().enumerate() {
             let rao = out.split.get(k).copied().unwrap_or(0);
             say_line(format_args!("mechanism {k} ({rao} rao of the split)"))?;
-            print_table(o)?;
+            print_table(o, true)?;
             say_line("")?;
         }
-        return Ok(());
+        // The per-uid aggregate the chain stores (no bonds: each mechanism keeps its own).
+        let a = &out.aggregated;
+        say_line(
+            "aggregate (u16 fields weighted by each mechanism's share, emissions and stake \
+             summed; incentive is mechanism 0's)",
+        )?;
+        let aggregate = yuma::EpochOutput {
+            active: a.active.clone(),
+            stake: a.stake.clone(),
+            stake_weight: a.stake_weight.clone(),
+            consensus: a.consensus.clone(),
+            incentive: a.incentive.clone(),
+            dividends: a.dividends.clone(),
+            validator_trust: a.validator_trust.clone(),
+            new_validator_permit: a.new_validator_permit.clone(),
+            server_emission: a.server_emission.clone(),
+            validator_emission: a.validator_emission.clone(),
+            emission: a.emission.clone(),
+            bonds: Vec::new(),
+        };
+        return print_table(&aggregate, false);
     }
     print_json(
         &serde_json::to_value(&out).map_err(|e| Fail(e.to_string(), 2))?,
