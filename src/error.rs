@@ -128,7 +128,7 @@ impl fmt::Display for Error {
                 write!(f, "uid {uid} is not in the subnet (it has no uids: n = 0)")
             }
             Error::UidOutOfRange { uid, n } => {
-                write!(f, "uid {uid} is not in the subnet (uids are 0..{n})")
+                write!(f, "uid {uid} is not in the subnet (uids are 0 to {})", n.saturating_sub(1))
             }
             Error::Mechanisms { reason } => write!(f, "field `mechanisms`: {reason}"),
             Error::MechanismSize { index, n, expected } => write!(

@@ -151,6 +151,21 @@ pub fn run(
     Ok(outputs)
 }
 
+/// How many epochs a scenario has, with the epoch numbers it takes (counted from 0), for
+/// messages about an epoch out of range.
+///
+/// ```
+/// assert_eq!(yuma::scenario::epochs_counted(12), "12 epochs (0 to 11)");
+/// assert_eq!(yuma::scenario::epochs_counted(1), "1 epoch (epoch 0)");
+/// ```
+pub fn epochs_counted(count: usize) -> String {
+    match count {
+        0 => String::from("no epochs"),
+        1 => String::from("1 epoch (epoch 0)"),
+        c => alloc::format!("{c} epochs (0 to {})", c.saturating_sub(1)),
+    }
+}
+
 /// Runs the scenario epoch by epoch, handing `visit(k, state, output)` each epoch's input state
 /// and output; stops early when `visit` returns `false`.
 pub fn run_with(

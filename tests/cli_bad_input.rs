@@ -806,7 +806,10 @@ fn fewer_weight_rows_than_n_are_read_as_empty_with_a_note() {
     let r = run(&["epoch", "-"], Some(&short));
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(
-        r.stderr.contains("note:") && r.stderr.contains("`weights` has 7 rows for n = 8"),
+        r.stderr.contains("note:")
+            && r.stderr.contains(
+                "`weights` has 7 rows for n = 8; uid 7 reads as having no stored weights"
+            ),
         "{}",
         r.stderr
     );

@@ -107,7 +107,7 @@ enum Command {
         /// The uid to explain.
         #[arg(long)]
         uid: u16,
-        /// For a scenario: which epoch (default: the last).
+        /// For a scenario: which epoch, counted from 0 (default: the last).
         #[arg(long)]
         epoch: Option<usize>,
     },
@@ -197,9 +197,13 @@ fn note_short_rows(path: &Path, input: &yuma::EpochInput) {
     ] {
         if rows < n {
             eprintln!(
-                "yuma: note: {}: `{field}` has {rows} rows for n = {n}; uids {rows}..{n} read as \
-                 having no stored {field}",
-                shown(path)
+                "yuma: note: {}: `{field}` has {rows} rows for n = {n}; {} no stored {field}",
+                shown(path),
+                if rows.saturating_add(1) == n {
+                    format!("uid {rows} reads as having")
+                } else {
+                    format!("uids {rows} to {} read as having", n.saturating_sub(1))
+                }
             );
         }
     }
@@ -851,8 +855,9 @@ fn cmd_explain(file: &Path, uid: u16, epoch: Option<usize>) -> Result<(), Fail> 
             let k = epoch.unwrap_or(count.saturating_sub(1));
             if k >= count {
                 return Err(bad_input(format!(
-                    "{}: --epoch {k}: the scenario has {count} epochs",
-                    shown(file)
+                    "{}: --epoch {k}: the scenario has {}",
+                    shown(file),
+                    yuma::scenario::epochs_counted(count)
                 )));
             }
             let mut state = None;

@@ -357,8 +357,8 @@ fn scenario_state(s: &Scenario, epoch: usize) -> Result<EpochInput, String> {
     let count = s.epochs.len();
     if epoch >= count {
         return Err(format!(
-            "epoch {epoch}: the scenario has {count} epoch{}",
-            if count == 1 { "" } else { "s" }
+            "epoch {epoch}: the scenario has {}",
+            scenario::epochs_counted(count)
         ));
     }
     let mut state: Option<EpochInput> = None;

@@ -209,7 +209,7 @@ const isTrap = (e) => e instanceof WebAssembly.RuntimeError || !(e instanceof Er
   );
   const inputErr = rawMember(tiny, 'input');
   const cases = [
-    ['uid >= n', () => yuma.explain(tiny, 5), 'uid 5 is not in the subnet (uids are 0..2)'],
+    ['uid >= n', () => yuma.explain(tiny, 5), 'uid 5 is not in the subnet (uids are 0 to 1)'],
     ['a mechanisms document (as the CLI)', () => yuma.explain(mech, 0), 'expected an epoch input, not mechanisms'],
     ['a mechanism out of range', () => yuma.explain_with(mech, '', 0, 9), /^mechanism 9: the document has \d+ mechanisms$/],
     ['bad JSON', () => yuma.explain('{', 0), /^document: EOF while parsing/],
@@ -232,8 +232,8 @@ const isTrap = (e) => e instanceof WebAssembly.RuntimeError || !(e instanceof Er
   }
   check('explain_epoch(scenario, k, uid) equals explain(seq vector e_k, uid) for every epoch and uid', diff.length === 0, diff.join(' '));
   const ecases = [
-    ['epoch out of range', () => yuma.explain_epoch(sc, 12, 0), 'epoch 12: the scenario has 12 epochs'],
-    ['uid out of range', () => yuma.explain_epoch(sc, 3, 5), 'epoch 3: uid 5 is not in the subnet (uids are 0..5)'],
+    ['epoch out of range', () => yuma.explain_epoch(sc, 12, 0), 'epoch 12: the scenario has 12 epochs (0 to 11)'],
+    ['uid out of range', () => yuma.explain_epoch(sc, 3, 5), 'epoch 3: uid 5 is not in the subnet (uids are 0 to 4)'],
     ['an earlier epoch fails', () => yuma.explain_epoch(sc.replace('{"current_block": 8,', '{"n": 6, "current_block": 8,'), 5, 0), 'epoch 3: field `block_at_registration`: expected 6 entries (one per uid, n = 6), found 5'],
     ['a bad patch', () => yuma.explain_epoch(sc.replace('"current_block": 8,', '"current_blok": 8,'), 0, 0), /^`epochs\[3\]\.current_blok`: unknown field/],
   ];
