@@ -218,3 +218,15 @@ fn verify_both_counts_files() {
         "{stdout}"
     );
 }
+
+/// `--version` names the subtensor commit the crate reproduces (as the WASM `version()` does).
+#[test]
+fn version_names_the_reference_commit() {
+    let out = yuma(&["--version"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        stdout.contains(env!("CARGO_PKG_VERSION")) && stdout.contains(yuma::REFERENCE_COMMIT),
+        "{stdout}"
+    );
+}

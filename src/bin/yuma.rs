@@ -11,7 +11,10 @@ use yuma::json::{self, Document, Implementation, VectorFile};
 #[derive(Parser)]
 #[command(
     name = "yuma",
-    version,
+    version = concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (reproduces opentensor/subtensor 14bc6f9f964b9cc362e9635dd110a487fa5d15a0)"
+    ),
     about = "Compute Bittensor's Yuma Consensus epoch exactly as the subtensor chain does",
     long_about = "Compute Bittensor's Yuma Consensus epoch exactly as the subtensor chain does \
 (opentensor/subtensor @ 14bc6f9f, epoch_mechanism), bit for bit, from a JSON snapshot of a subnet.\n\n\
