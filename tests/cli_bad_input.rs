@@ -486,7 +486,11 @@ fn an_empty_file_is_rejected() {
 #[test]
 fn a_missing_file_is_rejected() {
     let r = run(&["epoch", "/nonexistent/yuma/input.json"], None);
-    assert_rejected("missing file", &r, "/nonexistent/yuma/input.json");
+    assert_rejected(
+        "missing file",
+        &r,
+        "/nonexistent/yuma/input.json: no such file or directory",
+    );
     let dir = scratch("dir");
     let r = run(&["epoch", dir.to_str().expect("utf8 path")], None);
     assert_rejected("a directory", &r, "cli_bad_input");
@@ -555,7 +559,11 @@ fn n_65535_with_one_validator_succeeds() {
 #[test]
 fn verify_missing_path_exits_2() {
     let r = run(&["verify", "/nonexistent/yuma/vectors"], None);
-    assert_rejected("verify missing path", &r, "/nonexistent/yuma/vectors");
+    assert_rejected(
+        "verify missing path",
+        &r,
+        "/nonexistent/yuma/vectors: no such file or directory",
+    );
 }
 
 #[test]

@@ -159,7 +159,13 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, Fail> {
             .map_err(|e| bad_input(format!("stdin: {e}")))?;
         Ok(buf)
     } else {
-        std::fs::read(path).map_err(|e| bad_input(format!("{}: {e}", path.display())))
+        std::fs::read(path).map_err(|e| match e.kind() {
+            // The same words as `verify` and `bench` use for a path that does not exist.
+            std::io::ErrorKind::NotFound => {
+                bad_input(format!("{}: no such file or directory", path.display()))
+            }
+            _ => bad_input(format!("{}: {e}", path.display())),
+        })
     }
 }
 
