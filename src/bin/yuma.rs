@@ -266,13 +266,16 @@ fn print_json(v: &serde_json::Value, pretty: bool) -> Result<(), Fail> {
     say_line(text)
 }
 
+/// A u16 fraction of 65535 shown with four decimals, rounded half up (integer math only):
+/// `32767` → `0.5000`.
+fn fraction4(x: u16) -> String {
+    let scaled = (u32::from(x) * 20_000 + 65_535) / 131_070;
+    format!("{}.{:04}", scaled / 10_000, scaled % 10_000)
+}
+
 /// One row per uid; `bonds` false for an aggregate (which stores no bonds): the column shows `-`.
 fn print_table(out: &yuma::EpochOutput, bonds: bool) -> Result<(), Fail> {
-    // A u16 fraction of 65535 shown with four decimals, rounded half up (integer math only).
-    let pct = |x: u16| {
-        let scaled = (u32::from(x) * 20_000 + 65_535) / 131_070;
-        format!("{}.{:04}", scaled / 10_000, scaled % 10_000)
-    };
+    let pct = fraction4;
     let mut w = std::io::stdout().lock();
     let mut line = |s: String| writeln!(w, "{s}").map_err(stdout_failed);
     line(format!(
@@ -967,13 +970,17 @@ fn cmd_simulate(file: &Path, json_out: Option<&Path>, csv_out: Option<&Path>) ->
         "top dividends (uid)"
     ))?;
     let mut block = scenario.initial.current_block;
+    let rows = outputs.len();
     for (k, (o, patch)) in outputs.iter().zip(&scenario.epochs).enumerate() {
         block = patch.current_block.unwrap_or(block);
         let top = |v: &[u16]| {
             v.iter()
                 .enumerate()
                 .max_by_key(|(i, x)| (**x, std::cmp::Reverse(*i)))
-                .map_or_else(|| "-".to_string(), |(i, x)| format!("{x} ({i})"))
+                .map_or_else(
+                    || "-".to_string(),
+                    |(i, x)| format!("{} ({i})", fraction4(*x)),
+                )
         };
         say_line(format_args!(
             "{k:>5} {block:>8} {:>16} {:>16} {:>22} {:>22}",
@@ -988,6 +995,9 @@ fn cmd_simulate(file: &Path, json_out: Option<&Path>, csv_out: Option<&Path>) ->
             top(&o.incentive),
             top(&o.dividends)
         ))?;
+    }
+    if rows > 0 {
+        say_line("incentive and dividends: u16 fractions of 65535 shown as decimals")?;
     }
     eprintln!(
         "{} epochs in {:.1} ms{}{}",
