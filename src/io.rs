@@ -124,6 +124,27 @@ pub struct EpochOutput {
     pub bonds: Vec<SparseRowU16>,
 }
 
+impl EpochOutput {
+    /// Server plus validator emission over all uids, in rao (summed in u128, so it cannot wrap).
+    /// At most the epoch's `rao_emission`, unless the input overflows the chain's arithmetic (a
+    /// total stake at or above 2⁶³ wraps its I64F64 stake sum), which the chain pays as is.
+    ///
+    /// ```
+    /// let out = yuma::EpochOutput {
+    ///     server_emission: vec![u64::MAX, 1],
+    ///     validator_emission: vec![2, 0],
+    ///     ..Default::default()
+    /// };
+    /// assert_eq!(out.total_paid(), u128::from(u64::MAX) + 3);
+    /// ```
+    pub fn total_paid(&self) -> u128 {
+        self.server_emission
+            .iter()
+            .chain(&self.validator_emission)
+            .fold(0u128, |a, &x| a.saturating_add(u128::from(x)))
+    }
+}
+
 /// Raw I32F32 bits (`to_bits()`) of the epoch's intermediates.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(

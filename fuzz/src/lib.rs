@@ -359,12 +359,7 @@ pub fn check_invariants(input: &EpochInput, out: &EpochOutput) {
     if total_stake(input).is_none_or(|t| t >= STAKE_SUM_SAFE) {
         return;
     }
-    let paid: u128 = out
-        .server_emission
-        .iter()
-        .chain(&out.validator_emission)
-        .map(|&x| u128::from(x))
-        .sum();
+    let paid = out.total_paid();
     assert!(
         paid <= u128::from(input.rao_emission),
         "paid {paid} of rao_emission {}",

@@ -222,12 +222,7 @@ fn note_short_rows(path: &Path, input: &yuma::EpochInput) {
 /// overflow the chain's arithmetic (a total stake at or above 2⁶³ wraps the chain's I64F64 stake
 /// sum), computed exactly as the chain computes it.
 fn note_overpaid(path: &Path, what: &str, rao_emission: u64, out: &yuma::EpochOutput) {
-    let paid: u128 = out
-        .server_emission
-        .iter()
-        .chain(&out.validator_emission)
-        .map(|&x| u128::from(x))
-        .sum();
+    let paid = out.total_paid();
     if paid > u128::from(rao_emission) {
         eprintln!(
             "yuma: note: {}: {what}pays {paid} rao in all, more than its rao_emission of \
@@ -652,6 +647,23 @@ fn stored_entries(input: &yuma::EpochInput) -> usize {
         .fold(0usize, |a, r| a.saturating_add(r.len()))
 }
 
+/// Median times of `reps.0` runs of `main` and `reps.1` runs of `reference` (none when 0),
+/// with progress labelled by `name`.
+fn time_both(
+    name: &str,
+    reps: (usize, usize),
+    main: impl FnMut() -> Result<(), yuma::Error>,
+    reference: impl FnMut() -> Result<(), yuma::Error>,
+) -> Result<(u128, Option<u128>), Fail> {
+    let named = |Fail(m, c): Fail| Fail(format!("{name}: {m}"), c);
+    let main_ns = time_runs(reps.0, &format!("{name}: main"), main).map_err(named)?;
+    let reference_ns = match reps.1 {
+        0 => None,
+        r => Some(time_runs(r, &format!("{name}: reference"), reference).map_err(named)?),
+    };
+    Ok((main_ns, reference_ns))
+}
+
 /// What `bench` made of one file.
 enum Benched {
     Timed(BenchRow),
@@ -667,7 +679,6 @@ fn bench_one(
 ) -> Result<Benched, Fail> {
     let name = shown(file);
     let fail = |e: yuma::Error| bad_input(format!("{name}: {e}"));
-    let named = |Fail(m, c): Fail| Fail(format!("{name}: {m}"), c);
     let bytes = read_bytes(file)?;
     let doc = match json::parse_document(&bytes) {
         Ok(doc) => doc,
@@ -689,19 +700,12 @@ fn bench_one(
     if let Some(m) = mechanisms {
         let mut out = yuma::MechanismsOutput::default();
         yuma::mechanisms::epoch_with_mechanisms_into(&m, &mut ws, &mut out).map_err(fail)?;
-        let main_ns = time_runs(reps, &format!("{name}: main"), || {
-            yuma::mechanisms::epoch_with_mechanisms_into(&m, &mut ws, &mut out)
-        })
-        .map_err(named)?;
-        let reference_ns = match reference_reps {
-            0 => None,
-            r => Some(
-                time_runs(r, &format!("{name}: reference"), || {
-                    yuma::mechanisms::epoch_with_mechanisms_reference(&m).map(|_| ())
-                })
-                .map_err(named)?,
-            ),
-        };
+        let (main_ns, reference_ns) = time_both(
+            &name,
+            (reps, reference_reps),
+            || yuma::mechanisms::epoch_with_mechanisms_into(&m, &mut ws, &mut out),
+            || yuma::mechanisms::epoch_with_mechanisms_reference(&m).map(|_| ()),
+        )?;
         return Ok(Benched::Timed(BenchRow {
             file: name.clone(),
             n: m.mechanisms.first().map_or(0, |x| x.n),
@@ -717,19 +721,12 @@ fn bench_one(
     let input = epoch_input(file, &bytes)?;
     let mut out = yuma::EpochOutput::default();
     yuma::epoch_into(&input, &mut ws, &mut out).map_err(fail)?;
-    let main_ns = time_runs(reps, &format!("{name}: main"), || {
-        yuma::epoch_into(&input, &mut ws, &mut out)
-    })
-    .map_err(named)?;
-    let reference_ns = match reference_reps {
-        0 => None,
-        r => Some(
-            time_runs(r, &format!("{name}: reference"), || {
-                yuma::reference::epoch(&input).map(|_| ())
-            })
-            .map_err(named)?,
-        ),
-    };
+    let (main_ns, reference_ns) = time_both(
+        &name,
+        (reps, reference_reps),
+        || yuma::epoch_into(&input, &mut ws, &mut out),
+        || yuma::reference::epoch(&input).map(|_| ()),
+    )?;
     Ok(Benched::Timed(BenchRow {
         file: name.clone(),
         n: input.n,
