@@ -213,6 +213,15 @@ impl Default for Limits {
 }
 
 impl EpochInput {
+    /// The `(uid, value)` entries of every weight and bond row (rows beyond `n` included): what
+    /// [`Limits::max_entries`] bounds.
+    pub fn stored_entries(&self) -> usize {
+        self.weights
+            .iter()
+            .chain(&self.bonds)
+            .fold(0usize, |a, r| a.saturating_add(r.len()))
+    }
+
     /// Checks the input against what the chain can hold and against `limits`.
     ///
     /// `block_at_registration`, `alpha_stake`, `tao_stake` and `commit_blocks` must hold `n`
@@ -235,9 +244,7 @@ impl EpochInput {
                 });
             }
         }
-        let count =
-            |rows: &[SparseRowU16]| rows.iter().fold(0usize, |a, r| a.saturating_add(r.len()));
-        let entries = count(&self.weights).saturating_add(count(&self.bonds));
+        let entries = self.stored_entries();
         if entries > limits.max_entries {
             return Err(crate::Error::TooManyEntries {
                 limit: limits.max_entries,

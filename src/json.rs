@@ -41,6 +41,18 @@ pub enum Document {
     Vector(Box<VectorFile>),
 }
 
+impl Document {
+    /// The input the document holds: a bare input as is, a vector file's `input` (its claimed
+    /// results dropped).
+    pub fn into_input(self) -> VectorInput {
+        match self {
+            Document::Epoch(i) => VectorInput::Epoch(i),
+            Document::Mechanisms(m) => VectorInput::Mechanisms(m),
+            Document::Vector(v) => v.input,
+        }
+    }
+}
+
 /// The input of a vector file.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)]

@@ -348,13 +348,9 @@ fn cmd_epoch(
             print_mechanisms(file, m, reference, pretty, table)
         }
     };
-    let input = match doc {
-        Document::Epoch(i) => i,
-        Document::Vector(v) => match v.input {
-            json::VectorInput::Epoch(i) => i,
-            json::VectorInput::Mechanisms(m) => return mechanisms(&m),
-        },
-        Document::Mechanisms(m) => return mechanisms(&m),
+    let input = match doc.into_input() {
+        json::VectorInput::Epoch(i) => i,
+        json::VectorInput::Mechanisms(m) => return mechanisms(&m),
     };
     note_short_rows(file, &input);
     let run = if reference {
@@ -639,14 +635,6 @@ impl BenchRow {
     }
 }
 
-fn stored_entries(input: &yuma::EpochInput) -> usize {
-    input
-        .weights
-        .iter()
-        .chain(&input.bonds)
-        .fold(0usize, |a, r| a.saturating_add(r.len()))
-}
-
 /// Median times of `reps.0` runs of `main` and `reps.1` runs of `reference` (none when 0),
 /// with progress labelled by `name`.
 fn time_both(
@@ -687,38 +675,32 @@ fn bench_one(
         }
         Err(e) => return Err(not_a_scenario(file, &bytes, e)),
     };
-    let mechanisms = match doc {
-        Document::Mechanisms(m) => Some(m),
-        Document::Vector(v) => match v.input {
-            json::VectorInput::Mechanisms(m) => Some(m),
-            json::VectorInput::Epoch(_) => None,
-        },
-        Document::Epoch(_) => None,
-    };
     let mut ws = yuma::Workspace::new();
     // One untimed run warms the workspace and the output (steady state: no allocation).
-    if let Some(m) = mechanisms {
-        let mut out = yuma::MechanismsOutput::default();
-        yuma::mechanisms::epoch_with_mechanisms_into(&m, &mut ws, &mut out).map_err(fail)?;
-        let (main_ns, reference_ns) = time_both(
-            &name,
-            (reps, reference_reps),
-            || yuma::mechanisms::epoch_with_mechanisms_into(&m, &mut ws, &mut out),
-            || yuma::mechanisms::epoch_with_mechanisms_reference(&m).map(|_| ()),
-        )?;
-        return Ok(Benched::Timed(BenchRow {
-            file: name.clone(),
-            n: m.mechanisms.first().map_or(0, |x| x.n),
-            nnz: m
-                .mechanisms
-                .iter()
-                .fold(0usize, |a, x| a.saturating_add(stored_entries(x))),
-            mechanisms: Some(m.mechanisms.len()),
-            main_ns,
-            reference_ns,
-        }));
-    }
-    let input = epoch_input(file, &bytes)?;
+    let input = match doc.into_input() {
+        json::VectorInput::Epoch(input) => input,
+        json::VectorInput::Mechanisms(m) => {
+            let mut out = yuma::MechanismsOutput::default();
+            yuma::mechanisms::epoch_with_mechanisms_into(&m, &mut ws, &mut out).map_err(fail)?;
+            let (main_ns, reference_ns) = time_both(
+                &name,
+                (reps, reference_reps),
+                || yuma::mechanisms::epoch_with_mechanisms_into(&m, &mut ws, &mut out),
+                || yuma::mechanisms::epoch_with_mechanisms_reference(&m).map(|_| ()),
+            )?;
+            return Ok(Benched::Timed(BenchRow {
+                file: name.clone(),
+                n: m.mechanisms.first().map_or(0, |x| x.n),
+                nnz: m
+                    .mechanisms
+                    .iter()
+                    .fold(0usize, |a, x| a.saturating_add(x.stored_entries())),
+                mechanisms: Some(m.mechanisms.len()),
+                main_ns,
+                reference_ns,
+            }));
+        }
+    };
     let mut out = yuma::EpochOutput::default();
     yuma::epoch_into(&input, &mut ws, &mut out).map_err(fail)?;
     let (main_ns, reference_ns) = time_both(
@@ -730,7 +712,7 @@ fn bench_one(
     Ok(Benched::Timed(BenchRow {
         file: name.clone(),
         n: input.n,
-        nnz: stored_entries(&input),
+        nnz: input.stored_entries(),
         mechanisms: None,
         main_ns,
         reference_ns,
@@ -846,13 +828,12 @@ fn epoch_input(file: &Path, bytes: &[u8]) -> Result<yuma::EpochInput, Fail> {
             shown(file)
         ))
     };
-    match json::parse_document(bytes).map_err(|e| not_a_scenario(file, bytes, e))? {
-        Document::Epoch(i) => Ok(i),
-        Document::Vector(v) => match v.input {
-            json::VectorInput::Epoch(i) => Ok(i),
-            json::VectorInput::Mechanisms(_) => Err(not_mechanisms()),
-        },
-        Document::Mechanisms(_) => Err(not_mechanisms()),
+    match json::parse_document(bytes)
+        .map_err(|e| not_a_scenario(file, bytes, e))?
+        .into_input()
+    {
+        json::VectorInput::Epoch(i) => Ok(i),
+        json::VectorInput::Mechanisms(_) => Err(not_mechanisms()),
     }
 }
 
