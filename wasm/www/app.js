@@ -217,6 +217,14 @@ function analyze(text, overrides) {
 // preceded by a backslash is inside a string).
 const isScenario = (text) => /(^|[^\\])"initial"\s*:/.test(text) && /(^|[^\\])"epochs"\s*:/.test(text);
 
+// A document that cannot be run: its error, and no results of an earlier document left on
+// screen under the new name.
+function refuseDocument(label, why) {
+  showError(`Could not run ${label}:\n${why}`);
+  $('results').hidden = true;
+  $('scenario').hidden = true;
+}
+
 function loadDocument(text, label) {
   showError('');
   if (!yuma) {
@@ -231,9 +239,7 @@ function loadDocument(text, label) {
   try {
     res = analyze(text, '');
   } catch (e) {
-    showError(`Could not run ${label}:\n${e && e.message ? e.message : e}`);
-    $('results').hidden = true; // never show the previous document's results under a new name
-    $('scenario').hidden = true;
+    refuseDocument(label, e && e.message ? e.message : e);
     return;
   }
   $('scenario').hidden = true;
@@ -760,11 +766,7 @@ async function readFile(file) {
   const stillWanted = newLoad();
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (!stillWanted()) return;
-  const refuse = (why) => {
-    showError(`Could not run ${file.name}:\n${why}`);
-    $('results').hidden = true; // never show the previous document's results under a new name
-    $('scenario').hidden = true;
-  };
+  const refuse = (why) => refuseDocument(file.name, why);
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     refuse('document: starts with a UTF-8 byte-order mark (U+FEFF) at line 1 column 1; save the file without it');
     return;
@@ -918,9 +920,7 @@ function loadScenario(text, label) {
   try {
     res = parseExact(yuma.simulate(text)); // u64 values stay exact
   } catch (e) {
-    showError(`Could not run ${label}:\n${e && e.message ? e.message : e}`);
-    $('results').hidden = true;
-    $('scenario').hidden = true;
+    refuseDocument(label, e && e.message ? e.message : e);
     return;
   }
   res.call_ms = performance.now() - t0;
