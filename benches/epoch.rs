@@ -472,19 +472,28 @@ fn liquid_bound(c: &mut Criterion) {
     let mut ema = yuma::sparse::Csr::default();
     yuma::bonds::ema_liquid(&wfb, &old, &consensus, &p, &mut scratch, &mut ema);
     assert_eq!(ema.to_bits_rows(), trace.ema_bonds);
-    // The exponents: each weight with the stored bond on its column (rows ascend in these files).
-    let mut xs = Vec::with_capacity(wfb.nnz());
-    for i in 0..wfb.rows() {
-        let (ocols, ovals) = old.row(i);
-        let (cols, vals) = wfb.row(i);
-        for (&j, &w) in cols.iter().zip(vals) {
-            let b = ocols
-                .binary_search(&j)
-                .map_or(I32F32::from_bits(0), |k| ovals[k]);
-            let c = consensus[usize::from(j)];
-            xs.push(yuma::bonds::sigmoid_exponent(c, w, b, &p));
-        }
-    }
+    // Each weight with the stored bond on its column (rows ascend in these files), per row, and
+    // their exponents.
+    let cells: Vec<Vec<(u16, I32F32, I32F32)>> = (0..wfb.rows())
+        .map(|i| {
+            let (ocols, ovals) = old.row(i);
+            let (cols, vals) = wfb.row(i);
+            cols.iter()
+                .zip(vals)
+                .map(|(&j, &w)| {
+                    let b = ocols
+                        .binary_search(&j)
+                        .map_or(I32F32::from_bits(0), |k| ovals[k]);
+                    (j, w, b)
+                })
+                .collect()
+        })
+        .collect();
+    let xs: Vec<I32F32> = cells
+        .iter()
+        .flatten()
+        .map(|&(j, w, b)| yuma::bonds::sigmoid_exponent(consensus[usize::from(j)], w, b, &p))
+        .collect();
     let mut es = vec![I32F32::from_bits(0); xs.len()];
     let mut order = Vec::new();
     yuma::fixed::exp_safe_grouped(&xs, &mut es, &mut order);
@@ -495,12 +504,9 @@ fn liquid_bound(c: &mut Criterion) {
     let (zero, one) = (I32F32::from_bits(0), I32F32::from_num(1));
     let mut k = 0usize;
     let mut rebuilt = Vec::new();
-    for i in 0..wfb.rows() {
-        let (ocols, ovals) = old.row(i);
-        let (cols, vals) = wfb.row(i);
+    for row_cells in &cells {
         let mut row = Vec::new();
-        for (&j, &w) in cols.iter().zip(vals) {
-            let b = ocols.binary_search(&j).map_or(zero, |k| ovals[k]);
+        for &(j, w, b) in row_cells {
             let alpha = yuma::bonds::alpha_from_exp(es[k], &p);
             let decayed = (one - alpha).saturating_mul(b);
             let v = decayed
