@@ -58,6 +58,101 @@ pub fn safe_div_fast(x: I32F32, y: I32F32) -> I32F32 {
     safe_div(x, y)
 }
 
+/// `a · b` as the full 128-bit product — the crate's unsigned 64 × 64 → 128 multiply.
+///
+/// On targets with a native 64-bit multiply-high (64-bit targets other than WebAssembly) this
+/// is one `u128` multiply, a single instruction. On wasm32, wasm64 and 32-bit targets every
+/// `u128` multiply is a call to `__multi3` (a full 128 × 128 product), so they use
+/// [`wide_mul_u64_portable`] instead: inline, and one 64-bit multiply when both factors fit in
+/// 32 bits. Both give the same bits for every input (proptested).
+///
+/// ```
+/// assert_eq!(yuma::fixed::wide_mul_u64(u64::MAX, u64::MAX), u128::from(u64::MAX) * u128::from(u64::MAX));
+/// ```
+#[inline(always)]
+pub fn wide_mul_u64(a: u64, b: u64) -> u128 {
+    #[cfg(all(target_pointer_width = "64", not(target_family = "wasm")))]
+    {
+        u128::from(a).wrapping_mul(u128::from(b))
+    }
+    #[cfg(not(all(target_pointer_width = "64", not(target_family = "wasm"))))]
+    {
+        wide_mul_u64_portable(a, b)
+    }
+}
+
+/// `a · b` as the full signed 128-bit product; like [`wide_mul_u64`], one `i128` multiply on
+/// 64-bit targets other than WebAssembly, [`wide_mul_i64_portable`] elsewhere.
+///
+/// ```
+/// assert_eq!(yuma::fixed::wide_mul_i64(i64::MIN, -1), -i128::from(i64::MIN));
+/// ```
+#[inline(always)]
+pub fn wide_mul_i64(a: i64, b: i64) -> i128 {
+    #[cfg(all(target_pointer_width = "64", not(target_family = "wasm")))]
+    {
+        i128::from(a).wrapping_mul(i128::from(b))
+    }
+    #[cfg(not(all(target_pointer_width = "64", not(target_family = "wasm"))))]
+    {
+        wide_mul_i64_portable(a, b)
+    }
+}
+
+/// [`wide_mul_u64`] from four 32 × 32 → 64 multiplies (schoolbook on 32-bit halves), or one
+/// when both factors are below 2³² — no 128-bit multiply. Compiled on every target so native
+/// tests check it against `u128`.
+///
+/// ```
+/// use yuma::fixed::wide_mul_u64_portable;
+/// for (a, b) in [(0, 7), (3, 1 << 40), (u64::MAX, 2), (u64::MAX, u64::MAX)] {
+///     assert_eq!(wide_mul_u64_portable(a, b), u128::from(a) * u128::from(b));
+/// }
+/// ```
+#[inline(always)]
+pub fn wide_mul_u64_portable(a: u64, b: u64) -> u128 {
+    if (a | b) >> 32 == 0 {
+        return u128::from(a.wrapping_mul(b));
+    }
+    let half = |x: u64| (u64::from(x as u32), x >> 32);
+    let ((a0, a1), (b0, b1)) = (half(a), half(b));
+    let low = a0.wrapping_mul(b0);
+    // The two cross products, summed with their carry kept (bit 96 of the product). This
+    // carry form, unlike the textbook `mid` sum, is not folded back into a `u128` multiply by
+    // LLVM's multiply-high idiom recognition (which on wasm32 would call `__multi3` again).
+    let (cross, carry) = a0.wrapping_mul(b1).overflowing_add(a1.wrapping_mul(b0));
+    let lo = low.wrapping_add(cross << 32);
+    let hi = a1
+        .wrapping_mul(b1)
+        .wrapping_add(cross >> 32)
+        .wrapping_add(u64::from(carry) << 32)
+        .wrapping_add(u64::from(lo < low));
+    (u128::from(hi) << 64) | u128::from(lo)
+}
+
+/// [`wide_mul_i64`] from the unsigned product of the two's-complement bit patterns, its high
+/// half corrected for each negative factor (`hi −= b` when `a < 0`, `hi −= a` when `b < 0`).
+///
+/// ```
+/// use yuma::fixed::wide_mul_i64_portable;
+/// for (a, b) in [(-1, 1), (i64::MIN, i64::MIN), (i64::MAX, -3), (-(1 << 40), 5)] {
+///     assert_eq!(wide_mul_i64_portable(a, b), i128::from(a) * i128::from(b));
+/// }
+/// ```
+#[inline(always)]
+pub fn wide_mul_i64_portable(a: i64, b: i64) -> i128 {
+    let (ua, ub) = (a as u64, b as u64);
+    let p = wide_mul_u64_portable(ua, ub);
+    let mut hi = (p >> 64) as u64;
+    if a < 0 {
+        hi = hi.wrapping_sub(ub);
+    }
+    if b < 0 {
+        hi = hi.wrapping_sub(ua);
+    }
+    ((u128::from(hi) << 64) | (p & u128::from(u64::MAX))) as i128
+}
+
 /// `x · y` saturating — bit-identical to `I32F32::saturating_mul`, computed as one 64 × 64 → 128
 /// multiply and a range check (`substrate-fixed` widens to a 128 × 128 multiply).
 ///
@@ -69,7 +164,7 @@ pub fn safe_div_fast(x: I32F32, y: I32F32) -> I32F32 {
 /// ```
 #[inline(always)]
 pub fn mul_sat(x: I32F32, y: I32F32) -> I32F32 {
-    let p = i128::from(x.to_bits()).wrapping_mul(i128::from(y.to_bits())) >> 32;
+    let p = wide_mul_i64(x.to_bits(), y.to_bits()) >> 32;
     I32F32::from_bits(p.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
 }
 
@@ -86,9 +181,7 @@ pub fn mul_sat(x: I32F32, y: I32F32) -> I32F32 {
 #[inline(always)]
 pub fn mul_unit(a: I32F32, x: I32F32) -> I32F32 {
     if (0..=ONE.to_bits()).contains(&a.to_bits()) {
-        I32F32::from_bits(
-            (i128::from(a.to_bits()).wrapping_mul(i128::from(x.to_bits())) >> 32) as i64,
-        )
+        I32F32::from_bits((wide_mul_i64(a.to_bits(), x.to_bits()) >> 32) as i64)
     } else {
         mul_sat(a, x)
     }
@@ -97,7 +190,7 @@ pub fn mul_unit(a: I32F32, x: I32F32) -> I32F32 {
 /// `x · y`, or 0 when the product overflows — `x.checked_mul(y).unwrap_or(0)`.
 #[inline(always)]
 pub fn mul_or_zero(x: I32F32, y: I32F32) -> I32F32 {
-    let p = i128::from(x.to_bits()).wrapping_mul(i128::from(y.to_bits())) >> 32;
+    let p = wide_mul_i64(x.to_bits(), y.to_bits()) >> 32;
     i64::try_from(p).map_or(ZERO, I32F32::from_bits)
 }
 
@@ -259,7 +352,7 @@ impl Divisor {
     /// `⌊num / base⌋` for any 64-bit `num`.
     #[inline(always)]
     fn div_u64(&self, num: u64) -> u64 {
-        let q = (u128::from(num).wrapping_mul(u128::from(self.magic)) >> 64) as u64;
+        let q = (wide_mul_u64(num, self.magic) >> 64) as u64;
         ((num.wrapping_sub(q) >> 1).wrapping_add(q)) >> self.shift
     }
 
@@ -370,7 +463,9 @@ pub fn fixed_proportion_to_u16(x: I32F32) -> u16 {
 }
 
 /// [`fixed_proportion_to_u16`] on the raw bits: `⌊x·65535⌋` (the product saturating at the I32F32
-/// range) clamped to `0..=65535`. Bit-identical for every input (proptested).
+/// range) clamped to `0..=65535`. Bit-identical for every input (proptested). Every `x ≤ 0`
+/// gives 0 and every `x ≥ 1` gives 65535, so `x` is clamped to `[0, 1]` first and the product,
+/// below 2⁴⁸, needs no overflow check (a checked 64-bit multiply is a 128-bit one on wasm32).
 ///
 /// ```
 /// use yuma::fixed::{fixed_proportion_to_u16, fixed_proportion_to_u16_fast, ONE};
@@ -378,8 +473,8 @@ pub fn fixed_proportion_to_u16(x: I32F32) -> u16 {
 /// ```
 #[inline(always)]
 pub fn fixed_proportion_to_u16_fast(x: I32F32) -> u16 {
-    let p = x.to_bits().saturating_mul(65_535);
-    u16::try_from((p >> 32).max(0)).unwrap_or(u16::MAX)
+    let p = x.to_bits().clamp(0, ONE.to_bits()).wrapping_mul(65_535);
+    u16::try_from(p >> 32).unwrap_or(u16::MAX)
 }
 
 /// I64F64 → I32F32, saturating (`fixed64_to_fixed32`).
@@ -458,7 +553,7 @@ pub fn exp_safe_fast(input: I32F32) -> I32F32 {
     let mut term = op;
     let mut i = 2usize;
     while i < 32 {
-        let prod = u128::from(term).wrapping_mul(u128::from(op)) >> 32;
+        let prod = wide_mul_u64(term, op) >> 32;
         let Ok(t) = u64::try_from(prod) else {
             return exp_err(neg);
         };
@@ -466,7 +561,7 @@ pub fn exp_safe_fast(input: I32F32) -> I32F32 {
             return exp_err(neg);
         }
         let (magic, shift) = SERIES_DIV.get(i.wrapping_sub(2)).copied().unwrap_or((0, 0));
-        term = ((u128::from(t).wrapping_mul(u128::from(magic)) >> 64) as u64) >> shift;
+        term = ((wide_mul_u64(t, magic) >> 64) as u64) >> shift;
         result = result.wrapping_add(term);
         if result > i64::MAX as u64 {
             return exp_err(neg);
@@ -511,8 +606,8 @@ fn series_lanes(op: &[u64; LANES]) -> [u64; LANES] {
     for &(magic, shift) in SERIES_DIV.iter() {
         let mut any = 0u64;
         for ((t, r), &o) in term.iter_mut().zip(result.iter_mut()).zip(op.iter()) {
-            let p = (u128::from(*t).wrapping_mul(u128::from(o)) >> 32) as u64;
-            *t = ((u128::from(p).wrapping_mul(u128::from(magic)) >> 64) as u64) >> shift;
+            let p = (wide_mul_u64(*t, o) >> 32) as u64;
+            *t = ((wide_mul_u64(p, magic) >> 64) as u64) >> shift;
             *r = r.wrapping_add(*t);
             any |= *t;
         }

@@ -299,6 +299,24 @@ proptest! {
         prop_assert_eq!(yuma::fixed::exp_safe_fast(x), yuma::fixed::exp_safe(x));
     }
 
+    /// The 32-bit-halves multiplies (used on wasm32 and 32-bit targets, where native tests do
+    /// not reach them through the pipeline) against `u128`/`i128`, on each side of the
+    /// one-multiply fast path (both factors below 2³²), the cross-product carry and the signs.
+    #[test]
+    fn portable_wide_multiplies_equal_u128(
+        a in prop_oneof![any::<u64>(), 0u64..(1 << 32), (1u64 << 32)..(1 << 33), (u64::MAX - (1 << 33))..=u64::MAX],
+        b in prop_oneof![any::<u64>(), 0u64..(1 << 32), (1u64 << 32)..(1 << 33), (u64::MAX - (1 << 33))..=u64::MAX],
+    ) {
+        use yuma::fixed::{wide_mul_i64, wide_mul_i64_portable, wide_mul_u64, wide_mul_u64_portable};
+        let want = u128::from(a).wrapping_mul(u128::from(b));
+        prop_assert_eq!(wide_mul_u64_portable(a, b), want);
+        prop_assert_eq!(wide_mul_u64(a, b), want);
+        let (sa, sb) = (a as i64, b as i64);
+        let want = i128::from(sa).wrapping_mul(i128::from(sb));
+        prop_assert_eq!(wide_mul_i64_portable(sa, sb), want);
+        prop_assert_eq!(wide_mul_i64(sa, sb), want);
+    }
+
     #[test]
     fn fast_liquid_alpha_equals_formula(
         c in 0i64..(1 << 33), w in 0i64..(1 << 33), b in 0i64..(1 << 33),
