@@ -1,17 +1,23 @@
 // Times the WASM epoch on the shared bench inputs, in Node and (given the page's URL) in headless
 // Chromium. JSON parsing is excluded from the epoch times, as in `yuma bench`.
 // Usage: node wasm/tests/timing.mjs [URL]
-// Inputs: ../shared/bench/{b256-v64-y2,b4096-v256-y2}.json relative to the repository root, or
-// the files given in $YUMA_TIMING_FILES (colon-separated). Missing files are skipped.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// Inputs: every ../shared/bench/*.json relative to the repository root, or the files given in
+// $YUMA_TIMING_FILES (colon-separated). Missing files are skipped.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { CHROMIUM_ARGS, ROOT, loadNodePkg } from './common.mjs';
 
 const url = process.argv[2];
-const files = (process.env.YUMA_TIMING_FILES || ['b256-v64-y2.json', 'b4096-v256-y2.json'].map((f) => join(ROOT, '..', 'shared', 'bench', f)).join(':'))
-  .split(':')
-  .map((f) => resolve(f));
+const benchDir = join(ROOT, '..', 'shared', 'bench');
+const benchFiles = () =>
+  existsSync(benchDir)
+    ? readdirSync(benchDir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => join(benchDir, f))
+    : [];
+const files = (process.env.YUMA_TIMING_FILES ? process.env.YUMA_TIMING_FILES.split(':') : benchFiles()).map((f) => resolve(f));
 const present = files.filter((f) => {
   if (existsSync(f)) return true;
   console.log(`timing: skip ${f} (not present)`);
