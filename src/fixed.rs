@@ -99,6 +99,42 @@ pub fn wide_mul_i64(a: i64, b: i64) -> i128 {
     }
 }
 
+/// `⌊a·b / 2³²⌋` modulo 2⁶⁴ — the whole quotient when `a·b < 2⁹⁶`. On targets without a native
+/// multiply-high (see [`wide_mul_u64`]) it takes three 64-bit multiplies: with
+/// `a = a₁·2³² + a₀` and `b = b₁·2³² + b₀`, `⌊a·b / 2³²⌋ = a·b₁ + a₁·b₀ + ⌊a₀·b₀ / 2³²⌋`
+/// (summed modulo 2⁶⁴).
+///
+/// ```
+/// let (a, b) = ((1u64 << 62) + 12345, 20u64 << 32);
+/// assert_eq!(yuma::fixed::mul_shr32(a, b >> 4), ((u128::from(a) * u128::from(b >> 4)) >> 32) as u64);
+/// ```
+#[inline(always)]
+pub fn mul_shr32(a: u64, b: u64) -> u64 {
+    #[cfg(all(target_pointer_width = "64", not(target_family = "wasm")))]
+    {
+        (wide_mul_u64(a, b) >> 32) as u64
+    }
+    #[cfg(not(all(target_pointer_width = "64", not(target_family = "wasm"))))]
+    {
+        mul_shr32_portable(a, b)
+    }
+}
+
+/// [`mul_shr32`] from three 64-bit multiplies, compiled on every target for the tests.
+///
+/// ```
+/// let (a, b) = (u64::MAX >> 3, 7u64 << 32 | 99);
+/// assert_eq!(yuma::fixed::mul_shr32_portable(a, b), ((u128::from(a) * u128::from(b)) >> 32) as u64);
+/// ```
+#[inline(always)]
+pub fn mul_shr32_portable(a: u64, b: u64) -> u64 {
+    let (a0, a1) = (u64::from(a as u32), a >> 32);
+    let (b0, b1) = (u64::from(b as u32), b >> 32);
+    a.wrapping_mul(b1)
+        .wrapping_add(a1.wrapping_mul(b0))
+        .wrapping_add(a0.wrapping_mul(b0) >> 32)
+}
+
 /// [`wide_mul_u64`] from four 32 × 32 → 64 multiplies (schoolbook on 32-bit halves), or one
 /// when both factors are below 2³² — no 128-bit multiply. Compiled on every target so native
 /// tests check it against `u128`.
@@ -606,7 +642,7 @@ fn series_lanes(op: &[u64; LANES]) -> [u64; LANES] {
     for &(magic, shift) in SERIES_DIV.iter() {
         let mut any = 0u64;
         for ((t, r), &o) in term.iter_mut().zip(result.iter_mut()).zip(op.iter()) {
-            let p = (wide_mul_u64(*t, o) >> 32) as u64;
+            let p = mul_shr32(*t, o);
             *t = ((wide_mul_u64(p, magic) >> 64) as u64) >> shift;
             *r = r.wrapping_add(*t);
             any |= *t;

@@ -311,6 +311,8 @@ proptest! {
         let want = u128::from(a).wrapping_mul(u128::from(b));
         prop_assert_eq!(wide_mul_u64_portable(a, b), want);
         prop_assert_eq!(wide_mul_u64(a, b), want);
+        prop_assert_eq!(yuma::fixed::mul_shr32_portable(a, b), (want >> 32) as u64);
+        prop_assert_eq!(yuma::fixed::mul_shr32(a, b), (want >> 32) as u64);
         let (sa, sb) = (a as i64, b as i64);
         let want = i128::from(sa).wrapping_mul(i128::from(sb));
         prop_assert_eq!(wide_mul_i64_portable(sa, sb), want);
