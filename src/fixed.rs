@@ -64,18 +64,28 @@ pub fn safe_div_fast(x: I32F32, y: I32F32) -> I32F32 {
 /// is one `u128` multiply, a single instruction. On wasm32, wasm64 and 32-bit targets every
 /// `u128` multiply is a call to `__multi3` (a full 128 × 128 product), so they use
 /// [`wide_mul_u64_portable`] instead: inline, and one 64-bit multiply when both factors fit in
-/// 32 bits. Both give the same bits for every input (proptested).
+/// 32 bits. Both give the same bits for every input (proptested). Building with
+/// `RUSTFLAGS="--cfg yuma_portable_mul"` selects the portable forms on every target, so the
+/// native test suite can run the pipeline through them (CI does).
 ///
 /// ```
 /// assert_eq!(yuma::fixed::wide_mul_u64(u64::MAX, u64::MAX), u128::from(u64::MAX) * u128::from(u64::MAX));
 /// ```
 #[inline(always)]
 pub fn wide_mul_u64(a: u64, b: u64) -> u128 {
-    #[cfg(all(target_pointer_width = "64", not(target_family = "wasm")))]
+    #[cfg(all(
+        target_pointer_width = "64",
+        not(target_family = "wasm"),
+        not(yuma_portable_mul)
+    ))]
     {
         u128::from(a).wrapping_mul(u128::from(b))
     }
-    #[cfg(not(all(target_pointer_width = "64", not(target_family = "wasm"))))]
+    #[cfg(not(all(
+        target_pointer_width = "64",
+        not(target_family = "wasm"),
+        not(yuma_portable_mul)
+    )))]
     {
         wide_mul_u64_portable(a, b)
     }
@@ -89,11 +99,19 @@ pub fn wide_mul_u64(a: u64, b: u64) -> u128 {
 /// ```
 #[inline(always)]
 pub fn wide_mul_i64(a: i64, b: i64) -> i128 {
-    #[cfg(all(target_pointer_width = "64", not(target_family = "wasm")))]
+    #[cfg(all(
+        target_pointer_width = "64",
+        not(target_family = "wasm"),
+        not(yuma_portable_mul)
+    ))]
     {
         i128::from(a).wrapping_mul(i128::from(b))
     }
-    #[cfg(not(all(target_pointer_width = "64", not(target_family = "wasm"))))]
+    #[cfg(not(all(
+        target_pointer_width = "64",
+        not(target_family = "wasm"),
+        not(yuma_portable_mul)
+    )))]
     {
         wide_mul_i64_portable(a, b)
     }
@@ -110,11 +128,19 @@ pub fn wide_mul_i64(a: i64, b: i64) -> i128 {
 /// ```
 #[inline(always)]
 pub fn mul_shr32(a: u64, b: u64) -> u64 {
-    #[cfg(all(target_pointer_width = "64", not(target_family = "wasm")))]
+    #[cfg(all(
+        target_pointer_width = "64",
+        not(target_family = "wasm"),
+        not(yuma_portable_mul)
+    ))]
     {
         (wide_mul_u64(a, b) >> 32) as u64
     }
-    #[cfg(not(all(target_pointer_width = "64", not(target_family = "wasm"))))]
+    #[cfg(not(all(
+        target_pointer_width = "64",
+        not(target_family = "wasm"),
+        not(yuma_portable_mul)
+    )))]
     {
         mul_shr32_portable(a, b)
     }
