@@ -58,6 +58,14 @@ pub fn safe_div_fast(x: I32F32, y: I32F32) -> I32F32 {
     safe_div(x, y)
 }
 
+/// Whether `u128` multiplies are native instructions here (64-bit targets other than
+/// WebAssembly), unless `--cfg yuma_portable_mul` asks for the portable forms.
+const NATIVE_WIDE_MUL: bool = cfg!(all(
+    target_pointer_width = "64",
+    not(target_family = "wasm"),
+    not(yuma_portable_mul)
+));
+
 /// `a · b` as the full 128-bit product — the crate's unsigned 64 × 64 → 128 multiply.
 ///
 /// On targets with a native 64-bit multiply-high (64-bit targets other than WebAssembly) this
@@ -73,20 +81,9 @@ pub fn safe_div_fast(x: I32F32, y: I32F32) -> I32F32 {
 /// ```
 #[inline(always)]
 pub fn wide_mul_u64(a: u64, b: u64) -> u128 {
-    #[cfg(all(
-        target_pointer_width = "64",
-        not(target_family = "wasm"),
-        not(yuma_portable_mul)
-    ))]
-    {
+    if NATIVE_WIDE_MUL {
         u128::from(a).wrapping_mul(u128::from(b))
-    }
-    #[cfg(not(all(
-        target_pointer_width = "64",
-        not(target_family = "wasm"),
-        not(yuma_portable_mul)
-    )))]
-    {
+    } else {
         wide_mul_u64_portable(a, b)
     }
 }
@@ -99,20 +96,9 @@ pub fn wide_mul_u64(a: u64, b: u64) -> u128 {
 /// ```
 #[inline(always)]
 pub fn wide_mul_i64(a: i64, b: i64) -> i128 {
-    #[cfg(all(
-        target_pointer_width = "64",
-        not(target_family = "wasm"),
-        not(yuma_portable_mul)
-    ))]
-    {
+    if NATIVE_WIDE_MUL {
         i128::from(a).wrapping_mul(i128::from(b))
-    }
-    #[cfg(not(all(
-        target_pointer_width = "64",
-        not(target_family = "wasm"),
-        not(yuma_portable_mul)
-    )))]
-    {
+    } else {
         wide_mul_i64_portable(a, b)
     }
 }
@@ -128,20 +114,9 @@ pub fn wide_mul_i64(a: i64, b: i64) -> i128 {
 /// ```
 #[inline(always)]
 pub fn mul_shr32(a: u64, b: u64) -> u64 {
-    #[cfg(all(
-        target_pointer_width = "64",
-        not(target_family = "wasm"),
-        not(yuma_portable_mul)
-    ))]
-    {
+    if NATIVE_WIDE_MUL {
         (wide_mul_u64(a, b) >> 32) as u64
-    }
-    #[cfg(not(all(
-        target_pointer_width = "64",
-        not(target_family = "wasm"),
-        not(yuma_portable_mul)
-    )))]
-    {
+    } else {
         mul_shr32_portable(a, b)
     }
 }
