@@ -22,7 +22,7 @@ use crate::fixed::{
     ONE, ZERO,
 };
 use crate::sparse::{col_sums, prepare_divisors, stored_entries, Csr, Slots};
-use crate::{EpochInput, Error};
+use crate::EpochInput;
 
 /// Liquid-alpha hyperparameters as the chain converts them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,16 +140,25 @@ pub fn yuma2_alpha(bonds_moving_average: u64) -> I32F32 {
     ONE.saturating_sub(I32F32::saturating_from_num(bma))
 }
 
-/// Yuma 3 fixed alpha: `1 − I32F32(bma / 1e6)`. The chain converts with panicking `from_num`
-/// here; inputs for which it would panic are an [`Error::BondsMovingAverageOverflow`].
-pub fn yuma3_fixed_alpha(bonds_moving_average: u64) -> Result<I32F32, Error> {
-    let overflow = Error::BondsMovingAverageOverflow {
-        value: bonds_moving_average,
-    };
-    let bma = I64F64::checked_from_num(bonds_moving_average).ok_or(overflow.clone())?;
+/// Yuma 3 fixed alpha: `1 − I32F32(I64F64(bma) / 1e6)`, converted as the chain's release runtime
+/// converts it. Upstream (`compute_disabled_liquid_alpha`) uses `from_num` for both conversions;
+/// `substrate-fixed` only asserts against overflow there with debug assertions on, which the
+/// runtime's release build has off, so an out-of-range value **wraps**: a `bonds_moving_average`
+/// of 2⁶³ or more becomes negative in I64F64, and a quotient of 2³¹ or more loses its high integer
+/// bits in I32F32. Those alphas are far outside `[0, 1]`, and the epoch then computes with them,
+/// as the chain does.
+///
+/// ```
+/// use substrate_fixed::types::I32F32;
+/// use yuma::bonds::yuma3_fixed_alpha;
+/// assert_eq!(yuma3_fixed_alpha(900_000), I32F32::from_num(1) - I32F32::from_num(0.9));
+/// // 3·10¹⁵ / 10⁶ = 3·10⁹ wraps to 3·10⁹ − 2³² in I32F32; 1 minus that is 1 294 967 297.
+/// assert_eq!(yuma3_fixed_alpha(3_000_000_000_000_000), I32F32::from_num(1_294_967_297));
+/// ```
+pub fn yuma3_fixed_alpha(bonds_moving_average: u64) -> I32F32 {
+    let bma = I64F64::wrapping_from_num(bonds_moving_average);
     let scaled = bma.saturating_div(I64F64::from_bits(1_000_000_i128 << 64));
-    let small = I32F32::checked_from_num(scaled).ok_or(overflow)?;
-    Ok(ONE.saturating_sub(small))
+    ONE.saturating_sub(I32F32::wrapping_from_num(scaled))
 }
 
 /// Reusable buffers for the bonds stage.
@@ -848,38 +857,35 @@ pub fn yuma3(
     s: &mut BondsScratch,
     ema: &mut Csr,
     dividends: &mut Vec<I32F32>,
-) -> Result<(), Error> {
+) {
     let n = usize::from(input.n);
     let mut old = core::mem::take(&mut s.bonds);
     let mut sums = core::mem::take(&mut s.sums);
     load_bonds(input, true, &mut old, &mut sums);
     let liquid = input.liquid_alpha_enabled && consensus.iter().any(|c| *c != ZERO);
-    let result = if liquid {
+    if liquid {
         ema_liquid(wfb, &old, consensus, &LiquidAlphaParams::new(input), s, ema);
-        Ok(())
     } else {
-        yuma3_fixed_alpha(input.bonds_moving_average)
-            .map(|a| ema_fixed(wfb, &old, |_, w| w, |_, b| b, a, n, s, ema, &mut sums))
-    };
+        let alpha = yuma3_fixed_alpha(input.bonds_moving_average);
+        ema_fixed(wfb, &old, |_, w| w, |_, b| b, alpha, n, s, ema, &mut sums);
+    }
     s.bonds = old;
-    if result.is_ok() {
-        if liquid {
-            col_sums(&ema.col, &ema.val, n, &mut sums);
-        }
-        prepare_divisors(&sums, &mut s.ema_divs);
-        dividends.clear();
-        for (i, &st) in (0..ema.rows()).zip(active_stake.iter()) {
-            let (cols, vals) = ema.row(i);
-            let per = cols.iter().zip(vals).fold(ZERO, |acc, (&j, &b)| {
-                match incentive.get(usize::from(j)) {
+    if liquid {
+        col_sums(&ema.col, &ema.val, n, &mut sums);
+    }
+    prepare_divisors(&sums, &mut s.ema_divs);
+    dividends.clear();
+    for (i, &st) in (0..ema.rows()).zip(active_stake.iter()) {
+        let (cols, vals) = ema.row(i);
+        let per =
+            cols.iter()
+                .zip(vals)
+                .fold(ZERO, |acc, (&j, &b)| match incentive.get(usize::from(j)) {
                     Some(&x) => acc.wrapping_add(mul_sat(div_or_keep(&s.ema_divs, j, b), x)),
                     None => acc,
-                }
-            });
-            dividends.push(mul_or_zero(per, st));
-        }
-        normalize(dividends);
+                });
+        dividends.push(mul_or_zero(per, st));
     }
+    normalize(dividends);
     s.sums = sums;
-    result
 }

@@ -233,7 +233,7 @@ pub(crate) fn epoch_into_paying(
         );
         &interp
     };
-    let result = if input.yuma3_enabled {
+    if input.yuma3_enabled {
         bonds::yuma3(
             input,
             wfb,
@@ -254,10 +254,8 @@ pub(crate) fn epoch_into_paying(
             &mut ws.ema_bonds,
             &mut ws.dividends,
         );
-        Ok(())
-    };
+    }
     ws.bonds.interp = interp;
-    result?;
 
     // == Emission ==
     emission::emission(

@@ -55,13 +55,6 @@ pub enum Error {
         /// The limit, [`crate::reference::MAX_DENSE_CELLS`].
         limit: usize,
     },
-    /// `bonds_moving_average` is so large that the chain's Yuma 3 fixed-alpha conversion
-    /// (`I32F32::from_num(bonds_moving_average / 1e6)`) would panic; the chain cannot produce an
-    /// epoch for this input.
-    BondsMovingAverageOverflow {
-        /// The value found.
-        value: u64,
-    },
     /// A uid that is not in the subnet (`uid >= n`).
     UidOutOfRange {
         /// The uid asked for.
@@ -118,11 +111,6 @@ impl fmt::Display for Error {
                 "the reference implementation would need {cells} dense cells (n × validators, \
                  + n × n with liquid alpha), above its limit of {limit} \
                  (yuma::reference::MAX_DENSE_CELLS); the main pipeline has no such limit"
-            ),
-            Error::BondsMovingAverageOverflow { value } => write!(
-                f,
-                "field `bonds_moving_average`: {value} overflows the chain's Yuma 3 alpha conversion \
-                 (must be below 2147483648000000)"
             ),
             Error::UidOutOfRange { uid, n: 0 } => {
                 write!(f, "uid {uid} is not in the subnet (it has no uids: n = 0)")

@@ -30,8 +30,7 @@
 //!   the 650 golden vectors, outputs and traced intermediates, for both implementations).
 //! * **No floats** in the math, **no panics** (the crate denies indexing, `unwrap`, `expect`,
 //!   `panic!` and unchecked arithmetic): an input the chain cannot hold (a per-uid vector of the
-//!   wrong length, more entries than [`Limits`] allow, a `bonds_moving_average` the chain's
-//!   conversion cannot take) is an [`Error`] naming the field. The stage kernels (`consensus`,
+//!   wrong length, more entries than [`Limits`] allow) is an [`Error`] naming the field. The stage kernels (`consensus`,
 //!   `bonds`, `sparse`, …) are public for tests and benchmarks and take sizes such as `columns`
 //!   from their caller: like `Vec::with_capacity`, a size beyond memory fails the allocation.
 //!   The epoch calls derive every size from `n ≤ 65535` and [`Limits`].
@@ -39,7 +38,9 @@
 //!   computed the way the chain computes them, not refused. Total stake at or above 2⁶³ wraps
 //!   the chain's I64F64 stake sum (golden vectors `edge-stake-sum-overflow-wrap-*`), which can
 //!   pay out more than `rao_emission`; an `emission_split` summing above 65535 does the same
-//!   across mechanisms. `yuma epoch` notes such an epoch on stderr.
+//!   across mechanisms. `yuma epoch` notes such an epoch on stderr. A Yuma 3
+//!   `bonds_moving_average` of 2,147,483,648,000,000 or more overflows upstream's `from_num`
+//!   conversions, which wrap in the release runtime; [`bonds::yuma3_fixed_alpha`] wraps the same.
 //! * **Predictable cost**: [`epoch()`] runs in `O(nnz log nnz)` for `nnz` stored weights and bonds
 //!   (no `n × n` work), inputs are bounded by [`Limits`], and [`epoch_into`] with a reused
 //!   [`Workspace`] allocates nothing once its buffers have grown. [`epoch_with_trace`] adds every

@@ -289,14 +289,6 @@ fn cases() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         ("whitespace only", b" \n\t ".to_vec(), "EOF"),
         // Inputs that parse but that the epoch rejects.
         (
-            "Yuma 3 bonds_moving_average overflow",
-            with(|m| {
-                m.insert("yuma3_enabled".into(), json!(true));
-                m.insert("bonds_moving_average".into(), json!(2_147_483_648_000_000u64));
-            }),
-            "bonds_moving_average",
-        ),
-        (
             "no mechanisms",
             serde_json::to_vec(&json!({"rao_emission": 1, "emission_split": null, "mechanisms": []})).expect("json"),
             "mechanisms",

@@ -255,24 +255,60 @@ fn wrong_length_is_a_typed_error() {
     assert!(err.to_string().contains("block_at_registration"));
 }
 
+/// A `bonds_moving_average` beyond the I32F32 range of `bma / 1e6` (≥ 2,147,483,648,000,000), or
+/// beyond i64 (≥ 2⁶³), in Yuma 3 without liquid alpha. Upstream's `compute_disabled_liquid_alpha`
+/// converts with `from_num`, which wraps in the chain's release runtime (debug assertions off), so
+/// the epoch runs with a wrapped alpha. The expected outputs were computed by upstream's `math.rs`
+/// (unmodified, `substrate-fixed` 0.6.0, release profile) under a transcription of
+/// `epoch_mechanism` that replaces only the storage reads; the same harness reproduces all 620
+/// public epoch vectors.
 #[test]
-fn huge_bonds_moving_average_is_an_error_in_yuma3_only() {
-    let mut input = EpochInput {
-        n: 1,
-        block_at_registration: vec![0],
-        alpha_stake: vec![1],
-        tao_stake: vec![0],
-        commit_blocks: vec![None],
-        bonds_moving_average: u64::MAX,
-        ..Default::default()
-    };
-    assert!(yuma::epoch(&input).is_ok());
-    input.yuma3_enabled = true;
+fn huge_bonds_moving_average_wraps_as_the_chain_does() {
     assert_eq!(
-        yuma::epoch(&input),
-        Err(yuma::Error::BondsMovingAverageOverflow { value: u64::MAX })
+        yuma::bonds::yuma3_fixed_alpha(3_000_000_000_000_000).to_bits(),
+        5_561_842_190_004_518_912
     );
-    assert_eq!(yuma::reference::epoch(&input), yuma::epoch(&input));
+    assert_eq!(
+        yuma::bonds::yuma3_fixed_alpha(u64::MAX).to_bits(),
+        4_294_971_591
+    );
+    // Two validators weight uid 2; stored bonds 30000 and 20000.
+    let input = |bma: u64| -> EpochInput {
+        serde_json::from_value(serde_json::json!({
+            "n": 3, "current_block": 1000, "tempo": 100, "activity_cutoff": 5000,
+            "last_mechanism_step_block": 0, "last_update": [990, 990, 990],
+            "block_at_registration": [0, 0, 0], "alpha_stake": [600_000_000_000u64, 400_000_000_000u64, 0],
+            "tao_stake": [0, 0, 0], "tao_weight": 0, "stake_threshold": 0, "owner_uid": null,
+            "validator_permit": [true, true, false], "max_allowed_validators": 64,
+            "weights": [[[2, 65535]], [[2, 65535]], []], "bonds": [[[2, 30000]], [[2, 20000]], []],
+            "kappa": 32767, "bonds_penalty": 65535, "bonds_moving_average": bma,
+            "yuma3_enabled": true, "liquid_alpha_enabled": false, "alpha_low": 45875,
+            "alpha_high": 58982, "alpha_sigmoid_steepness": 1000, "commit_reveal_enabled": false,
+            "commit_blocks": [null, null, null], "rao_emission": 1_000_000_000u64
+        }))
+        .expect("input")
+    };
+    let cases = [
+        (
+            3_000_000_000_000_000u64,
+            [35342u16, 30192, 0],
+            [269_647_147u64, 230_352_851, 0],
+        ),
+        (u64::MAX, [39320, 26214, 0], [299_999_981, 200_000_018, 0]),
+    ];
+    for (bma, dividends, validator_emission) in cases {
+        let input = input(bma);
+        let out = yuma::epoch(&input).expect("the chain computes this epoch");
+        assert_eq!(out.dividends, dividends, "bma {bma}");
+        assert_eq!(out.validator_emission, validator_emission, "bma {bma}");
+        assert_eq!(out.server_emission, [0, 0, 500_000_000], "bma {bma}");
+        assert_eq!(
+            out.bonds,
+            [vec![(2, 65535)], vec![(2, 65535)], vec![]],
+            "bma {bma}"
+        );
+        assert_eq!(yuma::reference::epoch(&input), Ok(out), "bma {bma}");
+    }
 }
 
 proptest! {

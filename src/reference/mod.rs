@@ -221,7 +221,7 @@ pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace),
             let alphas = liquid_alphas(&weights_for_bonds, &bonds, &consensus, &p);
             mat_ema_alpha_sparse(&weights_for_bonds, &bonds, &alphas)
         } else {
-            let alpha = yuma3_fixed_alpha(input.bonds_moving_average)?;
+            let alpha = yuma3_fixed_alpha(input.bonds_moving_average);
             mat_ema_sparse(&weights_for_bonds, &bonds, alpha)
         };
         let mut norm = ema_bonds.clone();
