@@ -545,6 +545,20 @@ pub fn version() -> String {
     )
 }
 
+/// The fixed EMA alpha the chain derives from `bonds_moving_average`, as I32F32 raw bits in
+/// decimal text: Yuma 2's saturating conversion ([`yuma::bonds::yuma2_alpha`]) or, with `yuma3`,
+/// Yuma 3's wrapping one ([`yuma::bonds::yuma3_fixed_alpha`], used when liquid alpha is off or
+/// consensus is all zero). The page shows it beside the what-if field.
+#[wasm_bindgen]
+pub fn ema_alpha_bits(bonds_moving_average: u64, yuma3: bool) -> String {
+    let alpha = if yuma3 {
+        yuma::bonds::yuma3_fixed_alpha(bonds_moving_average)
+    } else {
+        yuma::bonds::yuma2_alpha(bonds_moving_average)
+    };
+    alpha.to_bits().to_string()
+}
+
 /// The yuma crate version.
 #[wasm_bindgen]
 pub fn crate_version() -> String {

@@ -300,6 +300,19 @@ const isTrap = (e) => e instanceof WebAssembly.RuntimeError || !(e instanceof Er
   );
 }
 
+{
+  const a = (bma, y3) => yuma.ema_alpha_bits(bma, y3);
+  check(
+    'ema_alpha_bits: Yuma 2 saturates, Yuma 3 wraps (as the chain converts bonds_moving_average)',
+    a(900000n, false) === String(4294967296n - 3865470566n) &&
+      a(900000n, true) === a(900000n, false) &&
+      a(3000000000000000n, true) === '5561842190004518912' &&
+      a(18446744073709551615n, true) === '4294971591' &&
+      a(3000000000000000n, false) === String(4294967296n - 9223372036854775807n),
+    [a(900000n, false), a(3000000000000000n, true), a(18446744073709551615n, true), a(3000000000000000n, false)].join(' '),
+  );
+}
+
 // ---- no input traps: random mutations of small documents through every export
 {
   let seed = 12345;

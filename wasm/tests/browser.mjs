@@ -137,6 +137,24 @@ try {
     check('what-if (kappa) re-runs, outlines changes, and resets', changed > 0, `${changed} changed cells`);
   });
 
+  await step('the what-if alpha is the chain\'s conversion', async () => {
+    const alpha = () => page.locator('#f-bonds_moving_average').innerText();
+    const first = await alpha();
+    await page.fill('#w-bonds_moving_average', '3000000000000000');
+    await page.uncheck('#w-liquid_alpha_enabled');
+    const wrapped = await alpha(); // Yuma 3: 3e9 wraps in I32F32 (see yuma3_fixed_alpha)
+    await page.uncheck('#w-yuma3_enabled');
+    const saturated = await alpha(); // Yuma 2: saturates
+    await page.click('#whatif-reset');
+    await waitSummary(/256 \/ 256 uids match/);
+    const back = await alpha();
+    check(
+      'the what-if alpha follows bonds_moving_average and the Yuma version, wrapping as the chain does',
+      first === 'α 0.100 unless liquid' && wrapped === 'α 1294967297.000' && saturated === 'α -2147483647.000' && back === first,
+      `${first} | ${wrapped} | ${saturated} | ${back}`,
+    );
+  });
+
   const k = top;
   const alt = alterExpected(exampleText, 'incentive', k, (x) => (x === 65535n ? x - 1n : x + 1n));
   await step('altered expected value is flagged', async () => {

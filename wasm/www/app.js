@@ -193,8 +193,15 @@ function updateFractions() {
     const v = Number($(`w-${k}`).value);
     $(`f-${k}`).textContent = Number.isFinite(v) ? `= ${(v / U16).toFixed(4)}` : '';
   }
-  const b = Number($('w-bonds_moving_average').value);
-  $('f-bonds_moving_average').textContent = Number.isFinite(b) ? `α ${(1 - b / 1e6).toFixed(3)}` : '';
+  // The chain's fixed EMA alpha, exactly as the epoch converts it (Yuma 3 wraps an enormous value).
+  const raw = $('w-bonds_moving_average').value.trim();
+  let text = '';
+  if (yuma && /^\d{1,20}$/.test(raw) && BigInt(raw) <= 18446744073709551615n) {
+    const y3 = $('w-yuma3_enabled').checked;
+    const alpha = Number(BigInt(yuma.ema_alpha_bits(BigInt(raw), y3))) / ONE_BITS;
+    text = `α ${alpha.toFixed(3)}` + (y3 && $('w-liquid_alpha_enabled').checked ? ' unless liquid' : '');
+  }
+  $('f-bonds_moving_average').textContent = text;
 }
 
 function analyze(text, overrides) {
