@@ -268,9 +268,64 @@ fn fraction4(x: u16) -> String {
     format!("{}.{:04}", scaled / 10_000, scaled % 10_000)
 }
 
-/// One row per uid; `bonds` false for an aggregate (which stores no bonds): the column shows `-`.
-fn print_table(out: &yuma::EpochOutput, bonds: bool) -> Result<(), Fail> {
-    let pct = fraction4;
+/// The per-uid columns `print_table` shows: an epoch's output, or a mechanisms aggregate, which
+/// stores no bonds (`bonds: None`: the column shows `-`).
+struct TableView<'a> {
+    active: &'a [bool],
+    new_validator_permit: &'a [bool],
+    stake: &'a [u64],
+    stake_weight: &'a [u16],
+    consensus: &'a [u16],
+    incentive: &'a [u16],
+    dividends: &'a [u16],
+    validator_trust: &'a [u16],
+    server_emission: &'a [u64],
+    validator_emission: &'a [u64],
+    emission: &'a [u64],
+    bonds: Option<&'a [Vec<(u16, u16)>]>,
+}
+
+impl<'a> From<&'a yuma::EpochOutput> for TableView<'a> {
+    fn from(o: &'a yuma::EpochOutput) -> Self {
+        TableView {
+            active: &o.active,
+            new_validator_permit: &o.new_validator_permit,
+            stake: &o.stake,
+            stake_weight: &o.stake_weight,
+            consensus: &o.consensus,
+            incentive: &o.incentive,
+            dividends: &o.dividends,
+            validator_trust: &o.validator_trust,
+            server_emission: &o.server_emission,
+            validator_emission: &o.validator_emission,
+            emission: &o.emission,
+            bonds: Some(&o.bonds),
+        }
+    }
+}
+
+impl<'a> From<&'a yuma::mechanisms::AggregatedOutput> for TableView<'a> {
+    fn from(a: &'a yuma::mechanisms::AggregatedOutput) -> Self {
+        TableView {
+            active: &a.active,
+            new_validator_permit: &a.new_validator_permit,
+            stake: &a.stake,
+            stake_weight: &a.stake_weight,
+            consensus: &a.consensus,
+            incentive: &a.incentive,
+            dividends: &a.dividends,
+            validator_trust: &a.validator_trust,
+            server_emission: &a.server_emission,
+            validator_emission: &a.validator_emission,
+            emission: &a.emission,
+            bonds: None,
+        }
+    }
+}
+
+/// One row per uid.
+fn print_table<'a>(out: impl Into<TableView<'a>>) -> Result<(), Fail> {
+    let out = out.into();
     let mut w = std::io::stdout().lock();
     let mut line = |s: String| writeln!(w, "{s}").map_err(stdout_failed);
     line(format!(
@@ -296,26 +351,25 @@ fn print_table(out: &yuma::EpochOutput, bonds: bool) -> Result<(), Fail> {
                 "-"
             }
         };
-        let u = |v: &[u16]| pct(v.get(uid).copied().unwrap_or(0));
+        let u = |v: &[u16]| fraction4(v.get(uid).copied().unwrap_or(0));
         let r = |v: &[u64]| v.get(uid).copied().unwrap_or(0);
         line(format!(
             "{:>5} {:>6} {:>6} {:>20} {:>8} {:>9} {:>9} {:>9} {:>9} {:>15} {:>15} {:>5}",
             uid,
-            b(&out.active),
-            b(&out.new_validator_permit),
-            r(&out.stake),
-            u(&out.stake_weight),
-            u(&out.consensus),
-            u(&out.incentive),
-            u(&out.dividends),
-            u(&out.validator_trust),
-            r(&out.server_emission),
-            r(&out.validator_emission),
-            if bonds {
-                out.bonds.get(uid).map_or(0, |r| r.len()).to_string()
-            } else {
-                "-".to_string()
-            },
+            b(out.active),
+            b(out.new_validator_permit),
+            r(out.stake),
+            u(out.stake_weight),
+            u(out.consensus),
+            u(out.incentive),
+            u(out.dividends),
+            u(out.validator_trust),
+            r(out.server_emission),
+            r(out.validator_emission),
+            out.bonds.map_or_else(
+                || "-".to_string(),
+                |b| b.get(uid).map_or(0, |r| r.len()).to_string()
+            ),
         ))?;
     }
     let total: u128 = out.emission.iter().map(|&x| u128::from(x)).sum();
@@ -361,7 +415,7 @@ fn cmd_epoch(
     let (out, t) = run(&input).map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
     note_overpaid(file, "the epoch ", input.rao_emission, &out);
     if table {
-        return print_table(&out, true);
+        return print_table(&out);
     }
     print_json(&json::output_json(&out, trace.then_some(&t)), pretty)
 }
@@ -390,30 +444,15 @@ fn print_mechanisms(
         for (k, o) in out.per_mechanism.iter().enumerate() {
             let rao = out.split.get(k).copied().unwrap_or(0);
             say_line(format_args!("mechanism {k} ({rao} rao of the split)"))?;
-            print_table(o, true)?;
+            print_table(o)?;
             say_line("")?;
         }
         // The per-uid aggregate the chain stores (no bonds: each mechanism keeps its own).
-        let a = &out.aggregated;
         say_line(
             "aggregate (u16 fields weighted by each mechanism's share, emissions and stake \
              summed; incentive is mechanism 0's)",
         )?;
-        let aggregate = yuma::EpochOutput {
-            active: a.active.clone(),
-            stake: a.stake.clone(),
-            stake_weight: a.stake_weight.clone(),
-            consensus: a.consensus.clone(),
-            incentive: a.incentive.clone(),
-            dividends: a.dividends.clone(),
-            validator_trust: a.validator_trust.clone(),
-            new_validator_permit: a.new_validator_permit.clone(),
-            server_emission: a.server_emission.clone(),
-            validator_emission: a.validator_emission.clone(),
-            emission: a.emission.clone(),
-            bonds: Vec::new(),
-        };
-        return print_table(&aggregate, false);
+        return print_table(&out.aggregated);
     }
     print_json(
         &serde_json::to_value(&out).map_err(|e| Fail(e.to_string(), 2))?,
