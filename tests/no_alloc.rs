@@ -33,17 +33,32 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-fn allocations_in_steady_state(input: &yuma::EpochInput) -> usize {
-    let mut ws = yuma::Workspace::new();
-    let mut out = yuma::EpochOutput::default();
-    yuma::epoch_into(input, &mut ws, &mut out).unwrap();
-    yuma::epoch_into(input, &mut ws, &mut out).unwrap();
+/// Allocations during one call of `run` after two warm-up calls (the buffers it reuses grown).
+fn allocations_after_warmup<E: std::fmt::Debug>(mut run: impl FnMut() -> Result<(), E>) -> usize {
+    run().unwrap();
+    run().unwrap();
     ALLOCS.store(0, Ordering::SeqCst);
     COUNTING.store(true, Ordering::SeqCst);
-    let r = yuma::epoch_into(input, &mut ws, &mut out);
+    let r = run();
     COUNTING.store(false, Ordering::SeqCst);
     r.unwrap();
     ALLOCS.load(Ordering::SeqCst)
+}
+
+fn allocations_in_steady_state(input: &yuma::EpochInput) -> usize {
+    let mut ws = yuma::Workspace::new();
+    let mut out = yuma::EpochOutput::default();
+    allocations_after_warmup(|| yuma::epoch_into(input, &mut ws, &mut out))
+}
+
+/// The `input` of a public vector file.
+fn vector_input<T: serde::de::DeserializeOwned>(name: &str) -> T {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors")
+        .join(name);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    serde_json::from_value(v["input"].clone()).unwrap()
 }
 
 #[test]
@@ -86,36 +101,23 @@ fn steady_state_epochs_do_not_allocate() {
     let n = allocations_in_steady_state(&input);
     assert_eq!(n, 0, "full bond rows: {n} allocations");
     // And on real vector shapes (unsorted rows, out-of-range uids, commit-reveal, mechanisms' inputs).
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
     for name in [
         "edge-unsorted-weights-y3-0.json",
         "edge-bonds-uid-ge-n-unsorted-y3-1.json",
         "edge-commit-reveal-boundaries-y2-0.json",
         "realistic-005-v109.json",
     ] {
-        let v: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap();
-        let input: yuma::EpochInput = serde_json::from_value(v["input"].clone()).unwrap();
+        let input: yuma::EpochInput = vector_input(name);
         assert_eq!(allocations_in_steady_state(&input), 0, "{name}");
     }
     // Mechanisms through `epoch_with_mechanisms_into`: one workspace for all, no input copied.
     for name in ["mech-001-m4-n16.json", "mech-002-m2-n128.json"] {
-        let v: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap();
-        let input: yuma::MechanismsInput = serde_json::from_value(v["input"].clone()).unwrap();
+        let input: yuma::MechanismsInput = vector_input(name);
         let mut ws = yuma::Workspace::new();
         let mut out = yuma::MechanismsOutput::default();
-        let run = |ws: &mut yuma::Workspace, out: &mut yuma::MechanismsOutput| {
-            yuma::mechanisms::epoch_with_mechanisms_into(&input, ws, out)
-        };
-        run(&mut ws, &mut out).unwrap();
-        run(&mut ws, &mut out).unwrap();
-        ALLOCS.store(0, Ordering::SeqCst);
-        COUNTING.store(true, Ordering::SeqCst);
-        let r = run(&mut ws, &mut out);
-        COUNTING.store(false, Ordering::SeqCst);
-        r.unwrap();
-        let n = ALLOCS.load(Ordering::SeqCst);
+        let n = allocations_after_warmup(|| {
+            yuma::mechanisms::epoch_with_mechanisms_into(&input, &mut ws, &mut out)
+        });
         assert_eq!(
             n,
             0,
