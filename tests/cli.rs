@@ -12,6 +12,18 @@ fn yuma(args: &[&str]) -> Output {
         .expect("run yuma")
 }
 
+/// Runs `yuma` expecting success; its stdout.
+fn yuma_ok(args: &[&str]) -> String {
+    let out = yuma(args);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "yuma {args:?}: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 fn vectors() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -51,9 +63,7 @@ fn epoch_trace_equals_every_vector_trace() {
 
 #[test]
 fn verify_passes_the_whole_suite() {
-    let out = yuma(&["verify", "tests/vectors"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
+    let stdout = yuma_ok(&["verify", "tests/vectors"]);
     assert!(
         stdout.trim_end().ends_with("650 passed, 0 failed"),
         "{stdout}"
@@ -210,9 +220,7 @@ fn bench_times_many_files_as_json_lines_or_a_table() {
 #[test]
 fn verify_both_counts_files() {
     let v = "tests/vectors/tiny-n2-cross-weights-y2.json";
-    let out = yuma(&["verify", v, "--implementation", "both"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
+    let stdout = yuma_ok(&["verify", v, "--implementation", "both"]);
     assert!(
         stdout.trim_end().starts_with("1 passed, 0 failed"),
         "{stdout}"
@@ -222,9 +230,7 @@ fn verify_both_counts_files() {
 /// `--version` names the subtensor commit the crate reproduces (as the WASM `version()` does).
 #[test]
 fn version_names_the_reference_commit() {
-    let out = yuma(&["--version"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success());
+    let stdout = yuma_ok(&["--version"]);
     assert!(
         stdout.contains(env!("CARGO_PKG_VERSION")) && stdout.contains(yuma::REFERENCE_COMMIT),
         "{stdout}"
