@@ -21,7 +21,7 @@ use crate::fixed::{
     sat_add, sat_sub, u16_proportion_to_fixed, u16_proportion_to_fixed_fast, u16_to_fixed, Divisor,
     ONE, ZERO,
 };
-use crate::sparse::{col_sums, prepare_divisors, stored_entries, Csr, Slots};
+use crate::sparse::{col_sums, prepare_divisors, stored_entries, Csr, Refill, Slots};
 use crate::EpochInput;
 
 /// Liquid-alpha hyperparameters as the chain converts them.
@@ -212,8 +212,7 @@ pub fn load_bonds(input: &EpochInput, proportion: bool, out: &mut Csr, sums: &mu
     let n = usize::from(input.n);
     let lt = last_tempo(input);
     let reg = &input.block_at_registration;
-    sums.clear();
-    sums.resize(n, ZERO);
+    sums.refill(n, ZERO);
     out.rebuild(stored_entries(&input.bonds, n), |out| {
         for i in 0..n {
             for &(j, b) in input.bonds.get(i).map(|r| r.as_slice()).unwrap_or(&[]) {
@@ -315,8 +314,7 @@ pub fn ema_fixed<NV, OV>(
     OV: Fn(u16, I32F32) -> I32F32,
 {
     let one_minus = sat_sub(ONE, alpha);
-    sums.clear();
-    sums.resize(columns, ZERO);
+    sums.refill(columns, ZERO);
     let cap = new.nnz().saturating_add(old.nnz());
     out.rebuild(cap, |slots| {
         let mut sink = Sink { slots, sums };
@@ -418,8 +416,7 @@ fn dense_scratch(acc: &mut Vec<I32F32>, mark: &mut Vec<bool>, columns: usize) {
 /// already clear (every user resets the entries it touched).
 fn clear_sized<T: Clone>(v: &mut Vec<T>, len: usize, zero: T) {
     if v.len() != len {
-        v.clear();
-        v.resize(len, zero);
+        v.refill(len, zero);
     }
 }
 
@@ -614,10 +611,8 @@ pub fn yuma2(
     let mut delta = core::mem::take(&mut s.delta);
     delta.row_ptr.clone_from(&wfb.row_ptr);
     delta.col.clone_from(&wfb.col);
-    delta.val.clear();
-    delta.val.resize(wfb.nnz(), ZERO);
-    s.sums.clear();
-    s.sums.resize(n, ZERO);
+    delta.val.refill(wfb.nnz(), ZERO);
+    s.sums.refill(n, ZERO);
     for (i, &st) in (0..wfb.rows()).zip(active_stake) {
         let r = wfb.range(i);
         let (cols, vals, out) = (
@@ -656,8 +651,7 @@ pub fn yuma2(
     (s.new_divs, s.old_divs, s.bonds, s.delta) = (new_divs, old_divs, old, delta);
     // Normalize B' by column, accumulate dividends and column maxima.
     prepare_divisors(&sums, &mut s.ema_divs);
-    sums.clear();
-    sums.resize(n, ZERO); // now column maxima
+    sums.refill(n, ZERO); // now column maxima
     dividends.clear();
     for i in 0..ema.rows() {
         let r = ema.range(i);
@@ -747,10 +741,8 @@ fn yuma2_dense(
     let bond_row = |i: usize| bonds.get(i).map_or(&[][..], |r| r.as_slice());
     let stored_bond = |b: u16, live: i64| I32F32::from_bits((i64::from(b) << 32) & live);
     // ΔB = W_b ∘ S scattered into zeroed rows, with its column sums in storage order.
-    dense.clear();
-    dense.resize(cells, ZERO);
-    sums.clear();
-    sums.resize(n, ZERO);
+    dense.refill(cells, ZERO);
+    sums.refill(n, ZERO);
     for (&i, row) in active.iter().zip(dense.chunks_exact_mut(n)) {
         let i = i as usize;
         let st = active_stake.get(i).copied().unwrap_or(ZERO);
@@ -765,8 +757,7 @@ fn yuma2_dense(
     }
     prepare_divisors(sums, new_divs);
     // The stored bonds' column sums (uids registered since the last tempo count 0).
-    sums.clear();
-    sums.resize(n, ZERO);
+    sums.refill(n, ZERO);
     for &i in active.iter() {
         for ((c, &(_, b)), &l) in sums.iter_mut().zip(bond_row(i as usize)).zip(live.iter()) {
             *c = sat_add(*c, stored_bond(b, l));
@@ -776,8 +767,7 @@ fn yuma2_dense(
     // B' = α·colnorm(ΔB) + (1−α)·colnorm(B), and its column sums.
     let alpha = yuma2_alpha(input.bonds_moving_average);
     let one_minus = sat_sub(ONE, alpha);
-    sums.clear();
-    sums.resize(n, ZERO);
+    sums.refill(n, ZERO);
     for (&i, row) in active.iter().zip(dense.chunks_exact_mut(n)) {
         let b_row = bond_row(i as usize);
         let cols = new_divs.iter().zip(sums.iter_mut());
@@ -798,10 +788,8 @@ fn yuma2_dense(
     // colnorm(B'), dividends `B'ᵀ · incentive` and column maxima; cells without an entry (B' not
     // positive) are marked.
     prepare_divisors(sums, ema_divs);
-    sums.clear();
-    sums.resize(n, ZERO);
-    dividends.clear();
-    dividends.resize(n, ZERO);
+    sums.refill(n, ZERO);
+    dividends.refill(n, ZERO);
     for (&i, row) in active.iter().zip(dense.chunks_exact_mut(n)) {
         let mut d = ZERO;
         let cols = ema_divs.iter().zip(incentive).zip(sums.iter_mut());

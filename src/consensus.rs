@@ -15,7 +15,7 @@ use alloc::vec::Vec;
 use substrate_fixed::types::I32F32;
 
 use crate::fixed::{fmin, is_pos, mul_unit, normalize, sat_add, wrapping_sum, ZERO};
-use crate::sparse::Csr;
+use crate::sparse::{Csr, Refill};
 
 /// Scratch buffers for [`weighted_median_columns`].
 #[derive(Debug, Default, Clone)]
@@ -161,8 +161,7 @@ pub fn weighted_median_columns(
     s: &mut MedianScratch,
     out: &mut Vec<I32F32>,
 ) {
-    out.clear();
-    out.resize(columns, ZERO);
+    out.refill(columns, ZERO);
     // Validators with positive stake, renormalized (as upstream does).
     s.use_stake.clear();
     s.use_stake
@@ -195,8 +194,7 @@ pub fn weighted_median_columns(
 
     // General rows (repeated or unsorted columns): column counts (upper bound: duplicates
     // counted), then a CSC fill where a repeated column overwrites.
-    s.col_ptr.clear();
-    s.col_ptr.resize(columns.saturating_add(1), 0);
+    s.col_ptr.refill(columns.saturating_add(1), 0);
     for (cols, _) in voter_rows(active_stake, weights) {
         for &j in cols {
             if let Some(c) = s.col_ptr.get_mut(usize::from(j).saturating_add(1)) {
@@ -210,12 +208,9 @@ pub fn weighted_median_columns(
         *c = acc;
     }
     let cap = idx(acc);
-    s.score.clear();
-    s.score.resize(cap, ZERO);
-    s.stake.clear();
-    s.stake.resize(cap, ZERO);
-    s.owner.clear();
-    s.owner.resize(cap, u32::MAX);
+    s.score.refill(cap, ZERO);
+    s.stake.refill(cap, ZERO);
+    s.owner.refill(cap, u32::MAX);
     s.fill.clear();
     s.fill.extend(s.col_ptr.iter().take(columns).copied());
     let mut k = 0u32;
@@ -282,8 +277,7 @@ fn keyed_medians(
     out: &mut [I32F32],
 ) {
     // Column counts of positive scores, then their offsets: `col_ptr[j]..col_ptr[j + 1]`.
-    s.col_ptr.clear();
-    s.col_ptr.resize(columns.saturating_add(1), 0);
+    s.col_ptr.refill(columns.saturating_add(1), 0);
     let col_ptr = s.col_ptr.as_mut_slice();
     for (cols, vals) in voter_rows(active_stake, weights) {
         for (&j, v) in cols.iter().zip(vals) {
@@ -298,8 +292,7 @@ fn keyed_medians(
         *c = acc;
     }
     // Keys column by column, `fill[j]` the next free slot of column `j`.
-    s.keys.clear();
-    s.keys.resize(idx(acc), 0);
+    s.keys.refill(idx(acc), 0);
     s.fill.clear();
     s.fill.extend(col_ptr.iter().take(columns).copied());
     let (keys, fill) = (s.keys.as_mut_slice(), s.fill.as_mut_slice());
@@ -452,8 +445,7 @@ pub fn clip_trust_incentive(
     incentive: &mut Vec<I32F32>,
 ) {
     trust.clear();
-    incentive.clear();
-    incentive.resize(consensus.len(), ZERO);
+    incentive.refill(consensus.len(), ZERO);
     // Written branch-free into slots sized for every weight, then cut to what was kept.
     clipped.rebuild(weights.nnz(), |clipped| {
         for i in 0..weights.rows() {

@@ -17,6 +17,7 @@ use parity_scale_codec::{Decode, Encode};
 #[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
+use crate::sparse::Refill;
 use crate::{EpochInput, EpochOutput, Error, Workspace};
 
 /// Input of [`epoch_with_mechanisms`]. Each mechanism's own `rao_emission` is ignored.
@@ -229,12 +230,6 @@ pub fn epoch_with_mechanisms_reference(input: &MechanismsInput) -> Result<Mechan
     Ok(out)
 }
 
-/// Clears `v` and fills it with `len` copies of `x`, keeping its allocation.
-fn refill<T: Clone>(v: &mut Vec<T>, len: usize, x: T) {
-    v.clear();
-    v.resize(len, x);
-}
-
 /// Checks the mechanisms, splits the emission, runs `epoch(mechanism, its share, its output)`
 /// for each into `out.per_mechanism` and aggregates into `out.aggregated`.
 fn run(
@@ -278,17 +273,17 @@ fn run(
     out.per_mechanism.truncate(count);
     out.per_mechanism.resize_with(count, EpochOutput::default);
     let agg = &mut out.aggregated;
-    refill(&mut agg.dividends, n, 0);
-    refill(&mut agg.incentive, n, 0);
-    refill(&mut agg.validator_emission, n, 0);
-    refill(&mut agg.server_emission, n, 0);
-    refill(&mut agg.stake_weight, n, 0);
-    refill(&mut agg.active, n, false);
-    refill(&mut agg.emission, n, 0);
-    refill(&mut agg.consensus, n, 0);
-    refill(&mut agg.validator_trust, n, 0);
-    refill(&mut agg.new_validator_permit, n, false);
-    refill(&mut agg.stake, n, 0);
+    agg.dividends.refill(n, 0);
+    agg.incentive.refill(n, 0);
+    agg.validator_emission.refill(n, 0);
+    agg.server_emission.refill(n, 0);
+    agg.stake_weight.refill(n, 0);
+    agg.active.refill(n, false);
+    agg.emission.refill(n, 0);
+    agg.consensus.refill(n, 0);
+    agg.validator_trust.refill(n, 0);
+    agg.new_validator_permit.refill(n, false);
+    agg.stake.refill(n, 0);
     let runs = input.mechanisms.iter().zip(&out.split);
     for (k, ((mech, &emission), o)) in runs.zip(out.per_mechanism.iter_mut()).enumerate() {
         epoch(mech, emission, o).map_err(|e| Error::InMechanism {

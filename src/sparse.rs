@@ -221,8 +221,7 @@ pub fn stored_entries(rows: &[crate::io::SparseRowU16], n: usize) -> usize {
 
 /// Saturating column sums of entries with `j < columns`, in storage order.
 pub fn col_sums(col: &[u16], val: &[I32F32], columns: usize, sums: &mut Vec<I32F32>) {
-    sums.clear();
-    sums.resize(columns, ZERO);
+    sums.refill(columns, ZERO);
     for (&j, &v) in col.iter().zip(val.iter()) {
         if let Some(s) = sums.get_mut(usize::from(j)) {
             *s = crate::fixed::sat_add(*s, v);
@@ -234,4 +233,19 @@ pub fn col_sums(col: &[u16], val: &[I32F32], columns: usize, sums: &mut Vec<I32F
 pub fn prepare_divisors(by: &[I32F32], divs: &mut Vec<Divisor>) {
     divs.clear();
     divs.extend(by.iter().map(|&d| Divisor::or_keep(d)));
+}
+
+/// A reused buffer refilled to `len` copies of `x`, keeping its allocation (`clear` then
+/// `resize`): how every stage resets its scratch vectors.
+pub(crate) trait Refill<T> {
+    /// Clears the vector and fills it with `len` copies of `x`.
+    fn refill(&mut self, len: usize, x: T);
+}
+
+impl<T: Clone> Refill<T> for Vec<T> {
+    #[inline]
+    fn refill(&mut self, len: usize, x: T) {
+        self.clear();
+        self.resize(len, x);
+    }
 }

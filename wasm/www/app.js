@@ -5,6 +5,8 @@
 const $ = (id) => document.getElementById(id);
 const U16 = 65535;
 const ONE_BITS = 4294967296; // I32F32 1.0
+// Decimal text of a u64 (what a u64 field such as bonds_moving_average accepts).
+const isU64 = (text) => /^\d{1,20}$/.test(text) && BigInt(text) <= 18446744073709551615n;
 
 let yuma = null; // the wasm-bindgen module, once loaded
 
@@ -175,7 +177,7 @@ function readOverrides() {
     o.push(`"${k}": ${raw}`);
   }
   const bma = $('w-bonds_moving_average').value.trim();
-  if (!/^\d{1,20}$/.test(bma) || BigInt(bma) > 18446744073709551615n) throw new Error('bonds_moving_average: enter a u64 integer');
+  if (!isU64(bma)) throw new Error('bonds_moving_average: enter a u64 integer');
   o.push(`"bonds_moving_average": ${bma}`);
   for (const k of ['yuma3_enabled', 'liquid_alpha_enabled']) o.push(`"${k}": ${$(`w-${k}`).checked}`);
   return `{${o.join(', ')}}`;
@@ -196,7 +198,7 @@ function updateFractions() {
   // The chain's fixed EMA alpha, exactly as the epoch converts it (Yuma 3 wraps an enormous value).
   const raw = $('w-bonds_moving_average').value.trim();
   let text = '';
-  if (yuma && /^\d{1,20}$/.test(raw) && BigInt(raw) <= 18446744073709551615n) {
+  if (yuma && isU64(raw)) {
     const y3 = $('w-yuma3_enabled').checked;
     const alpha = Number(BigInt(yuma.ema_alpha_bits(BigInt(raw), y3))) / ONE_BITS;
     text = `α ${alpha.toFixed(3)}` + (y3 && $('w-liquid_alpha_enabled').checked ? ' unless liquid' : '');
