@@ -384,14 +384,14 @@ proptest! {
         let other = (xs.len() * 3 / 2).saturating_sub(3);
         let keep = I32F32::from_bits(-7);
         let common = other.min(xs.len());
-        let mut out = vec![keep; other];
-        yuma::fixed::exp_safe_batch(&xs, &mut out);
-        prop_assert_eq!(&out[..common], &want[..common]);
-        prop_assert!(out[common..].iter().all(|&e| e == keep));
-        let mut out = vec![keep; other];
-        yuma::fixed::exp_safe_grouped(&xs, &mut out, &mut Vec::new());
-        prop_assert_eq!(&out[..common], &want[..common]);
-        prop_assert!(out[common..].iter().all(|&e| e == keep));
+        let batch = |out: &mut [I32F32]| yuma::fixed::exp_safe_batch(&xs, out);
+        let grouped = |out: &mut [I32F32]| yuma::fixed::exp_safe_grouped(&xs, out, &mut Vec::new());
+        for run in [&batch as &dyn Fn(&mut [I32F32]), &grouped] {
+            let mut out = vec![keep; other];
+            run(&mut out);
+            prop_assert_eq!(&out[..common], &want[..common]);
+            prop_assert!(out[common..].iter().all(|&e| e == keep));
+        }
     }
 
     #[test]
@@ -406,11 +406,12 @@ proptest! {
 /// the last (a matrix whose rows do not start at slot 0 is still well-formed for `Csr::row`).
 fn padded_csr(rows: &[Vec<(u16, u16)>], lead: usize, trail: usize) -> yuma::sparse::Csr {
     let mut m = yuma::sparse::Csr::default();
-    let junk = (9u16, I32F32::from_bits(123_456_789));
-    for _ in 0..lead {
-        m.col.push(junk.0);
-        m.val.push(junk.1);
-    }
+    let junk = |m: &mut yuma::sparse::Csr, count: usize| {
+        m.col.extend(std::iter::repeat_n(9u16, count));
+        m.val
+            .extend(std::iter::repeat_n(I32F32::from_bits(123_456_789), count));
+    };
+    junk(&mut m, lead);
     m.row_ptr.push(lead as u32);
     for r in rows {
         for &(j, w) in r {
@@ -419,10 +420,7 @@ fn padded_csr(rows: &[Vec<(u16, u16)>], lead: usize, trail: usize) -> yuma::spar
         }
         m.row_ptr.push(m.col.len() as u32);
     }
-    for _ in 0..trail {
-        m.col.push(junk.0);
-        m.val.push(junk.1);
-    }
+    junk(&mut m, trail);
     m
 }
 
