@@ -30,9 +30,10 @@
 //!   the 650 golden vectors, outputs and traced intermediates, for both implementations).
 //! * **No floats** in the math, **no panics** (the crate denies indexing, `unwrap`, `expect`,
 //!   `panic!` and unchecked arithmetic): an input the chain cannot hold (a per-uid vector of the
-//!   wrong length, more entries than [`Limits`] allow) is an [`Error`] naming the field. The stage kernels (`consensus`,
-//!   `bonds`, `sparse`, …) are public for tests and benchmarks and take sizes such as `columns`
-//!   from their caller: like `Vec::with_capacity`, a size beyond memory fails the allocation.
+//!   wrong length, more entries than [`Limits`] allow) is an [`Error`] naming the field. The
+//!   stage kernels (`consensus`, `bonds`, `sparse`, …) are public for tests and benchmarks and
+//!   take sizes such as `columns` from their caller: like `Vec::with_capacity`, a size beyond
+//!   memory fails the allocation.
 //!   The epoch calls derive every size from `n ≤ 65535` and [`Limits`].
 //! * **Overflows as on chain**: values the chain's types hold but its arithmetic overflows are
 //!   computed the way the chain computes them, not refused. Total stake at or above 2⁶³ wraps
