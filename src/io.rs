@@ -200,9 +200,11 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// The default: 16,777,216 stored weight and bond entries in total (a full 4096 × 4096 matrix).
+    /// The default: 33,554,432 stored weight and bond entries in total — full 4096 × 4096
+    /// weights and full 4096 × 4096 bonds, the most a 4096-uid subnet can hold (about 0.7 GB of
+    /// working memory at that size).
     pub const DEFAULT: Limits = Limits {
-        max_entries: 1 << 24,
+        max_entries: 1 << 25,
     };
 }
 

@@ -413,16 +413,22 @@ fn diff_values(
     }
 }
 
-/// An epoch output as a JSON object, with the trace as a `trace` field when given.
+/// An epoch output as one JSON object — its fields in order, then the trace as a `trace` field
+/// when given. Serializes straight to text (no `serde_json::Value` tree), so printing the output
+/// of a full 4096-uid subnet costs its text, not a tree of it.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct OutputDoc<'a> {
+    /// The epoch's result.
+    #[serde(flatten)]
+    pub output: &'a EpochOutput,
+    /// Its intermediate results, when requested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace: Option<&'a EpochTrace>,
+}
+
+/// [`OutputDoc`] as a `serde_json::Value`.
 pub fn output_json(out: &EpochOutput, trace: Option<&EpochTrace>) -> serde_json::Value {
-    let mut v = serde_json::to_value(out).unwrap_or(serde_json::Value::Null);
-    if let (Some(t), serde_json::Value::Object(m)) = (trace, &mut v) {
-        m.insert(
-            "trace".into(),
-            serde_json::to_value(t).unwrap_or(serde_json::Value::Null),
-        );
-    }
-    v
+    serde_json::to_value(OutputDoc { output: out, trace }).unwrap_or(serde_json::Value::Null)
 }
 
 /// The result of checking one vector.

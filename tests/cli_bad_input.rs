@@ -434,11 +434,12 @@ fn a_100_mb_file_of_zeros_is_rejected_quickly() {
 
 #[test]
 fn more_weight_entries_than_the_limit_are_rejected() {
-    // 2^24 entries in one weight row plus the 13 bond entries: past `Limits::DEFAULT` (~100 MB).
+    // `Limits::DEFAULT` entries in one weight row plus the 13 bond entries (~200 MB of text).
+    let limit = yuma::Limits::DEFAULT.max_entries;
     let text = String::from_utf8(set("weights", json!("__W__"))).expect("utf8");
-    let mut row = String::with_capacity(6 << 24);
+    let mut row = String::with_capacity(limit.saturating_mul(6));
     row.push('[');
-    for k in 0..(1usize << 24) {
+    for k in 0..limit {
         if k > 0 {
             row.push(',');
         }
@@ -454,13 +455,17 @@ fn more_weight_entries_than_the_limit_are_rejected() {
     std::fs::write(&path, &text).expect("write");
     let r = run(&["epoch", path.to_str().expect("utf8 path")], None);
     eprintln!(
-        "{} MB, 2^24 + 13 entries: {:.0} ms, {}",
+        "{} MB, {limit} + 13 entries: {:.0} ms, {}",
         text.len() >> 20,
         r.elapsed.as_secs_f64() * 1e3,
         r.stderr.trim_end()
     );
     let _ = std::fs::remove_dir_all(&dir);
-    assert_rejected("2^24 + 13 weight and bond entries", &r, "exceeds the limit");
+    assert_rejected(
+        "the limit + 13 weight and bond entries",
+        &r,
+        "exceeds the limit",
+    );
 }
 
 #[test]

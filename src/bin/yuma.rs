@@ -251,7 +251,7 @@ fn say_line(text: impl std::fmt::Display) -> Result<(), Fail> {
     say(format_args!("{text}\n"))
 }
 
-fn print_json(v: &serde_json::Value, pretty: bool) -> Result<(), Fail> {
+fn print_json<T: serde::Serialize + ?Sized>(v: &T, pretty: bool) -> Result<(), Fail> {
     let text = if pretty {
         serde_json::to_string_pretty(v)
     } else {
@@ -407,17 +407,23 @@ fn cmd_epoch(
         json::VectorInput::Mechanisms(m) => return mechanisms(&m),
     };
     note_short_rows(file, &input);
-    let run = if reference {
-        yuma::reference::epoch_with_trace
-    } else {
-        yuma::epoch_with_trace
-    };
-    let (out, t) = run(&input).map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
+    let fail = |e: yuma::Error| bad_input(format!("{}: {e}", shown(file)));
+    let (out, t) = match (trace, reference) {
+        (true, false) => yuma::epoch_with_trace(&input).map(|(o, t)| (o, Some(t))),
+        (true, true) => yuma::reference::epoch_with_trace(&input).map(|(o, t)| (o, Some(t))),
+        (false, false) => yuma::epoch(&input).map(|o| (o, None)),
+        (false, true) => yuma::reference::epoch(&input).map(|o| (o, None)),
+    }
+    .map_err(fail)?;
     note_overpaid(file, "the epoch ", input.rao_emission, &out);
     if table {
         return print_table(&out);
     }
-    print_json(&json::output_json(&out, trace.then_some(&t)), pretty)
+    let doc = json::OutputDoc {
+        output: &out,
+        trace: t.as_ref(),
+    };
+    print_json(&doc, pretty)
 }
 
 fn print_mechanisms(
@@ -454,10 +460,7 @@ fn print_mechanisms(
         )?;
         return print_table(&out.aggregated);
     }
-    print_json(
-        &serde_json::to_value(&out).map_err(|e| Fail(e.to_string(), 2))?,
-        pretty,
-    )
+    print_json(&out, pretty)
 }
 
 /// The `.json` files under `dir` and its subdirectories, sorted by path.
