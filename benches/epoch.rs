@@ -136,6 +136,27 @@ fn kernels(c: &mut Criterion) {
             )
         })
     });
+    // `column_median` on 16,000 validators whose scores defeat its middle pivot round after
+    // round (the round cap hands the rest to a sort), and on the same scores in a plain order.
+    let k = 16_000usize;
+    let equal = I32F32::from_bits((1i64 << 32) / k as i64);
+    let total_k = I32F32::from_bits(equal.to_bits() * k as i64);
+    let near_top = total_k.saturating_sub(yuma::fixed::u16_proportion_to_fixed(1));
+    let killer: Vec<(I32F32, I32F32)> = yuma::synth::middle_pivot_killer(k)
+        .iter()
+        .map(|&r| (I32F32::from_bits(i64::from(r) << 16), equal))
+        .collect();
+    let mut plain = killer.clone();
+    plain.sort_unstable_by_key(|p| (p.0.to_bits() * 7919) % k as i64);
+    for (name, column) in [("adversarial", &killer), ("plain", &plain)] {
+        g.bench_function(format!("median/column-{name}-16000"), |b| {
+            let mut buf = column.clone();
+            b.iter(|| {
+                buf.copy_from_slice(column);
+                yuma::consensus::column_median(&mut buf, k, total_k, near_top)
+            })
+        });
+    }
     // Exact fixed-point division: invariant divisor vs checked_div.
     let xs: Vec<I32F32> = (0..16384)
         .map(|_| I32F32::from_bits(rng.below(1 << 32) as i64))

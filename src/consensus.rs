@@ -36,7 +36,9 @@ fn idx(x: u32) -> usize {
 
 /// The weighted median of one column from its `(score, stake)` entries (scores `> 0`), the
 /// validator count `members`, the total stake `total` and `minority`. Validators without an entry
-/// score 0. `pairs` is reordered in place (an in-place weighted quickselect, `O(k)` on average).
+/// score 0. `pairs` is reordered in place (an in-place weighted quickselect: `O(k)` on average,
+/// `O(k log k)` at worst, as after `2·log₂ k + 8` partition rounds the rest is sorted —
+/// [`crate::synth::middle_pivot_killer`] builds a score order that needs the cap).
 /// Stakes are non-negative and their sum (with the zero group's) does not wrap, as the
 /// pipeline's normalized stakes are; outside that domain the result is deterministic but is not
 /// promised to equal [`keyed_median`]'s or upstream's.
@@ -87,8 +89,18 @@ pub fn column_median(
     if minority < below {
         return ZERO;
     }
+    // Partition rounds allowed before the rest is sorted instead (introselect): a score order
+    // that defeats the middle pivot round after round cannot make a column cost more than
+    // `O(k log k)` — without the cap, `k` validators could cost `k²/2` comparisons.
+    let mut rounds = 2usize
+        .saturating_mul(usize::BITS.saturating_sub(pairs.len().leading_zeros()) as usize)
+        .saturating_add(8);
     let mut slice = pairs;
     loop {
+        if rounds == 0 {
+            return sorted_scan(slice, below, minority, highest);
+        }
+        rounds = rounds.saturating_sub(1);
         let Some(&(pivot, _)) = slice.get(slice.len() / 2) else {
             return highest;
         };
@@ -102,6 +114,25 @@ pub fn column_median(
             slice = slice.get_mut(gt..).unwrap_or(&mut []);
         }
     }
+}
+
+/// The rest of [`column_median`]'s search by sorting: the lowest score at which the stake
+/// accumulated in ascending score order (from `below`) first exceeds `minority` — the score
+/// whose stake interval holds the minority point, as the partition rounds find it.
+fn sorted_scan(
+    slice: &mut [(I32F32, I32F32)],
+    mut below: I32F32,
+    minority: I32F32,
+    highest: I32F32,
+) -> I32F32 {
+    slice.sort_unstable_by_key(|&(score, _)| score);
+    for &(score, stake) in slice.iter() {
+        below = below.wrapping_add(stake);
+        if minority < below {
+            return score;
+        }
+    }
+    highest
 }
 
 /// Three-way partition around `pivot`: `[..lt) < pivot`, `[lt..gt) == pivot`, `[gt..) > pivot`,

@@ -161,3 +161,47 @@ pub fn subnet(p: &SynthParams) -> EpochInput {
         rao_emission: 1_000_000_000,
     }
 }
+
+/// Scores `1..=k` (ranks) in an order that defeats a middle-pivot quickselect such as
+/// [`crate::consensus::column_median`]'s partition rounds: simulating its three-way partition,
+/// each round's pivot is given the lowest rank not yet placed, so with the minority point near the
+/// top every round removes a single score. Without its round cap that column would cost `k²/2`
+/// comparisons; tests and benchmarks use this order to exercise the cap. Building the order
+/// simulates those rounds, so it takes `k²/2` steps itself.
+///
+/// ```
+/// let ranks = yuma::synth::middle_pivot_killer(5);
+/// let mut sorted = ranks.clone();
+/// sorted.sort_unstable();
+/// assert_eq!(sorted, vec![1, 2, 3, 4, 5]);
+/// assert_eq!(ranks[5 / 2], 1); // the first pivot is the lowest score
+/// ```
+pub fn middle_pivot_killer(k: usize) -> Vec<u32> {
+    let mut slot: Vec<usize> = (0..k).collect();
+    let mut rank = vec![0u32; k];
+    let (mut next, mut lo) = (1u32, 0usize);
+    while lo < k {
+        let Some(&pivot) = slot.get(lo.saturating_add(k.saturating_sub(lo) / 2)) else {
+            break;
+        };
+        if let Some(r) = rank.get_mut(pivot) {
+            *r = next;
+        }
+        next = next.saturating_add(1);
+        // Every other score in the slice is still unplaced, so above the pivot: the partition
+        // swaps each to the end.
+        let (mut i, mut gt) = (lo, k);
+        while i < gt {
+            if slot.get(i) == Some(&pivot) {
+                i = i.saturating_add(1);
+            } else {
+                gt = gt.saturating_sub(1);
+                if let Some([first, .., last]) = slot.get_mut(i..=gt) {
+                    core::mem::swap(first, last);
+                }
+            }
+        }
+        lo = gt;
+    }
+    rank
+}

@@ -229,6 +229,95 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Scores in an order that makes every partition round of `column_median` drop a single
+    /// score, so its round cap hands the rest to the sorted scan: still upstream's answer, with
+    /// ties (ranks divided down), zero stakes and kappa near 0 (the minority point at the top).
+    #[test]
+    fn median_on_adversarial_order_equals_upstream_pivot_search(
+        k in 24usize..400,
+        tie in prop_oneof![Just(1i64), 2i64..5],
+        stakes in prop::collection::vec(prop_oneof![1i64..2, Just(0i64), 1i64..(1 << 33)], 400),
+        kappa in prop_oneof![0u16..4, Just(32767u16), any::<u16>()],
+        boundary in prop_oneof![Just(None), (1usize..8).prop_map(Some)],
+    ) {
+        let ranks = yuma::synth::middle_pivot_killer(k);
+        let mut stake: Vec<I32F32> = stakes.iter().take(k).map(|&s| I32F32::from_bits(s)).collect();
+        yuma::fixed::normalize(&mut stake);
+        let score: Vec<I32F32> = ranks.iter().map(|&r| I32F32::from_bits(((i64::from(r) + tie - 1) / tie) << 20)).collect();
+        let total = yuma::fixed::wrapping_sum(stake.iter().copied());
+        let mut minority = total.saturating_sub(yuma::fixed::u16_proportion_to_fixed(kappa));
+        if let Some(m) = boundary {
+            // Exactly the stake below the m-th highest score: the answer's interval starts there.
+            let mut by_score: Vec<(I32F32, I32F32)> = score.iter().copied().zip(stake.iter().copied()).collect();
+            by_score.sort_by_key(|p| p.0);
+            minority = yuma::fixed::wrapping_sum(by_score.iter().take(k - m).map(|p| p.1));
+        }
+        let idx: Vec<usize> = (0..k).collect();
+        let slow = yuma::reference::math::weighted_median(&stake, &score, &idx, minority, I32F32::from_bits(0), total);
+        let mut pairs: Vec<(I32F32, I32F32)> = score.iter().zip(&stake).map(|(s, w)| (*s, *w)).collect();
+        prop_assert_eq!(yuma::consensus::column_median(&mut pairs, k, total, minority), slow);
+    }
+}
+
+/// A whole epoch whose consensus columns hold the adversarial score order: `k` validators (uids
+/// `2c..`) weight columns `0..c` by their rank and columns `c..2c` by `k + 1 − rank` (equal row
+/// sums, so the normalized scores keep the order; rows stored unsorted, so the pipeline takes its
+/// general median path), kappa 1/65535 (the minority point at the top). Main equals the
+/// reference, Yuma 2 and Yuma 3.
+#[test]
+fn epoch_with_adversarial_median_columns_equals_reference() {
+    let (k, c) = (1500usize, 3usize);
+    let ranks = yuma::synth::middle_pivot_killer(k);
+    let n = k + 2 * c;
+    let weights: Vec<Vec<(u16, u16)>> = (0..n)
+        .map(|i| match i.checked_sub(2 * c).and_then(|v| ranks.get(v)) {
+            Some(&r) => (c..2 * c)
+                .map(|j| (j as u16, (k as u32 + 1 - r) as u16))
+                .chain((0..c).map(|j| (j as u16, r as u16)))
+                .collect(),
+            None => vec![],
+        })
+        .collect();
+    for yuma3 in [false, true] {
+        let input = EpochInput {
+            n: n as u16,
+            current_block: 1000,
+            tempo: 100,
+            activity_cutoff: 5000,
+            last_update: vec![990; n],
+            block_at_registration: vec![0; n],
+            alpha_stake: vec![1_000_000_000; n],
+            tao_stake: vec![0; n],
+            validator_permit: vec![true; n],
+            max_allowed_validators: n as u16,
+            weights: weights.clone(),
+            bonds: vec![vec![]; n],
+            kappa: 1,
+            bonds_moving_average: 900_000,
+            yuma3_enabled: yuma3,
+            commit_blocks: vec![None; n],
+            rao_emission: 1_000_000_000,
+            ..Default::default()
+        };
+        let main = yuma::epoch(&input).unwrap();
+        assert_eq!(
+            main,
+            yuma::reference::epoch(&input).unwrap(),
+            "yuma3 {yuma3}"
+        );
+        // The top-ranked validator's score is each rank column's consensus.
+        let top = (u64::from(u16::MAX) * k as u64 / (c * (k + 1)) as u64) as u16;
+        assert!(
+            main.consensus[..c].iter().all(|&x| x.abs_diff(top) <= 1),
+            "{:?}",
+            &main.consensus[..c]
+        );
+    }
+}
+
 #[test]
 fn empty_subnet() {
     let input = EpochInput::default();
