@@ -47,7 +47,54 @@ struct Loaded {
     vector: Option<Box<VectorFile>>,
 }
 
+/// Most weight and bond entries one call takes, across every input it holds (a scenario's
+/// patches and a document's mechanisms included): the page's analysis of an input with 2²⁴ entries
+/// took 3 GB in Node, one with 2²⁵ (a full 4096-uid subnet, which the CLI takes) ran out of
+/// WebAssembly's 4 GB and trapped, so the browser build refuses such inputs up front.
+pub const MAX_ENTRIES: usize = 1 << 24;
+
+/// Refuses `entries` above [`MAX_ENTRIES`], with a message pointing at the CLI.
+fn check_entries(entries: usize) -> Result<(), String> {
+    if entries > MAX_ENTRIES {
+        return Err(format!(
+            "{entries} weight and bond entries in all: the WebAssembly build takes at most \
+             {MAX_ENTRIES} (its memory is 4 GB); the yuma command takes up to {}",
+            yuma::Limits::DEFAULT.max_entries
+        ));
+    }
+    Ok(())
+}
+
+/// [`scenario::parse_scenario`], refusing scenarios whose initial input and patches hold more
+/// than [`MAX_ENTRIES`] weight and bond entries.
+fn load_scenario(text: &str) -> Result<Scenario, String> {
+    let s = scenario::parse_scenario(text.as_bytes()).map_err(|e| e.to_string())?;
+    let rows = |r: &Option<Vec<yuma::SparseRowU16>>| {
+        r.iter()
+            .flatten()
+            .fold(0usize, |a, row| a.saturating_add(row.len()))
+    };
+    let patched = s.epochs.iter().fold(0usize, |a, p| {
+        a.saturating_add(rows(&p.weights))
+            .saturating_add(rows(&p.bonds))
+    });
+    check_entries(s.initial.stored_entries().saturating_add(patched))?;
+    Ok(s)
+}
+
 fn load(text: &str) -> Result<Loaded, String> {
+    let loaded = load_unchecked(text)?;
+    check_entries(match &loaded.input {
+        Input::Epoch(i) => i.stored_entries(),
+        Input::Mechanisms(m) => m
+            .mechanisms
+            .iter()
+            .fold(0usize, |a, i| a.saturating_add(i.stored_entries())),
+    })?;
+    Ok(loaded)
+}
+
+fn load_unchecked(text: &str) -> Result<Loaded, String> {
     match yj::parse_document(text.as_bytes()).map_err(|e| e.to_string())? {
         Document::Epoch(i) => Ok(Loaded {
             input: Input::Epoch(i),
@@ -374,7 +421,7 @@ fn scenario_state(s: &Scenario, epoch: usize) -> Result<EpochInput, String> {
 
 fn simulate_text(text: &str) -> Result<String, String> {
     let t0 = perf_now();
-    let s = scenario::parse_scenario(text.as_bytes()).map_err(|e| e.to_string())?;
+    let s = load_scenario(text)?;
     let parse_ms = perf_now() - t0;
     let t = perf_now();
     let outputs = scenario::run(&s, |_, _| {}).map_err(|e| e.to_string())?;
@@ -442,7 +489,7 @@ fn explain_text(
 }
 
 fn explain_epoch_text(text: &str, epoch: u32, uid: u16) -> Result<String, String> {
-    let s = scenario::parse_scenario(text.as_bytes()).map_err(|e| e.to_string())?;
+    let s = load_scenario(text)?;
     let k = usize::try_from(epoch).unwrap_or(usize::MAX);
     let state = scenario_state(&s, k)?;
     yuma::explain::explain(&state, uid)

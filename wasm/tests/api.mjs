@@ -403,6 +403,27 @@ const isTrap = (e) => e instanceof WebAssembly.RuntimeError || !(e instanceof Er
   check(`no trap on ${scalls} simulate/explain_epoch calls with mutated scenarios`, straps === 0, `${straps} traps, first: ${sfirst}`);
 }
 
+// Inputs over the browser build's entry cap (2^24 weight and bond entries, which fit its 4 GB
+// memory; a full 4096-uid subnet does not) are refused with a message, never a trap.
+{
+  const t0 = Date.now();
+  const row = `[${'[0,1],'.repeat(2 ** 24)}[0,1]]`;
+  const input = `{"n":1,"current_block":1000,"tempo":100,"activity_cutoff":5000,"last_mechanism_step_block":0,` +
+    `"last_update":[990],"block_at_registration":[0],"alpha_stake":[1000],"tao_stake":[0],"tao_weight":0,` +
+    `"stake_threshold":0,"owner_uid":null,"validator_permit":[true],"max_allowed_validators":1,` +
+    `"weights":[${row}],"bonds":[[]],"kappa":32767,"bonds_penalty":0,"bonds_moving_average":900000,` +
+    `"yuma3_enabled":false,"liquid_alpha_enabled":false,"alpha_low":45875,"alpha_high":58982,` +
+    `"alpha_sigmoid_steepness":1000,"commit_reveal_enabled":false,"commit_blocks":[null],"rao_emission":1000}`;
+  const capped = (e) => e instanceof Error && !isTrap(e) && /16777217 weight and bond entries in all: the WebAssembly build takes at most 16777216/.test(e.message);
+  const e1 = thrown(() => analyze(input, '{}'));
+  check('analyze refuses 2^24 + 1 entries with a message', capped(e1), `${e1}`);
+  const small = input.replace(row, '[[0,1]]');
+  check('the same input with one entry runs', JSON.parse(yuma.epoch(small)).active.length === 1);
+  const e2 = thrown(() => yuma.simulate(`{"initial":${small},"epochs":[{"weights":[${row.replace('[[0,1],', '[')}]}]}`));
+  check('simulate counts patched entries toward the cap', capped(e2), `${e2}`);
+  console.log(`  (entry-cap checks: ${Date.now() - t0} ms)`);
+}
+
 // The page's example files are exact copies of vectors that pass, or of example scenarios.
 for (const f of readdirSync(join(WASM_DIR, 'www', 'examples'))) {
   const text = readFileSync(join(WASM_DIR, 'www', 'examples', f), 'utf8');
