@@ -189,35 +189,50 @@ pub fn run_with(
     Ok(())
 }
 
-/// The outputs as a tidy CSV: one row per (epoch, uid).
+/// The header row of [`to_csv`] (with its newline).
+pub const CSV_HEADER: &str = "epoch,uid,active,stake,stake_weight,consensus,incentive,dividends,\
+validator_trust,new_validator_permit,server_emission,validator_emission,emission,bonds\n";
+
+/// The outputs as a tidy CSV: [`CSV_HEADER`], then one row per (epoch, uid).
+///
+/// ```
+/// let out = yuma::EpochOutput { stake: vec![5], ..Default::default() };
+/// let csv = yuma::scenario::to_csv(&[out.clone(), out]);
+/// assert!(csv.starts_with(yuma::scenario::CSV_HEADER));
+/// assert_eq!(csv.lines().count(), 3);
+/// assert!(csv.ends_with("1,0,0,5,0,0,0,0,0,0,0,0,0,0\n"));
+/// ```
 pub fn to_csv(outputs: &[EpochOutput]) -> String {
-    use core::fmt::Write;
-    let mut s = String::from(
-        "epoch,uid,active,stake,stake_weight,consensus,incentive,dividends,validator_trust,\
-         new_validator_permit,server_emission,validator_emission,emission,bonds\n",
-    );
+    let mut s = String::from(CSV_HEADER);
     for (k, o) in outputs.iter().enumerate() {
-        for uid in 0..o.stake.len() {
-            let b = |v: &[bool]| u8::from(v.get(uid).copied().unwrap_or(false));
-            let u = |v: &[u16]| v.get(uid).copied().unwrap_or(0);
-            let r = |v: &[u64]| v.get(uid).copied().unwrap_or(0);
-            let _ = writeln!(
-                s,
-                "{k},{uid},{},{},{},{},{},{},{},{},{},{},{},{}",
-                b(&o.active),
-                r(&o.stake),
-                u(&o.stake_weight),
-                u(&o.consensus),
-                u(&o.incentive),
-                u(&o.dividends),
-                u(&o.validator_trust),
-                b(&o.new_validator_permit),
-                r(&o.server_emission),
-                r(&o.validator_emission),
-                r(&o.emission),
-                o.bonds.get(uid).map_or(0, |b| b.len()),
-            );
-        }
+        push_csv_rows(&mut s, k, o);
     }
     s
+}
+
+/// Appends epoch `epoch`'s rows of [`to_csv`] (one per uid) to `s`: for writing a long
+/// scenario's CSV as it runs, one epoch at a time.
+pub fn push_csv_rows(s: &mut String, epoch: usize, o: &EpochOutput) {
+    use core::fmt::Write;
+    for uid in 0..o.stake.len() {
+        let b = |v: &[bool]| u8::from(v.get(uid).copied().unwrap_or(false));
+        let u = |v: &[u16]| v.get(uid).copied().unwrap_or(0);
+        let r = |v: &[u64]| v.get(uid).copied().unwrap_or(0);
+        let _ = writeln!(
+            s,
+            "{epoch},{uid},{},{},{},{},{},{},{},{},{},{},{},{}",
+            b(&o.active),
+            r(&o.stake),
+            u(&o.stake_weight),
+            u(&o.consensus),
+            u(&o.incentive),
+            u(&o.dividends),
+            u(&o.validator_trust),
+            b(&o.new_validator_permit),
+            r(&o.server_emission),
+            r(&o.validator_emission),
+            r(&o.emission),
+            o.bonds.get(uid).map_or(0, |b| b.len()),
+        );
+    }
 }

@@ -121,6 +121,80 @@ fn examples_run() {
     assert_eq!(bad.status.code(), Some(2));
 }
 
+/// `simulate` writes `--json` and `--csv` as the epochs run: the files equal the library's
+/// whole-run forms byte for byte (`serde_json` of `scenario::run`, `scenario::to_csv`), a
+/// scenario with no epochs gives `[]` and the header, and a scenario that fails part-way leaves
+/// existing files as they were and no temporary file behind.
+#[test]
+fn simulate_streams_its_files_and_leaves_them_alone_on_failure() {
+    let dir = std::env::temp_dir().join(format!("yuma-cli-stream-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (json, csv) = (dir.join("out.json"), dir.join("out.csv"));
+    let (js, cs) = (json.to_str().unwrap(), csv.to_str().unwrap());
+    let path = "examples/scenarios/stable-miner-y2.json";
+    yuma_ok(&["simulate", path, "--json", js, "--csv", cs]);
+    let scenario = yuma::scenario::parse_scenario(&std::fs::read(path).unwrap()).expect("scenario");
+    let outputs = yuma::scenario::run(&scenario, |_, _| {}).expect("runs");
+    assert_eq!(
+        std::fs::read_to_string(&json).unwrap(),
+        serde_json::to_string(&outputs).unwrap()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&csv).unwrap(),
+        yuma::scenario::to_csv(&outputs)
+    );
+
+    let initial = std::fs::read_to_string("examples/epoch-small.json").unwrap();
+    let write = |name: &str, epochs: &str| {
+        let p = dir.join(name);
+        std::fs::write(
+            &p,
+            format!("{{\"initial\": {initial}, \"epochs\": {epochs}}}"),
+        )
+        .unwrap();
+        p
+    };
+    let empty = write("empty.json", "[]");
+    yuma_ok(&[
+        "simulate",
+        empty.to_str().unwrap(),
+        "--json",
+        js,
+        "--csv",
+        cs,
+    ]);
+    assert_eq!(std::fs::read_to_string(&json).unwrap(), "[]");
+    assert_eq!(
+        std::fs::read_to_string(&csv).unwrap(),
+        yuma::scenario::CSV_HEADER
+    );
+
+    // Epoch 2 gets a stake vector of the wrong length.
+    let failing = write("failing.json", r#"[{}, {}, {"alpha_stake": [1]}, {}]"#);
+    std::fs::write(&json, "old json").unwrap();
+    std::fs::write(&csv, "old csv").unwrap();
+    let r = yuma(&[
+        "simulate",
+        failing.to_str().unwrap(),
+        "--json",
+        js,
+        "--csv",
+        cs,
+    ]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("epoch 2"));
+    assert_eq!(std::fs::read_to_string(&json).unwrap(), "old json");
+    assert_eq!(std::fs::read_to_string(&csv).unwrap(), "old csv");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["empty.json", "failing.json", "out.csv", "out.json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `bench` times several files (or a directory's) and prints one JSON line per file, or one
 /// table with `--table`; a file that is not an epoch input is reported and the others still run.
 #[test]

@@ -919,10 +919,6 @@ fn cmd_explain(file: &Path, uid: u16, epoch: Option<usize>) -> Result<(), Fail> 
     say(text)
 }
 
-fn write_file(path: &Path, text: &str) -> Result<(), Fail> {
-    std::fs::write(path, text).map_err(|e| Fail(format!("{}: {e}", path.display()), 2))
-}
-
 fn cmd_simulate(file: &Path, json_out: Option<&Path>, csv_out: Option<&Path>) -> Result<(), Fail> {
     if let (Some(j), Some(c)) = (json_out, csv_out) {
         if j == c {
@@ -955,11 +951,47 @@ fn cmd_simulate(file: &Path, json_out: Option<&Path>, csv_out: Option<&Path>) ->
             None => bad_input(format!("{}: {e}", shown(file))),
         }
     })?;
+    // Outputs are written as the epochs run, so memory stays one epoch's however long the
+    // scenario is; the summary keeps one short row per epoch.
+    let mut json_w = json_out.map(StreamedFile::create).transpose()?;
+    let mut csv_w = csv_out.map(StreamedFile::create).transpose()?;
     let tty = std::io::stderr().is_terminal();
     let started = Instant::now();
-    let outputs = yuma::scenario::run(&scenario, |done, total| {
+    let total = scenario.epochs.len();
+    let mut rows: Vec<String> = Vec::with_capacity(total);
+    let mut block = scenario.initial.current_block;
+    let mut chunk = String::new();
+    let mut failed: Option<Fail> = None;
+    let ran = yuma::scenario::run_with(&scenario, |k, _, o| {
+        let written = (|| -> Result<(), Fail> {
+            if let Some(w) = json_w.as_mut() {
+                w.write(if k == 0 { "[" } else { "," })?;
+                let text = serde_json::to_string(o).map_err(|e| Fail(e.to_string(), 2))?;
+                w.write(&text)?;
+            }
+            if let Some(w) = csv_w.as_mut() {
+                chunk.clear();
+                if k == 0 {
+                    chunk.push_str(yuma::scenario::CSV_HEADER);
+                }
+                yuma::scenario::push_csv_rows(&mut chunk, k, o);
+                w.write(&chunk)?;
+            }
+            Ok(())
+        })();
+        if let Err(e) = written {
+            failed = Some(e);
+            return false;
+        }
+        block = scenario
+            .epochs
+            .get(k)
+            .and_then(|p| p.current_block)
+            .unwrap_or(block);
+        rows.push(summary_row(k, block, o));
         if tty {
             let width = 30usize;
+            let done = k.saturating_add(1);
             let filled = done
                 .saturating_mul(width)
                 .checked_div(total)
@@ -970,15 +1002,31 @@ fn cmd_simulate(file: &Path, json_out: Option<&Path>, csv_out: Option<&Path>) ->
                 "-".repeat(width.saturating_sub(filled))
             );
         }
-    })
-    .map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
+        true
+    });
     clear(tty);
-    if let Some(p) = json_out {
-        let v = serde_json::to_string(&outputs).map_err(|e| Fail(e.to_string(), 2))?;
-        write_file(p, &v)?;
+    let outcome = match (ran, failed) {
+        (_, Some(e)) => Err(e),
+        (Err(e), None) => Err(bad_input(format!("{}: {e}", shown(file)))),
+        (Ok(()), None) => Ok(()),
+    };
+    if let Err(e) = outcome {
+        json_w
+            .into_iter()
+            .chain(csv_w)
+            .for_each(StreamedFile::abandon);
+        return Err(e);
     }
-    if let Some(p) = csv_out {
-        write_file(p, &yuma::scenario::to_csv(&outputs))?;
+    if let Some(w) = json_w.as_mut() {
+        w.write(if total == 0 { "[]" } else { "]" })?;
+    }
+    if let Some(w) = csv_w.as_mut() {
+        if total == 0 {
+            w.write(yuma::scenario::CSV_HEADER)?;
+        }
+    }
+    for w in json_w.into_iter().chain(csv_w) {
+        w.finish()?;
     }
     say_line(format_args!(
         "{:>5} {:>8} {:>16} {:>16} {:>22} {:>22}",
@@ -989,44 +1037,106 @@ fn cmd_simulate(file: &Path, json_out: Option<&Path>, csv_out: Option<&Path>) ->
         "top incentive (uid)",
         "top dividends (uid)"
     ))?;
-    let mut block = scenario.initial.current_block;
-    let rows = outputs.len();
-    for (k, (o, patch)) in outputs.iter().zip(&scenario.epochs).enumerate() {
-        block = patch.current_block.unwrap_or(block);
-        let top = |v: &[u16]| {
-            v.iter()
-                .enumerate()
-                .max_by_key(|(i, x)| (**x, std::cmp::Reverse(*i)))
-                .map_or_else(
-                    || "-".to_string(),
-                    |(i, x)| format!("{} ({i})", fraction4(*x)),
-                )
-        };
-        say_line(format_args!(
-            "{k:>5} {block:>8} {:>16} {:>16} {:>22} {:>22}",
-            o.server_emission
-                .iter()
-                .map(|&x| u128::from(x))
-                .sum::<u128>(),
-            o.validator_emission
-                .iter()
-                .map(|&x| u128::from(x))
-                .sum::<u128>(),
-            top(&o.incentive),
-            top(&o.dividends)
-        ))?;
+    for row in &rows {
+        say_line(row)?;
     }
-    if rows > 0 {
+    if !rows.is_empty() {
         say_line("incentive and dividends: u16 fractions of 65535 shown as decimals")?;
     }
     eprintln!(
         "{} epochs in {:.1} ms{}{}",
-        outputs.len(),
+        rows.len(),
         started.elapsed().as_secs_f64() * 1e3,
         json_out.map_or_else(String::new, |p| format!(", JSON: {}", p.display())),
         csv_out.map_or_else(String::new, |p| format!(", CSV: {}", p.display()))
     );
     Ok(())
+}
+
+/// One line of `yuma simulate`'s summary: the epoch, its block, the rao paid to servers and
+/// validators, and the uids with the top incentive and dividends.
+fn summary_row(k: usize, block: u64, o: &yuma::EpochOutput) -> String {
+    let top = |v: &[u16]| {
+        v.iter()
+            .enumerate()
+            .max_by_key(|(i, x)| (**x, std::cmp::Reverse(*i)))
+            .map_or_else(
+                || "-".to_string(),
+                |(i, x)| format!("{} ({i})", fraction4(*x)),
+            )
+    };
+    format!(
+        "{k:>5} {block:>8} {:>16} {:>16} {:>22} {:>22}",
+        o.server_emission
+            .iter()
+            .map(|&x| u128::from(x))
+            .sum::<u128>(),
+        o.validator_emission
+            .iter()
+            .map(|&x| u128::from(x))
+            .sum::<u128>(),
+        top(&o.incentive),
+        top(&o.dividends)
+    )
+}
+
+/// An output file written piece by piece: into a temporary sibling that replaces `path` only once
+/// everything is written (so a run that fails leaves `path` as it was), or straight into `path`
+/// when that is not a regular file (`/dev/stdout`, a pipe).
+struct StreamedFile {
+    path: PathBuf,
+    tmp: Option<PathBuf>,
+    w: std::io::BufWriter<std::fs::File>,
+}
+
+impl StreamedFile {
+    fn create(path: &Path) -> Result<Self, Fail> {
+        let fail = |at: &Path, e: std::io::Error| Fail(format!("{}: {e}", at.display()), 2);
+        let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
+        let tmp = (!special).then(|| {
+            let name = path.file_name().map_or_else(
+                || std::ffi::OsString::from("out"),
+                std::ffi::OsStr::to_os_string,
+            );
+            let mut t = std::ffi::OsString::from(".");
+            t.push(name);
+            t.push(format!(".yuma-{}.tmp", std::process::id()));
+            path.with_file_name(t)
+        });
+        let target = tmp.as_deref().unwrap_or(path);
+        let file = if special {
+            std::fs::OpenOptions::new().write(true).open(path)
+        } else {
+            std::fs::File::create(target)
+        }
+        .map_err(|e| fail(path, e))?;
+        Ok(StreamedFile {
+            path: path.to_path_buf(),
+            tmp,
+            w: std::io::BufWriter::new(file),
+        })
+    }
+
+    fn write(&mut self, text: &str) -> Result<(), Fail> {
+        self.w
+            .write_all(text.as_bytes())
+            .map_err(|e| Fail(format!("{}: {e}", self.path.display()), 2))
+    }
+
+    fn finish(mut self) -> Result<(), Fail> {
+        let fail = |e: std::io::Error| Fail(format!("{}: {e}", self.path.display()), 2);
+        self.w.flush().map_err(fail)?;
+        if let Some(t) = &self.tmp {
+            std::fs::rename(t, &self.path).map_err(fail)?;
+        }
+        Ok(())
+    }
+
+    fn abandon(self) {
+        if let Some(t) = &self.tmp {
+            let _ = std::fs::remove_file(t);
+        }
+    }
 }
 
 fn main() -> ExitCode {
