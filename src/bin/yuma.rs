@@ -1082,7 +1082,8 @@ fn summary_row(k: usize, block: u64, o: &yuma::EpochOutput) -> String {
 
 /// An output file written piece by piece: into a temporary sibling that replaces `path` only once
 /// everything is written (so a run that fails leaves `path` as it was), or straight into `path`
-/// when that is not a regular file (`/dev/stdout`, a pipe).
+/// (created or truncated, as `std::fs::write` would) when that is not a regular file: a symlink,
+/// `/dev/stdout`, a pipe.
 struct StreamedFile {
     path: PathBuf,
     tmp: Option<PathBuf>,
@@ -1092,7 +1093,7 @@ struct StreamedFile {
 impl StreamedFile {
     fn create(path: &Path) -> Result<Self, Fail> {
         let fail = |at: &Path, e: std::io::Error| Fail(format!("{}: {e}", at.display()), 2);
-        let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
+        let special = std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file());
         let tmp = (!special).then(|| {
             let name = path.file_name().map_or_else(
                 || std::ffi::OsString::from("out"),
@@ -1103,13 +1104,8 @@ impl StreamedFile {
             t.push(format!(".yuma-{}.tmp", std::process::id()));
             path.with_file_name(t)
         });
-        let target = tmp.as_deref().unwrap_or(path);
-        let file = if special {
-            std::fs::OpenOptions::new().write(true).open(path)
-        } else {
-            std::fs::File::create(target)
-        }
-        .map_err(|e| fail(path, e))?;
+        let file =
+            std::fs::File::create(tmp.as_deref().unwrap_or(path)).map_err(|e| fail(path, e))?;
         Ok(StreamedFile {
             path: path.to_path_buf(),
             tmp,
