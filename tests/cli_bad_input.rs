@@ -748,6 +748,26 @@ fn conflicting_or_zero_options_are_rejected() {
     );
     assert_rejected("--json and --csv on one path", &r, "different paths");
     assert!(!Path::new(same).exists(), "nothing may be written");
+    // The same file spelled two ways (`Path` equality would not see through `..`).
+    std::fs::create_dir_all(dir.join("sub")).expect("mkdir");
+    let dotted = dir.join("sub").join("..").join("out");
+    let r = run(
+        &[
+            "simulate",
+            &scenario,
+            "--json",
+            same,
+            "--csv",
+            dotted.to_str().expect("utf8"),
+        ],
+        None,
+    );
+    assert_rejected(
+        "--json and --csv on one file, spelled twice",
+        &r,
+        "different paths",
+    );
+    assert!(!Path::new(same).exists(), "nothing may be written");
     let r = run(
         &[
             "bench",

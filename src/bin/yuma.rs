@@ -921,7 +921,7 @@ fn cmd_explain(file: &Path, uid: u16, epoch: Option<usize>) -> Result<(), Fail> 
 
 fn cmd_simulate(file: &Path, json_out: Option<&Path>, csv_out: Option<&Path>) -> Result<(), Fail> {
     if let (Some(j), Some(c)) = (json_out, csv_out) {
-        if j == c {
+        if j == c || same_target(j, c) {
             return Err(bad_input(format!(
                 "--json and --csv both name {}; give them different paths",
                 j.display()
@@ -1051,6 +1051,21 @@ fn cmd_simulate(file: &Path, json_out: Option<&Path>, csv_out: Option<&Path>) ->
         csv_out.map_or_else(String::new, |p| format!(", CSV: {}", p.display()))
     );
     Ok(())
+}
+
+/// Whether two output paths spelled differently (`out.json`, `./out.json`, `dir/../out.json`) name
+/// the same file: the same file name in the same directory, symlinks in the directories resolved.
+fn same_target(a: &Path, b: &Path) -> bool {
+    let key = |p: &Path| -> Option<PathBuf> {
+        let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
+        Some(
+            dir.unwrap_or(Path::new("."))
+                .canonicalize()
+                .ok()?
+                .join(p.file_name()?),
+        )
+    };
+    matches!((key(a), key(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// One line of `yuma simulate`'s summary: the epoch, its block, the rao paid to servers and
