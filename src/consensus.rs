@@ -116,17 +116,29 @@ pub fn column_median(
     }
 }
 
-/// The rest of [`column_median`]'s search by sorting: the lowest score at which the stake
-/// accumulated in ascending score order (from `below`) first exceeds `minority` — the score
-/// whose stake interval holds the minority point, as the partition rounds find it.
+/// The rest of [`column_median`]'s search by sorting: the score whose stake interval holds the
+/// minority point, as the partition rounds find it.
 fn sorted_scan(
     slice: &mut [(I32F32, I32F32)],
-    mut below: I32F32,
+    below: I32F32,
     minority: I32F32,
     highest: I32F32,
 ) -> I32F32 {
     slice.sort_unstable_by_key(|&(score, _)| score);
-    for &(score, stake) in slice.iter() {
+    first_over_minority(slice.iter().copied(), below, minority, highest)
+}
+
+/// The score of the first `(score, stake)` of `ascending` (in ascending score order) at which the
+/// stake accumulated from `below` (wrapping) first exceeds `minority`; `highest` when none does.
+/// The final scan of both medians.
+#[inline(always)]
+fn first_over_minority(
+    ascending: impl IntoIterator<Item = (I32F32, I32F32)>,
+    mut below: I32F32,
+    minority: I32F32,
+    highest: I32F32,
+) -> I32F32 {
+    for (score, stake) in ascending {
         below = below.wrapping_add(stake);
         if minority < below {
             return score;
@@ -450,13 +462,13 @@ pub fn keyed_median(
         tail = tail.get_mut(..front).unwrap_or(&mut []);
     }
     tail.sort_unstable();
-    for &key in tail.iter() {
-        below = below.wrapping_add(weight(key));
-        if minority < below {
-            return score(key);
-        }
-    }
-    highest
+    first_over_minority(
+        tail.iter()
+            .map(|&key| (score(key), I32F32::from_bits(weight(key)))),
+        I32F32::from_bits(below),
+        I32F32::from_bits(minority),
+        highest,
+    )
 }
 
 /// The smallest column [`keyed_median`] resolves through buckets rather than one full sort.

@@ -218,10 +218,8 @@ impl EpochInput {
     /// The `(uid, value)` entries of every weight and bond row (rows beyond `n` included): what
     /// [`Limits::max_entries`] bounds.
     pub fn stored_entries(&self) -> usize {
-        self.weights
-            .iter()
-            .chain(&self.bonds)
-            .fold(0usize, |a, r| a.saturating_add(r.len()))
+        let all = |rows: &[SparseRowU16]| crate::sparse::stored_entries(rows, usize::MAX);
+        all(&self.weights).saturating_add(all(&self.bonds))
     }
 
     /// Checks the input against what the chain can hold and against `limits`.

@@ -87,6 +87,16 @@ pub struct MechanismsOutput {
     pub aggregated: AggregatedOutput,
 }
 
+impl MechanismsInput {
+    /// The weight and bond entries of every mechanism together
+    /// ([`EpochInput::stored_entries`] summed).
+    pub fn stored_entries(&self) -> usize {
+        self.mechanisms
+            .iter()
+            .fold(0usize, |a, m| a.saturating_add(m.stored_entries()))
+    }
+}
+
 /// Most mechanisms a subnet can have (the chain's mechanism id is a `u8`).
 pub const MAX_MECHANISMS: usize = 256;
 

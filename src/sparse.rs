@@ -212,7 +212,8 @@ impl Csr {
     }
 }
 
-/// Number of stored entries in the first `n` rows of an input matrix (the room a rebuild needs).
+/// Number of stored entries in the first `n` rows of an input matrix (the room a rebuild needs;
+/// `usize::MAX` counts every row).
 pub fn stored_entries(rows: &[crate::io::SparseRowU16], n: usize) -> usize {
     rows.iter()
         .take(n)

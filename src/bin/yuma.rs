@@ -733,10 +733,7 @@ fn bench_one(
             return Ok(Benched::Timed(BenchRow {
                 file: name.clone(),
                 n: m.mechanisms.first().map_or(0, |x| x.n),
-                nnz: m
-                    .mechanisms
-                    .iter()
-                    .fold(0usize, |a, x| a.saturating_add(x.stored_entries())),
+                nnz: m.stored_entries(),
                 mechanisms: Some(m.mechanisms.len()),
                 main_ns,
                 reference_ns,

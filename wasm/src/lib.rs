@@ -70,9 +70,8 @@ fn check_entries(entries: usize) -> Result<(), String> {
 fn load_scenario(text: &str) -> Result<Scenario, String> {
     let s = scenario::parse_scenario(text.as_bytes()).map_err(|e| e.to_string())?;
     let rows = |r: &Option<Vec<yuma::SparseRowU16>>| {
-        r.iter()
-            .flatten()
-            .fold(0usize, |a, row| a.saturating_add(row.len()))
+        r.as_deref()
+            .map_or(0, |rows| yuma::sparse::stored_entries(rows, usize::MAX))
     };
     let patched = s.epochs.iter().fold(0usize, |a, p| {
         a.saturating_add(rows(&p.weights))
@@ -86,10 +85,7 @@ fn load(text: &str) -> Result<Loaded, String> {
     let loaded = load_unchecked(text)?;
     check_entries(match &loaded.input {
         Input::Epoch(i) => i.stored_entries(),
-        Input::Mechanisms(m) => m
-            .mechanisms
-            .iter()
-            .fold(0usize, |a, i| a.saturating_add(i.stored_entries())),
+        Input::Mechanisms(m) => m.stored_entries(),
     })?;
     Ok(loaded)
 }
