@@ -963,8 +963,7 @@ fn cmd_simulate(file: &Path, json_out: Option<&Path>, csv_out: Option<&Path>) ->
         let written = (|| -> Result<(), Fail> {
             if let Some(w) = json_w.as_mut() {
                 w.write(if k == 0 { "[" } else { "," })?;
-                let text = serde_json::to_string(o).map_err(|e| Fail(e.to_string(), 2))?;
-                w.write(&text)?;
+                w.write_json(o)?;
             }
             if let Some(w) = csv_w.as_mut() {
                 chunk.clear();
@@ -1128,6 +1127,12 @@ impl StreamedFile {
     fn write(&mut self, text: &str) -> Result<(), Fail> {
         self.w
             .write_all(text.as_bytes())
+            .map_err(|e| Fail(format!("{}: {e}", self.path.display()), 2))
+    }
+
+    /// `v` as compact JSON, serialized straight into the file.
+    fn write_json<T: serde::Serialize>(&mut self, v: &T) -> Result<(), Fail> {
+        serde_json::to_writer(&mut self.w, v)
             .map_err(|e| Fail(format!("{}: {e}", self.path.display()), 2))
     }
 
