@@ -21,11 +21,14 @@
 //! `yuma: <path>: ` prefix; nothing here panics on any input.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
-use yuma::json::{self as yj, Document, Implementation, VectorExpected, VectorFile, VectorInput};
+use yuma::json::{
+    self as yj, Document, Implementation, Mismatch, OutputDoc, VectorExpected, VectorFile,
+    VectorInput,
+};
 use yuma::scenario::{self, EpochPatch, Scenario, ScenarioError};
-use yuma::{EpochInput, EpochOutput, EpochTrace, MechanismsInput, Workspace};
+use yuma::{EpochInput, EpochOutput, EpochTrace, MechanismsInput, MechanismsOutput, Workspace};
 
 #[wasm_bindgen]
 extern "C" {
@@ -118,18 +121,25 @@ fn to_value<T: serde::Serialize>(v: &T) -> Value {
 }
 
 fn epoch_text(text: &str, trace: bool) -> Result<String, String> {
-    let value = match load(text)?.input {
+    // Serialized straight to text (no `Value` tree): the output of a large subnet costs its text.
+    let text = match load(text)?.input {
         Input::Epoch(i) if trace => {
             let (out, t) = yuma::epoch_with_trace(&i).map_err(|e| e.to_string())?;
-            yj::output_json(&out, Some(&t))
+            serde_json::to_string(&OutputDoc {
+                output: &out,
+                trace: Some(&t),
+            })
         }
-        Input::Epoch(i) => yj::output_json(&yuma::epoch(&i).map_err(|e| e.to_string())?, None),
+        Input::Epoch(i) => serde_json::to_string(&OutputDoc {
+            output: &yuma::epoch(&i).map_err(|e| e.to_string())?,
+            trace: None,
+        }),
         // As the CLI: a mechanisms document prints its MechanismsOutput, without a trace.
         Input::Mechanisms(m) => {
-            to_value(&yuma::epoch_with_mechanisms(&m).map_err(|e| e.to_string())?)
+            serde_json::to_string(&yuma::epoch_with_mechanisms(&m).map_err(|e| e.to_string())?)
         }
     };
-    Ok(value.to_string())
+    text.map_err(|e| e.to_string())
 }
 
 fn n_of(input: &Input) -> u16 {
@@ -249,6 +259,34 @@ pub struct Analysis {
     pub traces: String,
 }
 
+/// The `report` of [`analyze`], serialized straight to text (no `Value` tree of the output).
+#[derive(Serialize)]
+struct Report<'a> {
+    kind: &'static str,
+    name: Option<&'a str>,
+    category: Option<&'a str>,
+    n: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mechanisms: Option<usize>,
+    has_expected: bool,
+    whatif: bool,
+    compared: bool,
+    passed: Option<bool>,
+    mismatches: &'a [Mismatch],
+    params: Value,
+    parse_ms: f64,
+    compute_ms: f64,
+    output: ReportOutput<'a>,
+}
+
+/// An epoch's output (as `yuma epoch` prints it) or a mechanisms output.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ReportOutput<'a> {
+    Epoch(OutputDoc<'a>),
+    Mechanisms(&'a MechanismsOutput),
+}
+
 fn analyze_text(text: &str, overrides: &str) -> Result<(String, String), String> {
     let t0 = perf_now();
     let overrides = Overrides::parse(overrides)?;
@@ -264,7 +302,28 @@ fn analyze_text(text: &str, overrides: &str) -> Result<(String, String), String>
     let expected = vector.as_ref().and_then(|v| v.expected.as_ref());
     let compared = expected.is_some() && !whatif;
     let mut mismatches = Vec::new();
-    let (output, traces, effective, compute_ms) = match &input {
+    let report = |output: ReportOutput, mismatches: &[Mismatch], params, compute_ms| {
+        serde_json::to_string(&Report {
+            kind: kind_of(&input),
+            name: vector.as_ref().map(|v| v.name.as_str()),
+            category: vector.as_ref().map(|v| v.category.as_str()),
+            n: n_of(&input),
+            mechanisms: match &input {
+                Input::Mechanisms(m) => Some(m.mechanisms.len()),
+                Input::Epoch(_) => None,
+            },
+            has_expected: expected.is_some(),
+            whatif,
+            compared,
+            passed: compared.then_some(mismatches.is_empty()),
+            mismatches,
+            params,
+            parse_ms,
+            compute_ms,
+            output,
+        })
+    };
+    let (report, traces) = match &input {
         Input::Epoch(i) => {
             let mut ws = Workspace::new();
             let mut out = EpochOutput::default();
@@ -280,8 +339,14 @@ fn analyze_text(text: &str, overrides: &str) -> Result<(String, String), String>
                     mismatches.extend(yj::mismatches("trace", &trace, vt));
                 }
             }
-            let traces = serde_json::to_string(&[ChartTrace::from(&trace)]);
-            (yj::output_json(&out, None), traces, params(i), compute_ms)
+            let output = ReportOutput::Epoch(OutputDoc {
+                output: &out,
+                trace: None,
+            });
+            (
+                report(output, &mismatches, params(i), compute_ms),
+                serde_json::to_string(&[ChartTrace::from(&trace)]),
+            )
         }
         Input::Mechanisms(m) => {
             let t = perf_now();
@@ -298,48 +363,25 @@ fn analyze_text(text: &str, overrides: &str) -> Result<(String, String), String>
                 .iter()
                 .map(|e| yuma::epoch_with_trace(e).ok().map(|(_, t)| t))
                 .collect();
-            let traces = serde_json::to_string(
-                &traces
-                    .iter()
-                    .map(|t| t.as_ref().map(ChartTrace::from))
-                    .collect::<Vec<_>>(),
-            );
             let effective = m.mechanisms.first().map_or(Value::Null, params);
-            (to_value(&out), traces, effective, compute_ms)
+            (
+                report(
+                    ReportOutput::Mechanisms(&out),
+                    &mismatches,
+                    effective,
+                    compute_ms,
+                ),
+                serde_json::to_string(
+                    &traces
+                        .iter()
+                        .map(|t| t.as_ref().map(ChartTrace::from))
+                        .collect::<Vec<_>>(),
+                ),
+            )
         }
     };
-    let mut map = Map::new();
-    map.insert("kind".into(), kind_of(&input).into());
-    map.insert(
-        "name".into(),
-        vector.as_ref().map(|v| v.name.clone()).into(),
-    );
-    map.insert(
-        "category".into(),
-        vector.as_ref().map(|v| v.category.clone()).into(),
-    );
-    map.insert("n".into(), n_of(&input).into());
-    if let Input::Mechanisms(m) = &input {
-        map.insert("mechanisms".into(), m.mechanisms.len().into());
-    }
-    map.insert("has_expected".into(), expected.is_some().into());
-    map.insert("whatif".into(), whatif.into());
-    map.insert("compared".into(), compared.into());
-    map.insert(
-        "passed".into(),
-        if compared {
-            mismatches.is_empty().into()
-        } else {
-            Value::Null
-        },
-    );
-    map.insert("mismatches".into(), to_value(&mismatches));
-    map.insert("params".into(), effective);
-    map.insert("parse_ms".into(), parse_ms.into());
-    map.insert("compute_ms".into(), compute_ms.into());
-    map.insert("output".into(), output);
-    let traces = traces.map_err(|e| e.to_string())?;
-    Ok((Value::Object(map).to_string(), traces))
+    let err = |e: serde_json::Error| e.to_string();
+    Ok((report.map_err(err)?, traces.map_err(err)?))
 }
 
 fn median(xs: &mut [f64]) -> f64 {
@@ -434,17 +476,30 @@ fn simulate_text(text: &str) -> Result<String, String> {
         ns.push(n);
     }
     let patched: Vec<Vec<&str>> = s.epochs.iter().map(EpochPatch::fields).collect();
-    Ok(json!({
-        "n": ns,
-        "blocks": blocks,
-        "patched": patched,
-        "params": params(&s.initial),
-        "parse_ms": parse_ms,
-        "compute_ms": compute_ms,
-        "epochs": to_value(&outputs),
-        "csv": scenario::to_csv(&outputs),
+    serde_json::to_string(&Simulated {
+        n: ns,
+        blocks,
+        patched,
+        params: params(&s.initial),
+        parse_ms,
+        compute_ms,
+        epochs: &outputs,
+        csv: scenario::to_csv(&outputs),
     })
-    .to_string())
+    .map_err(|e| e.to_string())
+}
+
+/// What [`simulate`] returns, serialized straight to text (no `Value` tree of the outputs).
+#[derive(Serialize)]
+struct Simulated<'a> {
+    n: Vec<u16>,
+    blocks: Vec<u64>,
+    patched: Vec<Vec<&'a str>>,
+    params: Value,
+    parse_ms: f64,
+    compute_ms: f64,
+    epochs: &'a [EpochOutput],
+    csv: String,
 }
 
 /// `yuma explain` for an epoch document (after the what-if `overrides`); for a mechanisms
