@@ -42,7 +42,22 @@ const REVIVER_SOURCE = (() => {
   }
 })();
 
+// Whether the text holds an integer token above 2^53 - 1 (digits of a fraction or an exponent
+// do not count; one inside a string may, which only costs the slower parse). Without one the
+// plain parse is exact, and it skips the reviver, which would otherwise be called for every
+// value (millions on a large subnet).
+const LONG_INTEGER = /(?:^|[^.\d])-?(\d{16,})(?![.\deE])/g;
+const MAX_SAFE_DIGITS = String(Number.MAX_SAFE_INTEGER); // 16 digits
+function hasUnsafeInteger(text) {
+  for (const m of text.matchAll(LONG_INTEGER)) {
+    const d = m[1].replace(/^0+/, '');
+    if (d.length > MAX_SAFE_DIGITS.length || (d.length === MAX_SAFE_DIGITS.length && d > MAX_SAFE_DIGITS)) return true;
+  }
+  return false;
+}
+
 function parseExact(text) {
+  if (!hasUnsafeInteger(text)) return JSON.parse(text);
   if (REVIVER_SOURCE) {
     return JSON.parse(text, (k, v, ctx) =>
       typeof v === 'number' && !Number.isSafeInteger(v) && ctx && /^-?\d+$/.test(ctx.source) ? BigInt(ctx.source) : v,
