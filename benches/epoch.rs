@@ -72,6 +72,23 @@ fn epochs(c: &mut Criterion) {
             );
         }
     }
+    // b1024-v128-y3la with bonds the subnet itself formed: four epochs from empty bonds, each on
+    // the previous output's bonds (the shared file's bonds are uniform random proportions, which
+    // put the liquid-alpha exponents evenly over [-5, 5]; formed bonds sit near the weights, so
+    // the exponents sit near 5, as on a subnet whose validators keep their weights).
+    let (mut input, source) = load("b1024-v128-y3la", 1024, 128, 1024, true, true);
+    input.bonds = vec![Vec::new(); usize::from(input.n)];
+    for _ in 0..4 {
+        let out = yuma::epoch(&input).unwrap();
+        yuma::simulate::transition_in_place(&mut input, &out);
+        input.current_block += u64::from(input.tempo);
+    }
+    let mut ws = yuma::Workspace::new();
+    let mut out = yuma::EpochOutput::default();
+    g.bench_function(
+        BenchmarkId::new("main", format!("b1024-v128-y3la-formed-bonds-{source}")),
+        |b| b.iter(|| yuma::epoch_into(black_box(&input), &mut ws, &mut out).unwrap()),
+    );
     g.finish();
 }
 
@@ -544,6 +561,16 @@ fn liquid_bound(c: &mut Criterion) {
     let label = format!("b1024-v128-y3la-{source}");
     c.bench_function(&format!("bound/liquid-exp-series-{label}"), |b| {
         b.iter(|| yuma::fixed::exp_safe_grouped(black_box(&xs), &mut es, &mut order))
+    });
+    // The pipeline's sigmoids for the same exponents: bounds decide most without the series.
+    let mut sigmoids = vec![I32F32::from_bits(0); xs.len()];
+    let mut logistic = yuma::fixed::LogisticScratch::default();
+    yuma::fixed::logistic_grouped(&xs, &mut sigmoids, &mut logistic);
+    for (e, s) in es.iter().zip(&sigmoids) {
+        assert_eq!(*s, yuma::fixed::logistic_of_exp(*e));
+    }
+    c.bench_function(&format!("bound/liquid-logistic-{label}"), |b| {
+        b.iter(|| yuma::fixed::logistic_grouped(black_box(&xs), &mut sigmoids, &mut logistic))
     });
     c.bench_function(&format!("bound/liquid-ema-stage-{label}"), |b| {
         b.iter(|| yuma::bonds::ema_liquid(&wfb, &old, &consensus, &p, &mut scratch, &mut ema))

@@ -17,9 +17,8 @@ use alloc::vec::Vec;
 use substrate_fixed::types::{I32F32, I64F64};
 
 use crate::fixed::{
-    exp_safe, fmax, fmin, is_pos, mul_or_zero, mul_sat, mul_unit, normalize, reciprocal_bits,
-    sat_add, sat_sub, u16_proportion_to_fixed, u16_proportion_to_fixed_fast, u16_to_fixed, Divisor,
-    ONE, ZERO,
+    exp_safe, fmax, fmin, is_pos, mul_or_zero, mul_sat, mul_unit, normalize, sat_add, sat_sub,
+    u16_proportion_to_fixed, u16_proportion_to_fixed_fast, u16_to_fixed, Divisor, ONE, ZERO,
 };
 use crate::sparse::{col_sums, prepare_divisors, stored_entries, Csr, Refill, Slots};
 use crate::EpochInput;
@@ -109,10 +108,16 @@ pub fn sigmoid_exponent(
 }
 
 /// The alpha of [`alpha_sigmoid`] from `e = exp_safe(exponent)`: `1 / (1 + e)` as one 64-bit
-/// division (the denominator is at least 1), then `clamp(low + σ·(high − low))`.
+/// division (the denominator is at least 1), then [`alpha_from_logistic`].
 #[inline]
 pub fn alpha_from_exp(e: I32F32, p: &LiquidAlphaParams) -> I32F32 {
-    let sigmoid = reciprocal_bits(sat_add(ONE, e).to_bits().max(1) as u64);
+    alpha_from_logistic(crate::fixed::logistic_of_exp(e), p)
+}
+
+/// The alpha of [`alpha_sigmoid`] from its sigmoid `σ = 1 / (1 + exp_safe(exponent))`:
+/// `clamp(low + σ·(high − low), low, high)`.
+#[inline]
+pub fn alpha_from_logistic(sigmoid: I32F32, p: &LiquidAlphaParams) -> I32F32 {
     let alpha = sat_add(p.low, mul_sat(sigmoid, sat_sub(p.high, p.low)));
     fmax(fmin(alpha, p.high), p.low)
 }
@@ -177,8 +182,8 @@ pub struct BondsScratch {
     visible_b: Vec<(u16, I32F32)>,
     xs: Vec<I32F32>,
     bs: Vec<I32F32>,
-    es: Vec<I32F32>,
-    order: Vec<u32>,
+    sigmoids: Vec<I32F32>,
+    logistic: crate::fixed::LogisticScratch,
     /// Yuma 2 on dense rows: the active rows, their `rows × n` cells, and per column the mask
     /// that drops bonds on uids registered since the last tempo.
     active: Vec<u32>,
@@ -559,19 +564,23 @@ pub fn ema_liquid(
             }
         }
     }
-    // Pass 2: every exp at once, grouped by magnitude.
-    s.es.resize(s.xs.len(), ZERO);
-    crate::fixed::exp_safe_grouped(&s.xs, &mut s.es, &mut s.order);
+    // Pass 2: every sigmoid at once — bounded without the exp series where that decides it,
+    // the rest through the series grouped by magnitude.
+    s.sigmoids.resize(s.xs.len(), ZERO);
+    crate::fixed::logistic_grouped(&s.xs, &mut s.sigmoids, &mut s.logistic);
     // Pass 3: the EMA per stored weight.
-    let (es, bs) = (&s.es, &s.bs);
+    let (sigmoids, bs) = (&s.sigmoids, &s.bs);
     out.rebuild(new.nnz(), |out| {
         for i in 0..new.rows() {
             let (ncols, nvals) = new.row(i);
             // The slots pass 1 wrote for this row (`new.range(i)`, as `new.row(i)` reads).
             let r = new.range(i);
-            let (es, bs) = (es.get(r.clone()).unwrap_or(&[]), bs.get(r).unwrap_or(&[]));
-            for (((&j, &w), &e), &old_b) in ncols.iter().zip(nvals).zip(es).zip(bs) {
-                let alpha = alpha_from_exp(e, p);
+            let (sigmoids, bs) = (
+                sigmoids.get(r.clone()).unwrap_or(&[]),
+                bs.get(r).unwrap_or(&[]),
+            );
+            for (((&j, &w), &sigmoid), &old_b) in ncols.iter().zip(nvals).zip(sigmoids).zip(bs) {
+                let alpha = alpha_from_logistic(sigmoid, p);
                 let decayed = mul_sat(sat_sub(ONE, alpha), old_b);
                 let inc = fmax(mul_sat(alpha, w), ZERO);
                 let v = fmin(sat_add(decayed, inc), ONE);

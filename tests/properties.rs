@@ -453,6 +453,44 @@ proptest! {
         let p = yuma::bonds::LiquidAlphaParams::new(&input);
         let (c, w, b) = (I32F32::from_bits(c), I32F32::from_bits(w), I32F32::from_bits(b));
         prop_assert_eq!(yuma::bonds::alpha_sigmoid_fast(c, w, b, &p), yuma::bonds::alpha_sigmoid(c, w, b, &p));
+        // The pipeline's route: the exponent, its sigmoid through the bounded batch, the alpha.
+        let x = [yuma::bonds::sigmoid_exponent(c, w, b, &p)];
+        let mut sigmoid = [I32F32::from_bits(0)];
+        yuma::fixed::logistic_grouped(&x, &mut sigmoid, &mut Default::default());
+        prop_assert_eq!(yuma::bonds::alpha_from_logistic(sigmoid[0], &p), yuma::bonds::alpha_sigmoid(c, w, b, &p));
+    }
+}
+
+proptest! {
+    #[test]
+    fn batched_logistics_equal_exp_then_reciprocal(
+        xs in prop::collection::vec(prop_oneof![
+            any::<i64>(),
+            -(9i64 << 32)..(9i64 << 32),
+            (2i64 << 32)..(8i64 << 32),
+            -(8i64 << 32)..-(2i64 << 32),
+            (128i64..512).prop_map(|k| k << 26),
+            (128i64..512).prop_map(|k| -(k << 26) + 1),
+        ], 0..300),
+    ) {
+        let xs: Vec<I32F32> = xs.into_iter().map(I32F32::from_bits).collect();
+        let want: Vec<I32F32> = xs
+            .iter()
+            .map(|x| yuma::fixed::logistic_of_exp(yuma::fixed::exp_safe(*x)))
+            .collect();
+        let mut scratch = yuma::fixed::LogisticScratch::default();
+        let mut out = vec![I32F32::from_bits(0); xs.len()];
+        yuma::fixed::logistic_grouped(&xs, &mut out, &mut scratch);
+        prop_assert_eq!(&out, &want);
+        // An output of another length (and reused scratch): the common prefix is computed, the
+        // rest untouched.
+        let other = (xs.len() * 3 / 2).saturating_sub(3);
+        let keep = I32F32::from_bits(-7);
+        let common = other.min(xs.len());
+        let mut out = vec![keep; other];
+        yuma::fixed::logistic_grouped(&xs, &mut out, &mut scratch);
+        prop_assert_eq!(&out[..common], &want[..common]);
+        prop_assert!(out[common..].iter().all(|&e| e == keep));
     }
 }
 
