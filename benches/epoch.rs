@@ -72,17 +72,12 @@ fn epochs(c: &mut Criterion) {
             );
         }
     }
-    // b1024-v128-y3la with bonds the subnet itself formed: four epochs from empty bonds, each on
-    // the previous output's bonds (the shared file's bonds are uniform random proportions, which
-    // put the liquid-alpha exponents evenly over [-5, 5]; formed bonds sit near the weights, so
-    // the exponents sit near 5, as on a subnet whose validators keep their weights).
+    // b1024-v128-y3la with bonds the subnet formed itself (`synth::form_bonds`, four epochs from
+    // none): the shared file's bonds are uniform random proportions, which put the liquid-alpha
+    // exponents evenly over [-5, 5]; formed bonds sit near the weights, so the exponents sit near
+    // 5, as on a subnet whose validators keep their weights.
     let (mut input, source) = load("b1024-v128-y3la", 1024, 128, 1024, true, true);
-    input.bonds = vec![Vec::new(); usize::from(input.n)];
-    for _ in 0..4 {
-        let out = yuma::epoch(&input).unwrap();
-        yuma::simulate::transition_in_place(&mut input, &out);
-        input.current_block += u64::from(input.tempo);
-    }
+    yuma::synth::form_bonds(&mut input, 4).unwrap();
     let mut ws = yuma::Workspace::new();
     let mut out = yuma::EpochOutput::default();
     g.bench_function(

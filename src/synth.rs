@@ -162,6 +162,48 @@ pub fn subnet(p: &SynthParams) -> EpochInput {
     }
 }
 
+/// Replaces `input`'s bonds with bonds the subnet forms itself: `epochs` epochs (none: the
+/// bonds stay) run on this same state from empty bonds, each on the previous epoch's output
+/// bonds (and new permits), as [`crate::simulate::transition_in_place`] carries them. Everything
+/// but the bonds ends as it was. [`subnet`] draws bonds uniformly at random, which on a
+/// liquid-alpha subnet puts the sigmoid exponents evenly over their range; formed bonds sit near
+/// the weights, as on a subnet whose validators keep their weights. An epoch that fails ends it
+/// with its error (the bonds are then those of the epoch before).
+///
+/// ```
+/// use yuma::synth::{form_bonds, subnet, SynthParams};
+/// let mut input = subnet(&SynthParams { n: 64, validators: 8, weights_per_row: 16, yuma3: true, ..Default::default() });
+/// let before = input.clone();
+/// form_bonds(&mut input, 2)?;
+/// assert_ne!(input.bonds, before.bonds);
+/// assert_eq!(input.weights, before.weights);
+/// assert_eq!(input.validator_permit, before.validator_permit);
+/// # Ok::<(), yuma::Error>(())
+/// ```
+pub fn form_bonds(input: &mut EpochInput, epochs: u32) -> Result<(), crate::Error> {
+    if epochs == 0 {
+        return Ok(());
+    }
+    let (permits, step) = (
+        input.validator_permit.clone(),
+        input.last_mechanism_step_block,
+    );
+    input.bonds.iter_mut().for_each(Vec::clear);
+    let mut ws = crate::Workspace::new();
+    let mut out = crate::EpochOutput::default();
+    let mut result = Ok(());
+    for _ in 0..epochs {
+        result = crate::epoch_into(input, &mut ws, &mut out);
+        if result.is_err() {
+            break;
+        }
+        crate::simulate::transition_in_place(input, &out);
+    }
+    input.validator_permit = permits;
+    input.last_mechanism_step_block = step;
+    result
+}
+
 /// Scores `1..=k` (ranks) in an order that defeats a middle-pivot quickselect such as
 /// [`crate::consensus::column_median`]'s partition rounds: simulating its three-way partition,
 /// each round's pivot is given the lowest rank not yet placed, so with the minority point near the

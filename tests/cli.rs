@@ -310,3 +310,37 @@ fn version_names_the_reference_commit() {
         "{stdout}"
     );
 }
+
+#[test]
+fn synth_forms_bonds_from_none_over_k_epochs() {
+    let args = [
+        "synth",
+        "--n",
+        "64",
+        "--validators",
+        "8",
+        "--weights-per-row",
+        "16",
+        "--liquid-alpha",
+    ];
+    let parse = |s: String| serde_json::from_str::<yuma::EpochInput>(&s).unwrap();
+    let random = parse(yuma_ok(&args));
+    let formed = parse(yuma_ok(&[&args[..], &["--form-bonds", "3"]].concat()));
+    // Three epochs from no bonds, each on the previous output's bonds and permits.
+    let mut state = random.clone();
+    state.bonds.iter_mut().for_each(Vec::clear);
+    for _ in 0..3 {
+        let out = yuma::epoch(&state).unwrap();
+        state = yuma::simulate::transition(&state, &out);
+    }
+    assert_eq!(formed.bonds, state.bonds);
+    assert_ne!(formed.bonds, random.bonds);
+    // Everything else is the synthetic subnet's.
+    let mut rest = formed.clone();
+    rest.bonds = random.bonds.clone();
+    assert_eq!(rest, random);
+    assert_eq!(
+        parse(yuma_ok(&[&args[..], &["--form-bonds", "0"]].concat())),
+        random
+    );
+}

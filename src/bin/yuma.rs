@@ -134,6 +134,11 @@ enum Command {
         /// PRNG seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Replace the random bonds with the bonds K epochs on this subnet form from none (each
+        /// epoch on the previous one's bonds), as a subnet whose validators keep their weights
+        /// has them.
+        #[arg(long, value_name = "K", default_value_t = 0)]
+        form_bonds: u32,
     },
 }
 
@@ -1191,6 +1196,7 @@ fn main() -> ExitCode {
             yuma3,
             liquid_alpha,
             seed,
+            form_bonds,
         } => {
             let params = yuma::synth::SynthParams {
                 n: *n,
@@ -1211,7 +1217,10 @@ fn main() -> ExitCode {
                     params.entries()
                 ))));
             }
-            let input = yuma::synth::subnet(&params);
+            let mut input = yuma::synth::subnet(&params);
+            if let Err(e) = yuma::synth::form_bonds(&mut input, *form_bonds) {
+                return finish(Err(Fail(format!("forming bonds: {e}"), 2)));
+            }
             serde_json::to_value(&input)
                 .map_err(|e| Fail(e.to_string(), 2))
                 .and_then(|v| print_json(&v, false))
