@@ -61,7 +61,8 @@ if (url) {
           const m = await import('./pkg/yuma_wasm.js');
           await m.default();
           const timed = JSON.parse(m.run_timed(text, reps));
-          // What the page does on load: parse, compute, serialize and decode the output and traces.
+          // The page's work on load, its exact u64 decoding aside: parse, compute, serialize, and
+          // decode the output and traces with JSON.parse.
           const t0 = performance.now();
           const a = m.analyze(text, '');
           JSON.parse(a.report);
@@ -77,6 +78,15 @@ if (url) {
         `timing ${basename(f, '.json')} (n=${r.n}) chromium ${browserVersion}: ${fmt(r)}; ` +
           `page analyze + decode ${r.analyze_ms.toFixed(1)} ms`,
       );
+      // The page itself on the same document (pasted): its own account of the call, the exact
+      // decoding of the results and the rendering.
+      await page.evaluate((t) => {
+        document.getElementById('summary').textContent = '';
+        document.getElementById('paste').value = t;
+        setTimeout(() => document.getElementById('run-paste').click(), 0);
+      }, text);
+      await page.waitForFunction(() => document.getElementById('summary').textContent.length > 0, null, { timeout: 120000 });
+      console.log(`timing ${basename(f, '.json')} page: ${await page.locator('#timing').innerText()}`);
     }
   } finally {
     await context.close();
