@@ -45,6 +45,19 @@ async function waitSummary(re) {
     timeout: 20000,
   });
 }
+// A 3-uid epoch without weights whose alpha stakes are `stakes` (raw JSON numbers, so values
+// above 2^53 stay exact).
+const threeUids = (stakes) =>
+  JSON.stringify({
+    n: 3, current_block: 100, tempo: 10, activity_cutoff: 5000, last_mechanism_step_block: 0,
+    last_update: [99, 99, 99], block_at_registration: [0, 0, 0], tao_stake: [0, 0, 0],
+    tao_weight: 0, stake_threshold: 0, owner_uid: null, validator_permit: [false, false, false],
+    max_allowed_validators: 3, weights: [[], [], []], bonds: [[], [], []], kappa: 32767,
+    bonds_penalty: 65535, bonds_moving_average: 900000, yuma3_enabled: false, liquid_alpha_enabled: false,
+    alpha_low: 45875, alpha_high: 58982, alpha_sigmoid_steepness: 1000, commit_reveal_enabled: false,
+    commit_blocks: [null, null, null], rao_emission: 1000000000, alpha_stake: 'STAKES',
+  }).replace('"STAKES"', `[${stakes}]`);
+
 async function step(name, f) {
   try {
     await f();
@@ -275,16 +288,7 @@ try {
   });
 
   await step('an epoch that pays more than its emission is noted', async () => {
-    const n = 3;
-    const over = JSON.stringify({
-      n, current_block: 100, tempo: 10, activity_cutoff: 5000, last_mechanism_step_block: 0,
-      last_update: [99, 99, 99], block_at_registration: [0, 0, 0], tao_stake: [0, 0, 0],
-      tao_weight: 0, stake_threshold: 0, owner_uid: null, validator_permit: [false, false, false],
-      max_allowed_validators: 3, weights: [[], [], []], bonds: [[], [], []], kappa: 32767,
-      bonds_penalty: 65535, bonds_moving_average: 900000, yuma3_enabled: false, liquid_alpha_enabled: false,
-      alpha_low: 45875, alpha_high: 58982, alpha_sigmoid_steepness: 1000, commit_reveal_enabled: false,
-      commit_blocks: [null, null, null], rao_emission: 1000000000, alpha_stake: 'STAKES',
-    }).replace('"STAKES"', '[18446744073709551615,18446744073709551615,18446744073709551615]');
+    const over = threeUids('18446744073709551615,18446744073709551615,18446744073709551615');
     await page.fill('#paste', over);
     await page.click('#run-paste');
     await waitSummary(/Computed 3 uids/);
@@ -298,15 +302,7 @@ try {
   await step('u64 stakes either side of 2^53 show exactly', async () => {
     // 2^53 + 1 takes the reviver's exact parse; 2^53 - 1 the plain one.
     for (const big of ['9007199254740993', '9007199254740991']) {
-      const doc = JSON.stringify({
-        n: 3, current_block: 100, tempo: 10, activity_cutoff: 5000, last_mechanism_step_block: 0,
-        last_update: [99, 99, 99], block_at_registration: [0, 0, 0], tao_stake: [0, 0, 0],
-        tao_weight: 0, stake_threshold: 0, owner_uid: null, validator_permit: [false, false, false],
-        max_allowed_validators: 3, weights: [[], [], []], bonds: [[], [], []], kappa: 32767,
-        bonds_penalty: 65535, bonds_moving_average: 900000, yuma3_enabled: false, liquid_alpha_enabled: false,
-        alpha_low: 45875, alpha_high: 58982, alpha_sigmoid_steepness: 1000, commit_reveal_enabled: false,
-        commit_blocks: [null, null, null], rao_emission: 1000000000, alpha_stake: 'STAKES',
-      }).replace('"STAKES"', `[${big},1000,0]`);
+      const doc = threeUids(`${big},1000,0`);
       await page.evaluate(() => {
         document.getElementById('summary').textContent = '';
       });
