@@ -901,28 +901,49 @@ fn series_bounds(op: u64) -> Option<(u64, u64)> {
 
 /// [`logistic_of_exp`]`(exp_safe(x))` when bounds on the series decide it, for `2 ≤ |x| < 8`:
 /// the result is monotone in the series sum `R`, so it is exact when both ends of
-/// [`series_bounds`] give the same value. For `x > 0`, `σ = ⌊2⁶⁴ / (2³² + R)⌋`; for `x < 0`,
-/// `exp = ⌊2⁶⁴ / R⌋` first. `⌊2⁶⁴/d_lo⌋ = q` equals `⌊2⁶⁴/d_hi⌋` exactly when `q·d_hi ≤ 2⁶⁴`: one
-/// multiply, no second division. `None` otherwise (then the series decides).
+/// [`series_bounds`] give the same value ([`logistic_positive`], [`logistic_negative`]). `None`
+/// otherwise (then the series decides).
 #[inline(always)]
 fn logistic_bounded(bits: i64) -> Option<I32F32> {
     let (lo, hi) = series_bounds(bits.unsigned_abs())?;
-    let same = |q: I32F32, d_hi: u64| wide_mul_u64(q.to_bits() as u64, d_hi) <= 1u128 << 64;
-    if bits > 0 {
-        let (d_lo, d_hi) = (lo.wrapping_add(1 << 32), hi.wrapping_add(1 << 32));
-        let q = reciprocal_bits(d_lo);
-        same(q, d_hi).then_some(q)
+    let (s, decided) = if bits > 0 {
+        logistic_positive(lo, hi)
     } else {
-        let e = reciprocal_bits(lo);
-        same(e, hi).then(|| logistic_of_exp(e))
-    }
+        logistic_negative(lo, hi)
+    };
+    decided.then_some(s)
 }
 
-/// Reusable scratch of [`logistic_grouped`]: the inputs left to the series, their positions and
-/// exps, and the grouping order of [`exp_safe_grouped`].
+/// For `x > 0` with its series sum `R` in `[lo, hi]`: `σ = ⌊2⁶⁴ / (2³² + R)⌋` at `R = lo`, and
+/// whether `R = hi` gives the same (then every `R` between does).
+#[inline(always)]
+fn logistic_positive(lo: u64, hi: u64) -> (I32F32, bool) {
+    let q = reciprocal_bits(lo.wrapping_add(1 << 32));
+    (q, same_quotient(q, hi.wrapping_add(1 << 32)))
+}
+
+/// For `x < 0` with the series sum `R` of `|x|` in `[lo, hi]`: `exp = ⌊2⁶⁴ / R⌋` at `R = lo`,
+/// whether `R = hi` gives the same exp, and the sigmoid of that exp.
+#[inline(always)]
+fn logistic_negative(lo: u64, hi: u64) -> (I32F32, bool) {
+    let e = reciprocal_bits(lo);
+    (logistic_of_exp(e), same_quotient(e, hi))
+}
+
+/// Whether `⌊2⁶⁴ / d⌋` still equals `q = ⌊2⁶⁴ / d_lo⌋` for `d ≥ d_lo`: exactly when `q·d ≤ 2⁶⁴`
+/// (one multiply instead of a second division).
+#[inline(always)]
+fn same_quotient(q: I32F32, d: u64) -> bool {
+    wide_mul_u64(q.to_bits() as u64, d) <= 1u128 << 64
+}
+
+/// Reusable scratch of [`logistic_grouped`]: positions by class, the inputs left to the series
+/// and their exps, and the grouping order of [`exp_safe_grouped`].
 #[derive(Debug, Clone, Default)]
 pub struct LogisticScratch {
-    index: alloc::vec::Vec<u32>,
+    positive: alloc::vec::Vec<u32>,
+    negative: alloc::vec::Vec<u32>,
+    rest: alloc::vec::Vec<u32>,
     xs: alloc::vec::Vec<I32F32>,
     es: alloc::vec::Vec<I32F32>,
     order: alloc::vec::Vec<u32>,
@@ -933,6 +954,12 @@ pub struct LogisticScratch {
 /// result (`2 ≤ |x| < 8`: most such inputs, the more the larger `|x|`, whose series is the
 /// longest) no series runs; the other inputs go through [`exp_safe_grouped`]. Allocates nothing
 /// once `scratch` has grown.
+///
+/// Which path an input takes depends on its sign and magnitude. When those change often from one
+/// input to the next (judged on the first [`CLASS_SAMPLE`] inputs), the inputs are first sorted
+/// into three position lists (positive and negative in range, the rest) without a branch per
+/// input, so that each list's loop has predictable branches; otherwise one loop takes them in
+/// order.
 ///
 /// ```
 /// use substrate_fixed::types::I32F32;
@@ -945,31 +972,134 @@ pub struct LogisticScratch {
 /// }
 /// ```
 pub fn logistic_grouped(xs: &[I32F32], out: &mut [I32F32], scratch: &mut LogisticScratch) {
+    let len = xs.len().min(out.len());
+    let (xs, out) = (
+        xs.get(..len).unwrap_or(&[]),
+        out.get_mut(..len).unwrap_or(&mut []),
+    );
+    let sample = xs.get(..CLASS_SAMPLE).unwrap_or(xs);
+    let changes = sample
+        .windows(2)
+        .filter(|w| match w {
+            [a, b] => logistic_class(a.to_bits()) != logistic_class(b.to_bits()),
+            _ => false,
+        })
+        .count();
+    let rest = if changes.saturating_mul(16) > sample.len() {
+        logistic_by_class(xs, out, scratch)
+    } else {
+        logistic_in_order(xs, out, scratch)
+    };
+    logistic_by_series(xs, out, scratch, rest);
+}
+
+/// The sigmoids of the inputs at the first `rest` positions of `scratch.rest`, through
+/// [`exp_safe_grouped`].
+fn logistic_by_series(
+    xs: &[I32F32],
+    out: &mut [I32F32],
+    scratch: &mut LogisticScratch,
+    rest: usize,
+) {
     let LogisticScratch {
-        index,
+        rest: index,
         xs: left,
         es,
         order,
+        ..
     } = scratch;
-    index.clear();
+    let rest = index.get(..rest).unwrap_or(&[]);
     left.clear();
-    for ((k, x), o) in (0u32..).zip(xs).zip(out.iter_mut()) {
-        match logistic_bounded(x.to_bits()) {
-            Some(s) => *o = s,
-            None => {
-                index.push(k);
-                left.push(*x);
-            }
-        }
-    }
+    left.extend(
+        rest.iter()
+            .map(|&k| xs.get(k as usize).copied().unwrap_or(ZERO)),
+    );
     es.clear();
     es.resize(left.len(), ZERO);
     exp_safe_grouped(left, es, order);
-    for (&k, &e) in index.iter().zip(es.iter()) {
+    for (&k, &e) in rest.iter().zip(es.iter()) {
         if let Some(o) = out.get_mut(k as usize) {
             *o = logistic_of_exp(e);
         }
     }
+}
+
+/// Inputs [`logistic_grouped`] looks at to choose its path.
+pub const CLASS_SAMPLE: usize = 1024;
+
+/// 1 for `x > 0` and 2 for `x < 0` with `2 ≤ |x| < 8` (the bounds may decide the sigmoid), 0
+/// otherwise (the series decides).
+#[inline(always)]
+fn logistic_class(bits: i64) -> u8 {
+    let in_range = (2..8).contains(&(bits.unsigned_abs() >> 32));
+    u8::from(in_range & (bits > 0)) | (u8::from(in_range & (bits < 0)) << 1)
+}
+
+/// [`logistic_grouped`]'s in-order path: each input's sigmoid from [`logistic_bounded`] where it
+/// decides, the positions of the others in `scratch.rest` (their count returned).
+fn logistic_in_order(xs: &[I32F32], out: &mut [I32F32], scratch: &mut LogisticScratch) -> usize {
+    let rest = &mut scratch.rest;
+    rest.clear();
+    for ((k, x), o) in (0u32..).zip(xs).zip(out.iter_mut()) {
+        match logistic_bounded(x.to_bits()) {
+            Some(s) => *o = s,
+            None => rest.push(k),
+        }
+    }
+    rest.len()
+}
+
+/// [`logistic_grouped`]'s by-class path: the positions sorted into three lists without a branch
+/// per input (each is written to all three; only its own list's count advances), then each
+/// in-range list through its bounds, the undecided joining the rest in `scratch.rest` (their
+/// count returned).
+fn logistic_by_class(xs: &[I32F32], out: &mut [I32F32], scratch: &mut LogisticScratch) -> usize {
+    let LogisticScratch {
+        positive,
+        negative,
+        rest,
+        ..
+    } = scratch;
+    for list in [&mut *positive, &mut *negative, &mut *rest] {
+        if list.len() < xs.len() {
+            list.resize(xs.len(), 0);
+        }
+    }
+    let (mut np, mut nn, mut nr) = (0usize, 0usize, 0usize);
+    for (k, x) in (0u32..).zip(xs) {
+        let class = logistic_class(x.to_bits());
+        for (list, count, member) in [
+            (&mut *positive, &mut np, class == 1),
+            (&mut *negative, &mut nn, class == 2),
+            (&mut *rest, &mut nr, class == 0),
+        ] {
+            if let Some(slot) = list.get_mut(*count) {
+                *slot = k;
+            }
+            *count = count.wrapping_add(usize::from(member));
+        }
+    }
+    for (list, count, sigmoid) in [
+        (
+            &*positive,
+            np,
+            logistic_positive as fn(u64, u64) -> (I32F32, bool),
+        ),
+        (&*negative, nn, logistic_negative),
+    ] {
+        for &k in list.get(..count).unwrap_or(&[]) {
+            let op = xs.get(k as usize).map_or(0, |x| x.to_bits().unsigned_abs());
+            let (s, decided) = series_bounds(op).map_or((ZERO, false), |(lo, hi)| sigmoid(lo, hi));
+            if let Some(o) = out.get_mut(k as usize) {
+                *o = s;
+            }
+            if let Some(slot) = rest.get_mut(nr) {
+                *slot = k;
+            }
+            nr = nr.wrapping_add(usize::from(!decided));
+        }
+    }
+    nr
 }
 
 fn exp_err(neg: bool) -> I32F32 {
@@ -1261,10 +1391,23 @@ mod tests {
             .chain([ZERO, ONE, -ONE, 2 * ONE, -2 * ONE, 8 * ONE, -8 * ONE])
             .chain([I32F32::max_value(), I32F32::min_value()])
             .collect();
-        let mut out = alloc::vec![ZERO; xs.len()];
-        logistic_grouped(&xs, &mut out, &mut LogisticScratch::default());
-        for (x, o) in xs.iter().zip(&out) {
-            assert_eq!(*o, logistic_of_exp(exp_safe(*x)), "{x:?}");
+        let mut scratch = LogisticScratch::default();
+        let mut sorted = xs.clone();
+        sorted.sort();
+        for xs in [xs, sorted] {
+            let want: alloc::vec::Vec<I32F32> =
+                xs.iter().map(|x| logistic_of_exp(exp_safe(*x))).collect();
+            let mut out = alloc::vec![ZERO; xs.len()];
+            logistic_grouped(&xs, &mut out, &mut scratch);
+            assert_eq!(out, want);
+            // Both paths, whichever the sample chooses.
+            type Path = fn(&[I32F32], &mut [I32F32], &mut LogisticScratch) -> usize;
+            for path in [logistic_in_order as Path, logistic_by_class] {
+                let mut out = alloc::vec![ZERO; xs.len()];
+                let rest = path(&xs, &mut out, &mut scratch);
+                logistic_by_series(&xs, &mut out, &mut scratch, rest);
+                assert_eq!(out, want);
+            }
         }
     }
 
