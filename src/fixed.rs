@@ -7,6 +7,7 @@
 //!   checks and therefore wraps;
 //! * `saturating_*` — saturating conversions and arithmetic, as named by `substrate-fixed`.
 
+use crate::sparse::Refill;
 use substrate_fixed::transcendental::exp;
 use substrate_fixed::types::{I32F32, I64F64, I96F32, U96F32};
 
@@ -881,17 +882,22 @@ fn exp_scaled_approx(op: u64) -> Option<u64> {
     Some(table.wrapping_add(mul_hi(table, f)) >> 20)
 }
 
+/// Whether the magnitude `op` (raw bits) lies in `[2, 8)`, where [`series_bounds`] apply.
+#[inline(always)]
+fn bounded_magnitude(op: u64) -> bool {
+    (2..8).contains(&(op >> 32))
+}
+
 /// Bounds `(lo, hi)` on the raw series sum `R` of [`exp_safe`] for the magnitude `op` (raw bits)
 /// when `2 ≤ op / 2³² < 8`, without running the series: `R ≤ 2³²·e^x < A + (A >> 36) + 3` and
 /// `R ≥ 2³²·e^x − SERIES_DEFICIT ≥ A − SERIES_DEFICIT` for `A` of [`exp_scaled_approx`].
 /// `None` outside that range.
 #[inline(always)]
 fn series_bounds(op: u64) -> Option<(u64, u64)> {
-    let a = (op >> 32) as usize;
-    if !(2..8).contains(&a) {
+    if !bounded_magnitude(op) {
         return None;
     }
-    let deficit = *SERIES_DEFICIT.get(a)?;
+    let deficit = *SERIES_DEFICIT.get((op >> 32) as usize)?;
     let approx = exp_scaled_approx(op)?;
     Some((
         approx.saturating_sub(deficit),
@@ -1014,8 +1020,7 @@ fn logistic_by_series(
         rest.iter()
             .map(|&k| xs.get(k as usize).copied().unwrap_or(ZERO)),
     );
-    es.clear();
-    es.resize(left.len(), ZERO);
+    es.refill(left.len(), ZERO);
     exp_safe_grouped(left, es, order);
     for (&k, &e) in rest.iter().zip(es.iter()) {
         if let Some(o) = out.get_mut(k as usize) {
@@ -1031,7 +1036,7 @@ pub const CLASS_SAMPLE: usize = 1024;
 /// otherwise (the series decides).
 #[inline(always)]
 fn logistic_class(bits: i64) -> u8 {
-    let in_range = (2..8).contains(&(bits.unsigned_abs() >> 32));
+    let in_range = bounded_magnitude(bits.unsigned_abs());
     u8::from(in_range & (bits > 0)) | (u8::from(in_range & (bits < 0)) << 1)
 }
 

@@ -482,15 +482,8 @@ proptest! {
         let mut out = vec![I32F32::from_bits(0); xs.len()];
         yuma::fixed::logistic_grouped(&xs, &mut out, &mut scratch);
         prop_assert_eq!(&out, &want);
-        // An output of another length (and reused scratch): the common prefix is computed, the
-        // rest untouched.
-        let other = (xs.len() * 3 / 2).saturating_sub(3);
-        let keep = I32F32::from_bits(-7);
-        let common = other.min(xs.len());
-        let mut out = vec![keep; other];
-        yuma::fixed::logistic_grouped(&xs, &mut out, &mut scratch);
-        prop_assert_eq!(&out[..common], &want[..common]);
-        prop_assert!(out[common..].iter().all(|&e| e == keep));
+        // With the scratch reused.
+        prefix_of_another_length(&want, |out| yuma::fixed::logistic_grouped(&xs, out, &mut scratch))?;
     }
 }
 
@@ -507,18 +500,8 @@ proptest! {
         let mut out = vec![I32F32::from_bits(0); xs.len()];
         yuma::fixed::exp_safe_grouped(&xs, &mut out, &mut Vec::new());
         prop_assert_eq!(&out, &want);
-        // An output of another length: the common prefix is computed, the rest untouched.
-        let other = (xs.len() * 3 / 2).saturating_sub(3);
-        let keep = I32F32::from_bits(-7);
-        let common = other.min(xs.len());
-        let batch = |out: &mut [I32F32]| yuma::fixed::exp_safe_batch(&xs, out);
-        let grouped = |out: &mut [I32F32]| yuma::fixed::exp_safe_grouped(&xs, out, &mut Vec::new());
-        for run in [&batch as &dyn Fn(&mut [I32F32]), &grouped] {
-            let mut out = vec![keep; other];
-            run(&mut out);
-            prop_assert_eq!(&out[..common], &want[..common]);
-            prop_assert!(out[common..].iter().all(|&e| e == keep));
-        }
+        prefix_of_another_length(&want, |out| yuma::fixed::exp_safe_batch(&xs, out))?;
+        prefix_of_another_length(&want, |out| yuma::fixed::exp_safe_grouped(&xs, out, &mut Vec::new()))?;
     }
 
     #[test]
@@ -527,6 +510,22 @@ proptest! {
         let want = if d == I32F32::from_bits(0) { x } else { yuma::fixed::safe_div(x, d) };
         prop_assert_eq!(yuma::fixed::Divisor::or_keep(d).div(x), want);
     }
+}
+
+/// `run` on an output of another length than `want` (the batch kernels' inputs): the common
+/// prefix is computed, the rest untouched.
+fn prefix_of_another_length(
+    want: &[I32F32],
+    run: impl FnOnce(&mut [I32F32]),
+) -> Result<(), TestCaseError> {
+    let other = (want.len() * 3 / 2).saturating_sub(3);
+    let keep = I32F32::from_bits(-7);
+    let common = other.min(want.len());
+    let mut out = vec![keep; other];
+    run(&mut out);
+    prop_assert_eq!(&out[..common], &want[..common]);
+    prop_assert!(out[common..].iter().all(|&e| e == keep));
+    Ok(())
 }
 
 /// A CSR built from rows, with `lead` unused entries before the first row and `trail` after

@@ -1129,23 +1129,24 @@ impl StreamedFile {
         })
     }
 
+    /// A failure to write this file, named by its path.
+    fn fail(&self, e: impl std::fmt::Display) -> Fail {
+        Fail(format!("{}: {e}", self.path.display()), 2)
+    }
+
     fn write(&mut self, text: &str) -> Result<(), Fail> {
-        self.w
-            .write_all(text.as_bytes())
-            .map_err(|e| Fail(format!("{}: {e}", self.path.display()), 2))
+        self.w.write_all(text.as_bytes()).map_err(|e| self.fail(e))
     }
 
     /// `v` as compact JSON, serialized straight into the file.
     fn write_json<T: serde::Serialize>(&mut self, v: &T) -> Result<(), Fail> {
-        serde_json::to_writer(&mut self.w, v)
-            .map_err(|e| Fail(format!("{}: {e}", self.path.display()), 2))
+        serde_json::to_writer(&mut self.w, v).map_err(|e| self.fail(e))
     }
 
     fn finish(mut self) -> Result<(), Fail> {
-        let fail = |e: std::io::Error| Fail(format!("{}: {e}", self.path.display()), 2);
-        self.w.flush().map_err(fail)?;
+        self.w.flush().map_err(|e| self.fail(e))?;
         if let Some(t) = &self.tmp {
-            std::fs::rename(t, &self.path).map_err(fail)?;
+            std::fs::rename(t, &self.path).map_err(|e| self.fail(e))?;
         }
         Ok(())
     }
@@ -1221,9 +1222,7 @@ fn main() -> ExitCode {
             if let Err(e) = yuma::synth::form_bonds(&mut input, *form_bonds) {
                 return finish(Err(Fail(format!("forming bonds: {e}"), 2)));
             }
-            serde_json::to_value(&input)
-                .map_err(|e| Fail(e.to_string(), 2))
-                .and_then(|v| print_json(&v, false))
+            print_json(&input, false)
         }
     };
     finish(result)

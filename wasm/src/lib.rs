@@ -84,36 +84,24 @@ fn load_scenario(text: &str) -> Result<Scenario, String> {
     Ok(s)
 }
 
+/// Parses a document, refusing more than [`MAX_ENTRIES`] weight and bond entries in all.
 fn load(text: &str) -> Result<Loaded, String> {
-    let loaded = load_unchecked(text)?;
-    check_entries(match &loaded.input {
-        Input::Epoch(i) => i.stored_entries(),
-        Input::Mechanisms(m) => m.stored_entries(),
-    })?;
-    Ok(loaded)
-}
-
-fn load_unchecked(text: &str) -> Result<Loaded, String> {
-    match yj::parse_document(text.as_bytes()).map_err(|e| e.to_string())? {
-        Document::Epoch(i) => Ok(Loaded {
-            input: Input::Epoch(i),
-            vector: None,
-        }),
-        Document::Mechanisms(m) => Ok(Loaded {
-            input: Input::Mechanisms(m),
-            vector: None,
-        }),
+    let (input, vector) = match yj::parse_document(text.as_bytes()).map_err(|e| e.to_string())? {
+        Document::Epoch(i) => (Input::Epoch(i), None),
+        Document::Mechanisms(m) => (Input::Mechanisms(m), None),
         Document::Vector(v) => {
             let input = match &v.input {
                 VectorInput::Epoch(i) => Input::Epoch(i.clone()),
                 VectorInput::Mechanisms(m) => Input::Mechanisms(m.clone()),
             };
-            Ok(Loaded {
-                input,
-                vector: Some(v),
-            })
+            (input, Some(v))
         }
-    }
+    };
+    check_entries(match &input {
+        Input::Epoch(i) => i.stored_entries(),
+        Input::Mechanisms(m) => m.stored_entries(),
+    })?;
+    Ok(Loaded { input, vector })
 }
 
 fn to_value<T: serde::Serialize>(v: &T) -> Value {
