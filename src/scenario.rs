@@ -117,6 +117,33 @@ pub struct Scenario {
     pub epochs: Vec<EpochPatch>,
 }
 
+impl Scenario {
+    /// The weight and bond entries of the initial input and of every patch together
+    /// ([`EpochInput::stored_entries`] and the patches' `weights` and `bonds` rows): what the
+    /// document holds, whichever epochs run.
+    ///
+    /// ```
+    /// use yuma::scenario::{EpochPatch, Scenario};
+    /// let mut initial = yuma::EpochInput::default();
+    /// initial.weights = vec![vec![(0, 1), (1, 2)]];
+    /// let patch = EpochPatch { bonds: Some(vec![vec![(0, 3)]]), ..Default::default() };
+    /// let s = Scenario { initial, epochs: vec![patch, EpochPatch::default()] };
+    /// assert_eq!(s.stored_entries(), 3);
+    /// ```
+    pub fn stored_entries(&self) -> usize {
+        let rows = |r: &Option<Vec<SparseRowU16>>| {
+            r.as_deref()
+                .map_or(0, |rows| crate::sparse::stored_entries(rows, usize::MAX))
+        };
+        self.epochs
+            .iter()
+            .fold(self.initial.stored_entries(), |a, p| {
+                a.saturating_add(rows(&p.weights))
+                    .saturating_add(rows(&p.bonds))
+            })
+    }
+}
+
 /// Parses a scenario document (same strictness and error wording as [`crate::json::parse_document`]).
 pub fn parse_scenario(bytes: &[u8]) -> Result<Scenario, JsonError> {
     crate::json::parse_bytes_as(bytes)

@@ -72,15 +72,7 @@ fn check_entries(entries: usize) -> Result<(), String> {
 /// than [`MAX_ENTRIES`] weight and bond entries.
 fn load_scenario(text: &str) -> Result<Scenario, String> {
     let s = scenario::parse_scenario(text.as_bytes()).map_err(|e| e.to_string())?;
-    let rows = |r: &Option<Vec<yuma::SparseRowU16>>| {
-        r.as_deref()
-            .map_or(0, |rows| yuma::sparse::stored_entries(rows, usize::MAX))
-    };
-    let patched = s.epochs.iter().fold(0usize, |a, p| {
-        a.saturating_add(rows(&p.weights))
-            .saturating_add(rows(&p.bonds))
-    });
-    check_entries(s.initial.stored_entries().saturating_add(patched))?;
+    check_entries(s.stored_entries())?;
     Ok(s)
 }
 
