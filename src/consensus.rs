@@ -1,21 +1,33 @@
 //! Consensus (stake-weighted median per column at kappa), clipping, validator trust, incentive.
 //!
 //! Upstream finds each column's median with a mid-pivot partition search over a dense
-//! columns × validators table. With exact (non-saturating) stake sums that search always returns
-//! the score `v` whose stake interval contains the minority point:
+//! columns × validators table (`weighted_median_col_sparse`). [`weighted_median_columns`] returns
+//! exactly what that search returns, for every stake vector, without the table: validators that
+//! set no weight on the column score 0, so they are handled as one mass and never
+//! materialized, and a column costs `O(k log k)` in the `k` validators that weight it.
 //!
-//! `below(v) ≤ minority < below(v) + stake(v)`,  `minority = Σ stake − kappa`,
+//! Which form computes a column is decided once per epoch from the stakes ([`pivot::stake_signs`]):
+//! * **Interval** (every epoch whose stake sums do not wrap: stakes `≥ 0`, exact sum at most
+//!   `I32F32::MAX`): no stake sum in upstream's search saturates, and the search always returns
+//!   the score `v` whose stake interval contains the minority point,
 //!
-//! where `below(v)` is the stake of validators scoring less than `v`. When no such `v` exists
-//! (`minority < 0` or `minority ≥ Σ stake`) it returns the lowest or the highest score. Validators
-//! that set no weight on the column score 0, so they are handled as one mass and never
-//! materialized: a column costs `O(k log k)` in the `k` validators that weight it.
-
+//!   `below(v) ≤ minority < below(v) + stake(v)`,  `minority = Σ stake − kappa`,
+//!
+//!   where `below(v)` is the stake of validators scoring less than `v` (the lowest or the highest
+//!   score when no such `v` exists). [`column_median`] and [`keyed_median`] compute that interval.
+//! * **Otherwise** (a wrapped stake normalization: normalized stakes far above 1, sums beyond
+//!   I32F32): upstream's `saturating_add` bounds make the answer depend on the pivots the search
+//!   visits, and [`pivot::pivot_median`] replays them.
 use alloc::vec::Vec;
 use substrate_fixed::types::I32F32;
 
 use crate::fixed::{fmin, is_pos, mul_unit, normalize, sat_add, wrapping_sum, ZERO};
 use crate::sparse::{Csr, Refill};
+
+pub mod pivot;
+pub mod wavelet;
+
+use pivot::{PivotScratch, StakeSigns};
 
 /// Scratch buffers for [`weighted_median_columns`].
 #[derive(Debug, Default, Clone)]
@@ -28,6 +40,8 @@ pub struct MedianScratch {
     owner: Vec<u32>,
     pairs: Vec<(I32F32, I32F32)>,
     keys: Vec<u64>,
+    entries: Vec<(u32, I32F32)>,
+    pivot: PivotScratch,
 }
 
 fn idx(x: u32) -> usize {
@@ -39,9 +53,12 @@ fn idx(x: u32) -> usize {
 /// score 0. `pairs` is reordered in place (an in-place weighted quickselect: `O(k)` on average,
 /// `O(k log k)` at worst, as after `2·log₂ k + 8` partition rounds the rest is sorted —
 /// [`crate::synth::middle_pivot_killer`] builds a score order that needs the cap).
-/// Stakes are non-negative and their sum (with the zero group's) does not wrap, as the
-/// pipeline's normalized stakes are; outside that domain the result is deterministic but is not
-/// promised to equal [`keyed_median`]'s or upstream's.
+///
+/// Its domain is [`StakeSigns::Interval`]: stakes `≥ 0` whose exact sum, the zero group's
+/// included, is at most `I32F32::MAX` (so `total` is that sum); there it equals upstream's
+/// search. [`weighted_median_columns`] checks the domain once per epoch and computes every other
+/// stake vector with [`pivot::pivot_median`]; outside it this function's result is
+/// deterministic but is not upstream's.
 ///
 /// ```
 /// use substrate_fixed::types::I32F32;
@@ -191,8 +208,9 @@ fn voter_rows<'a>(
 }
 
 /// Stake-weighted median per column (`columns` wide) of `weights` over validators with positive
-/// `active_stake`, at quantile `kappa`. Within a row a repeated column counts once (the last entry
-/// wins), as in upstream's score table.
+/// `active_stake`, at quantile `kappa`: upstream's `weighted_median_col_sparse`, bit for bit, for
+/// every stake vector (see the module docs for the forms it chooses between). Within a row a
+/// repeated column counts once (the last entry wins), as in upstream's score table.
 ///
 /// Weights are non-negative, as [`crate::weights::masked_weights`] produces them: a negative
 /// weight counts as a zero score here (upstream's search would rank it below zero).
@@ -216,11 +234,14 @@ pub fn weighted_median_columns(
     if members == 0 {
         return;
     }
+    let signs = pivot::stake_signs(&s.use_stake);
+    let interval = signs.1 == StakeSigns::Interval;
 
-    let simple = voter_rows(active_stake, weights).all(|(cols, vals)| {
-        crate::bonds::strictly_ascending(cols, columns)
-            && vals.iter().all(|v| (0..1 << 48).contains(&v.to_bits()))
-    });
+    let simple = interval
+        && voter_rows(active_stake, weights).all(|(cols, vals)| {
+            crate::bonds::strictly_ascending(cols, columns)
+                && vals.iter().all(|v| (0..1 << 48).contains(&v.to_bits()))
+        });
     if simple && members <= usize::from(u16::MAX) {
         keyed_medians(
             active_stake,
@@ -293,15 +314,35 @@ pub fn weighted_median_columns(
     for (c, med) in out.iter_mut().enumerate() {
         let start = s.col_ptr.get(c).copied().map(idx).unwrap_or(0);
         let end = s.fill.get(c).copied().map(idx).unwrap_or(start);
-        s.pairs.clear();
-        for t in start..end {
-            if let (Some(&v), Some(&w)) = (s.score.get(t), s.stake.get(t)) {
-                if v > ZERO {
-                    s.pairs.push((v, w));
+        if interval {
+            s.pairs.clear();
+            for t in start..end {
+                if let (Some(&v), Some(&w)) = (s.score.get(t), s.stake.get(t)) {
+                    if v > ZERO {
+                        s.pairs.push((v, w));
+                    }
                 }
             }
+            *med = column_median(&mut s.pairs, members, total, minority);
+        } else {
+            // Entries in validator order (the fill runs validator by validator).
+            s.entries.clear();
+            for t in start..end {
+                if let (Some(&v), Some(&k)) = (s.score.get(t), s.owner.get(t)) {
+                    if v > ZERO {
+                        s.entries.push((k, v));
+                    }
+                }
+            }
+            *med = pivot::pivot_median(
+                &s.entries,
+                &s.use_stake,
+                signs,
+                total,
+                minority,
+                &mut s.pivot,
+            );
         }
-        *med = column_median(&mut s.pairs, members, total, minority);
     }
 }
 
@@ -361,7 +402,7 @@ fn keyed_medians(
 
 /// [`column_median`] on keys `score << 16 | validator` (scores `> 0`), stakes looked up by
 /// validator, accumulated in key order until the stake first exceeds the minority. The same
-/// domain as [`column_median`]: non-negative stakes whose sum does not wrap.
+/// domain as [`column_median`] ([`StakeSigns::Interval`]).
 ///
 /// Columns of at least [`BUCKETED_MIN`] keys whose stakes are non-negative and cannot wrap are
 /// first split into 64 buckets of consecutive key ranges: the stake per bucket locates the bucket

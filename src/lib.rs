@@ -27,7 +27,7 @@
 //!
 //! ## The contract
 //! * **Bit-exact**: every output equals what subtensor computes for the same state (checked on
-//!   the 650 golden vectors, outputs and traced intermediates, for both implementations).
+//!   the 664 golden vectors, outputs and traced intermediates, for both implementations).
 //! * **No floats** in the math, **no panics** (the crate denies indexing, `unwrap`, `expect`,
 //!   `panic!` and unchecked arithmetic): an input the chain cannot hold (a per-uid vector of the
 //!   wrong length, more entries than [`Limits`] allow) is an [`Error`] naming the field. The
@@ -38,7 +38,9 @@
 //! * **Overflows as on chain**: values the chain's types hold but its arithmetic overflows are
 //!   computed the way the chain computes them, not refused. Total stake at or above 2⁶³ wraps
 //!   the chain's I64F64 stake sum (golden vectors `edge-stake-sum-overflow-wrap-*`), which can
-//!   pay out more than `rao_emission`; an `emission_split` summing above 65535 does the same
+//!   pay out more than `rao_emission`, and can leave the normalized stakes so large that the
+//!   weighted median's `saturating_add` sums decide the consensus (`edge-stake-sum-wrap-median-*`;
+//!   [`consensus::pivot`] replays upstream's search there); an `emission_split` summing above 65535 does the same
 //!   across mechanisms. `yuma epoch` notes such an epoch on stderr. A Yuma 3
 //!   `bonds_moving_average` of 2,147,483,648,000,000 or more overflows upstream's `from_num`
 //!   conversions, which wrap in the release runtime; [`bonds::yuma3_fixed_alpha`] wraps the same.
