@@ -22,8 +22,8 @@ fn vector_files() -> Vec<PathBuf> {
         .collect();
     files.sort();
     assert!(
-        files.len() >= 650,
-        "expected the 650 public vectors, found {}",
+        files.len() >= 664,
+        "expected the 664 public vectors, found {}",
         files.len()
     );
     files
