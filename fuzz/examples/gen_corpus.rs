@@ -55,6 +55,9 @@ const VECTORS: &[&str] = &[
     "edge-permit-short-y2-0",
     "edge-permit-empty-y3-0",
     "edge-stake-sum-overflow-wrap-y2-0",
+    "edge-stake-sum-wrap-median-y2-5",
+    "edge-stake-sum-wrap-median-y3-9",
+    "edge-stake-sum-wrap-median-y3la-1",
     "edge-stake-u64-max-single-y3-0",
     "edge-commit-reveal-boundaries-y3-0",
     "edge-bma-above-one-y3-0",
@@ -86,6 +89,9 @@ const MEDIAN_VECTORS: &[&str] = &[
     "edge-unsorted-weights-y3-1",
     "edge-tiny-next-to-huge-y2-0",
     "edge-stake-sum-overflow-wrap-y2-0",
+    "edge-stake-sum-wrap-median-y2-5",
+    "edge-stake-sum-wrap-median-y3la-0",
+    "edge-stake-sum-wrap-median-y3la-4",
     "seq-one-epoch-switch-y3-e05",
 ];
 const COLUMNS_PER_VECTOR: usize = 3;
@@ -226,7 +232,8 @@ fn encode_raw(input: &EpochInput) -> Option<Vec<u8>> {
     })?;
     w.variant(2, 4); // Rao::Any
     w.u64(input.rao_emission);
-    w.bool(false); // warm_up (last field: take_rest)
+    w.bool(false); // warm_up
+    w.bool(false); // wrap (last field: take_rest)
     Some(w.0)
 }
 
@@ -234,11 +241,10 @@ fn encode_raw(input: &EpochInput) -> Option<Vec<u8>> {
 /// stake, as the pipeline feeds the median.
 fn encode_column(entries: &[(i64, i64)], kappa: u16) -> Vec<u8> {
     let mut w = W::default();
-    w.variant(0, 2); // Case::Pipeline
+    w.variant(0, 3); // Case::Pipeline
     w.vec(entries, |w, &(stake, score)| {
-        w.variant(2, 4); // median::Stake::Any(u32, bool)
-        w.u32(stake as u32);
-        w.bool(stake >> 32 != 0);
+        w.variant(4, 5); // median::Stake::Bits(i64)
+        w.u64(stake as u64);
         w.variant(4, 5); // median::Score::Fine(u32, bool)
         w.u32(score as u32);
         w.bool(score >> 32 != 0);
@@ -266,9 +272,7 @@ fn columns(v: &VectorFile, input: &EpochInput) -> Vec<Vec<u8>> {
             entries.push((s, score));
         }
         // Only columns the pipeline has something to decide on, within the encodable range.
-        let in_range = entries
-            .iter()
-            .all(|&(s, x)| (0..1 << 33).contains(&s) && (0..1 << 33).contains(&x));
+        let in_range = entries.iter().all(|&(_, x)| (0..1 << 33).contains(&x));
         if entries.iter().any(|e| e.1 > 0) && in_range {
             let bytes = encode_column(&entries, input.kappa);
             let case = Case::arbitrary_take_rest(Unstructured::new(&bytes)).expect("decode column");

@@ -270,10 +270,51 @@ pub struct Raw {
     pub rao_emission: Rao,
     /// Dirty the reused workspace with this input first (another n, Yuma flavour flipped).
     pub warm_up: Option<(NSel, bool)>,
+    /// Replace the first validators' stakes by ones summing just past a multiple of 2⁶⁴ rao.
+    pub wrap: Option<WrapStakes>,
+}
+
+/// Alpha stakes for the first `1 + validators % 8` uids whose sum lands just past
+/// `multiple · 2⁶⁴` rao (each below 2⁶³, so only the I64F64 sum wraps): with `Past::One` the
+/// wrapped sum is 2³² rao, the normalized stakes' bits equal the rao stakes and their own I32F32
+/// sum wraps again — the region where upstream's median saturates (golden vectors
+/// `edge-stake-sum-wrap-median-*`). Their TAO stake is cleared.
+#[derive(Arbitrary, Debug, Clone)]
+pub struct WrapStakes {
+    pub validators: u8,
+    pub multiple: u8,
+    pub past: median::Past,
+    pub shares: Vec<u16>,
+}
+
+impl WrapStakes {
+    /// Writes the stakes into `input` (as far as its vectors reach).
+    pub fn apply(&self, input: &mut EpochInput) {
+        let v = usize::from(self.validators % 8) + 1;
+        let mut shares: Vec<u16> = self.shares.iter().copied().take(v).collect();
+        shares.resize(v, 1000);
+        let stakes = median::wrapped_stakes(&shares, self.multiple, self.past);
+        for (i, s) in stakes.into_iter().enumerate() {
+            if let Some(a) = input.alpha_stake.get_mut(i) {
+                *a = s as u64;
+            }
+            if let Some(t) = input.tao_stake.get_mut(i) {
+                *t = 0;
+            }
+        }
+    }
 }
 
 impl Raw {
     pub fn build(&self, n: u16) -> EpochInput {
+        let mut input = self.build_plain(n);
+        if let Some(w) = &self.wrap {
+            w.apply(&mut input);
+        }
+        input
+    }
+
+    fn build_plain(&self, n: u16) -> EpochInput {
         EpochInput {
             n,
             current_block: self.current_block.get(),
