@@ -16,11 +16,13 @@
 use alloc::vec::Vec;
 use substrate_fixed::types::{I32F32, I64F64};
 
+use crate::buffer::Refill;
 use crate::fixed::{
     exp_safe, fmax, fmin, is_pos, mul_or_zero, mul_sat, mul_unit, normalize, sat_add, sat_sub,
     u16_proportion_to_fixed, u16_proportion_to_fixed_fast, u16_to_fixed, Divisor, ONE, ZERO,
 };
-use crate::sparse::{col_sums, prepare_divisors, stored_entries, Csr, Refill, Slots};
+use crate::io::stored_entries;
+use crate::sparse::{col_sums, prepare_divisors, Csr, Slots};
 use crate::EpochInput;
 
 /// Liquid-alpha hyperparameters as the chain converts them.

@@ -21,8 +21,9 @@
 use alloc::vec::Vec;
 use substrate_fixed::types::I32F32;
 
+use crate::buffer::Refill;
 use crate::fixed::{fmin, is_pos, mul_unit, normalize, sat_add, wrapping_sum, ZERO};
-use crate::sparse::{Csr, Refill};
+use crate::sparse::Csr;
 
 pub mod pivot;
 pub mod wavelet;

@@ -218,7 +218,7 @@ impl EpochInput {
     /// The `(uid, value)` entries of every weight and bond row (rows beyond `n` included): what
     /// [`Limits::max_entries`] bounds.
     pub fn stored_entries(&self) -> usize {
-        let all = |rows: &[SparseRowU16]| crate::sparse::stored_entries(rows, usize::MAX);
+        let all = |rows: &[SparseRowU16]| stored_entries(rows, usize::MAX);
         all(&self.weights).saturating_add(all(&self.bonds))
     }
 
@@ -253,4 +253,12 @@ impl EpochInput {
         }
         Ok(())
     }
+}
+
+/// Number of stored entries in the first `n` rows of an input matrix (the room a rebuild needs;
+/// `usize::MAX` counts every row).
+pub(crate) fn stored_entries(rows: &[SparseRowU16], n: usize) -> usize {
+    rows.iter()
+        .take(n)
+        .fold(0usize, |a, r| a.saturating_add(r.len()))
 }

@@ -73,6 +73,7 @@
 extern crate alloc;
 
 pub mod bonds;
+mod buffer;
 pub mod consensus;
 pub mod emission;
 pub mod epoch;

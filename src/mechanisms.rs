@@ -17,7 +17,7 @@ use parity_scale_codec::{Decode, Encode};
 #[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
-use crate::sparse::Refill;
+use crate::buffer::Refill;
 use crate::{EpochInput, EpochOutput, Error, Workspace};
 
 /// Input of [`epoch_with_mechanisms`]. Each mechanism's own `rao_emission` is ignored.

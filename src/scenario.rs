@@ -133,7 +133,7 @@ impl Scenario {
     pub fn stored_entries(&self) -> usize {
         let rows = |r: &Option<Vec<SparseRowU16>>| {
             r.as_deref()
-                .map_or(0, |rows| crate::sparse::stored_entries(rows, usize::MAX))
+                .map_or(0, |rows| crate::io::stored_entries(rows, usize::MAX))
         };
         self.epochs
             .iter()

@@ -18,6 +18,7 @@
 use alloc::vec::Vec;
 use substrate_fixed::types::I32F32;
 
+use crate::buffer::Refill;
 use crate::fixed::{Divisor, ZERO};
 
 /// A CSR matrix with `u16` column indices and I32F32 values.
@@ -212,14 +213,6 @@ impl Csr {
     }
 }
 
-/// Number of stored entries in the first `n` rows of an input matrix (the room a rebuild needs;
-/// `usize::MAX` counts every row).
-pub fn stored_entries(rows: &[crate::io::SparseRowU16], n: usize) -> usize {
-    rows.iter()
-        .take(n)
-        .fold(0usize, |a, r| a.saturating_add(r.len()))
-}
-
 /// Saturating column sums of entries with `j < columns`, in storage order.
 pub fn col_sums(col: &[u16], val: &[I32F32], columns: usize, sums: &mut Vec<I32F32>) {
     sums.refill(columns, ZERO);
@@ -234,19 +227,4 @@ pub fn col_sums(col: &[u16], val: &[I32F32], columns: usize, sums: &mut Vec<I32F
 pub fn prepare_divisors(by: &[I32F32], divs: &mut Vec<Divisor>) {
     divs.clear();
     divs.extend(by.iter().map(|&d| Divisor::or_keep(d)));
-}
-
-/// A reused buffer refilled to `len` copies of `x`, keeping its allocation (`clear` then
-/// `resize`): how every stage resets its scratch vectors.
-pub(crate) trait Refill<T> {
-    /// Clears the vector and fills it with `len` copies of `x`.
-    fn refill(&mut self, len: usize, x: T);
-}
-
-impl<T: Clone> Refill<T> for Vec<T> {
-    #[inline]
-    fn refill(&mut self, len: usize, x: T) {
-        self.clear();
-        self.resize(len, x);
-    }
 }

@@ -12,7 +12,8 @@
 use substrate_fixed::types::I32F32;
 
 use crate::fixed::{is_pos, u16_to_fixed, Divisor};
-use crate::sparse::{stored_entries, Csr};
+use crate::io::stored_entries;
+use crate::sparse::Csr;
 use crate::stake::has_permit;
 use crate::EpochInput;
 

@@ -33,8 +33,8 @@ use alloc::vec::Vec;
 use substrate_fixed::types::I32F32;
 
 use super::wavelet::Wavelet;
+use crate::buffer::Refill;
 use crate::fixed::{sat_add, sat_sub, ZERO};
-use crate::sparse::Refill;
 
 /// The sign class of a column's stakes: what [`pivot_median`] may assume of their sums.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,7 +20,7 @@
 
 use alloc::vec::Vec;
 
-use crate::sparse::Refill;
+use crate::buffer::Refill;
 
 /// One level: a bit vector with its rank directory.
 #[derive(Debug, Default, Clone)]

@@ -1,7 +1,7 @@
 use substrate_fixed::types::I32F32;
 
 use super::{exp_safe_grouped, reciprocal_bits, sat_add, wide_mul_u64, ONE, ZERO};
-use crate::sparse::Refill;
+use crate::buffer::Refill;
 
 /// `σ = 1 / (1 + e)` for `e = exp_safe(x)` as the liquid alpha computes it: the saturating sum's
 /// raw bits (at least 1) through [`reciprocal_bits`].
