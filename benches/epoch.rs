@@ -485,7 +485,7 @@ fn csr_from_bits(rows: &[Vec<(u16, i64)>]) -> yuma::sparse::Csr {
 
 /// The liquid-alpha bound on b1024-v128-y3la: its epoch's exact exponential series alone (one
 /// per stored weight of `W_b`, the pipeline's grouped batch) beside the pipeline's whole EMA stage
-/// (`bonds::ema_liquid`: exponents, series, α and the EMA), both on that epoch's own `W_b`,
+/// (`liquid_alpha::ema_liquid`: exponents, series, α and the EMA), both on that epoch's own `W_b`,
 /// consensus and stored bonds. Before timing, the stage's output is checked against the traced
 /// EMA bonds and the series against `exp_safe`.
 fn liquid_bound(c: &mut Criterion) {
@@ -500,10 +500,10 @@ fn liquid_bound(c: &mut Criterion) {
         .collect();
     let (mut old, mut sums) = (yuma::sparse::Csr::default(), Vec::new());
     yuma::bonds::load_bonds(&input, true, &mut old, &mut sums);
-    let p = yuma::bonds::LiquidAlphaParams::new(&input);
+    let p = yuma::liquid_alpha::LiquidAlphaParams::new(&input);
     let mut scratch = yuma::bonds::BondsScratch::default();
     let mut ema = yuma::sparse::Csr::default();
-    yuma::bonds::ema_liquid(&wfb, &old, &consensus, &p, &mut scratch, &mut ema);
+    yuma::liquid_alpha::ema_liquid(&wfb, &old, &consensus, &p, &mut scratch, &mut ema);
     assert_eq!(ema.to_bits_rows(), trace.ema_bonds);
     // Each weight with the stored bond on its column (rows ascend in these files), per row, and
     // their exponents.
@@ -525,7 +525,7 @@ fn liquid_bound(c: &mut Criterion) {
     let xs: Vec<I32F32> = cells
         .iter()
         .flatten()
-        .map(|&(j, w, b)| yuma::bonds::sigmoid_exponent(consensus[usize::from(j)], w, b, &p))
+        .map(|&(j, w, b)| yuma::liquid_alpha::sigmoid_exponent(consensus[usize::from(j)], w, b, &p))
         .collect();
     let mut es = vec![I32F32::from_bits(0); xs.len()];
     let mut order = Vec::new();
@@ -540,7 +540,7 @@ fn liquid_bound(c: &mut Criterion) {
     for row_cells in &cells {
         let mut row = Vec::new();
         for &(j, w, b) in row_cells {
-            let alpha = yuma::bonds::alpha_from_exp(es[k], &p);
+            let alpha = yuma::liquid_alpha::alpha_from_exp(es[k], &p);
             let decayed = (one - alpha).saturating_mul(b);
             let v = decayed
                 .saturating_add(alpha.saturating_mul(w).max(zero))
@@ -568,7 +568,9 @@ fn liquid_bound(c: &mut Criterion) {
         b.iter(|| yuma::fixed::logistic_grouped(black_box(&xs), &mut sigmoids, &mut logistic))
     });
     c.bench_function(&format!("bound/liquid-ema-stage-{label}"), |b| {
-        b.iter(|| yuma::bonds::ema_liquid(&wfb, &old, &consensus, &p, &mut scratch, &mut ema))
+        b.iter(|| {
+            yuma::liquid_alpha::ema_liquid(&wfb, &old, &consensus, &p, &mut scratch, &mut ema)
+        })
     });
 }
 

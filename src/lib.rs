@@ -83,6 +83,7 @@ pub mod fixed;
 mod io;
 #[cfg(feature = "json")]
 pub mod json;
+pub mod liquid_alpha;
 pub mod mechanisms;
 pub mod reference;
 #[cfg(feature = "json")]

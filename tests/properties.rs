@@ -450,14 +450,14 @@ proptest! {
         low in any::<u16>(), high in any::<u16>(), steep in any::<i16>(),
     ) {
         let input = EpochInput { alpha_low: low.min(high), alpha_high: high.max(low), alpha_sigmoid_steepness: steep, ..Default::default() };
-        let p = yuma::bonds::LiquidAlphaParams::new(&input);
+        let p = yuma::liquid_alpha::LiquidAlphaParams::new(&input);
         let (c, w, b) = (I32F32::from_bits(c), I32F32::from_bits(w), I32F32::from_bits(b));
-        prop_assert_eq!(yuma::bonds::alpha_sigmoid_fast(c, w, b, &p), yuma::bonds::alpha_sigmoid(c, w, b, &p));
+        prop_assert_eq!(yuma::liquid_alpha::alpha_sigmoid_fast(c, w, b, &p), yuma::liquid_alpha::alpha_sigmoid(c, w, b, &p));
         // The pipeline's route: the exponent, its sigmoid through the bounded batch, the alpha.
-        let x = [yuma::bonds::sigmoid_exponent(c, w, b, &p)];
+        let x = [yuma::liquid_alpha::sigmoid_exponent(c, w, b, &p)];
         let mut sigmoid = [I32F32::from_bits(0)];
         yuma::fixed::logistic_grouped(&x, &mut sigmoid, &mut Default::default());
-        prop_assert_eq!(yuma::bonds::alpha_from_logistic(sigmoid[0], &p), yuma::bonds::alpha_sigmoid(c, w, b, &p));
+        prop_assert_eq!(yuma::liquid_alpha::alpha_from_logistic(sigmoid[0], &p), yuma::liquid_alpha::alpha_sigmoid(c, w, b, &p));
     }
 }
 
@@ -563,11 +563,11 @@ proptest! {
         steepness in any::<i16>(),
     ) {
         let input = EpochInput { alpha_low: 100, alpha_high: 60000, alpha_sigmoid_steepness: steepness, ..Default::default() };
-        let p = yuma::bonds::LiquidAlphaParams::new(&input);
+        let p = yuma::liquid_alpha::LiquidAlphaParams::new(&input);
         let consensus: Vec<I32F32> = consensus.into_iter().map(I32F32::from_bits).collect();
         let run = |new: &yuma::sparse::Csr, old: &yuma::sparse::Csr| {
             let mut out = yuma::sparse::Csr::default();
-            yuma::bonds::ema_liquid(new, old, &consensus, &p, &mut Default::default(), &mut out);
+            yuma::liquid_alpha::ema_liquid(new, old, &consensus, &p, &mut Default::default(), &mut out);
             out.to_bits_rows()
         };
         let compact = run(&padded_csr(&new, 0, 0), &padded_csr(&old, 0, 0));

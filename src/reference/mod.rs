@@ -16,12 +16,13 @@ use alloc::vec;
 use alloc::vec::Vec;
 use substrate_fixed::types::{I32F32, I64F64};
 
-use crate::bonds::{alpha_sigmoid, yuma2_alpha, yuma3_fixed_alpha, LiquidAlphaParams};
+use crate::bonds::{yuma2_alpha, yuma3_fixed_alpha};
 use crate::fixed::{
     fixed64_to_fixed32, fixed64_to_u64, fixed_proportion_to_u16, fixed_to_u16_proportion,
     share_of_rao, tao_weight, u16_proportion_to_fixed, u16_to_fixed, u64_to_fixed64, wrapping_sum,
     ZERO,
 };
+use crate::liquid_alpha::{alpha_sigmoid, LiquidAlphaParams};
 use crate::{EpochInput, EpochOutput, EpochTrace, Error, Limits};
 use math::*;
 
