@@ -72,7 +72,7 @@ fn verify_passes_the_whole_suite() {
 
 #[test]
 fn examples_run() {
-    let table = yuma(&["epoch", "--table", "examples/subnet-256.json"]);
+    let table = yuma(&["epoch", "--table", "data/subnet-256.json"]);
     assert!(table.status.success());
     assert_eq!(
         String::from_utf8_lossy(&table.stdout).lines().count(),
@@ -84,7 +84,7 @@ fn examples_run() {
     let (json, csv) = (dir.join("out.json"), dir.join("out.csv"));
     let sim = yuma(&[
         "simulate",
-        "examples/scenarios/kappa-moves-first-y3.json",
+        "data/scenarios/kappa-moves-first-y3.json",
         "--json",
         json.to_str().unwrap(),
         "--csv",
@@ -102,7 +102,7 @@ fn examples_run() {
     assert_eq!(csv_text.lines().count(), 1 + 12 * outputs[0].stake.len());
     let _ = std::fs::remove_dir_all(&dir);
 
-    let ex = yuma(&["explain", "examples/subnet-256.json", "--uid", "4"]);
+    let ex = yuma(&["explain", "data/subnet-256.json", "--uid", "4"]);
     let text = String::from_utf8_lossy(&ex.stdout);
     assert!(ex.status.success());
     for needle in [
@@ -117,7 +117,7 @@ fn examples_run() {
             "explain output lacks {needle}:\n{text}"
         );
     }
-    let bad = yuma(&["explain", "examples/subnet-256.json", "--uid", "300"]);
+    let bad = yuma(&["explain", "data/subnet-256.json", "--uid", "300"]);
     assert_eq!(bad.status.code(), Some(2));
 }
 
@@ -132,7 +132,7 @@ fn simulate_streams_its_files_and_leaves_them_alone_on_failure() {
     std::fs::create_dir_all(&dir).unwrap();
     let (json, csv) = (dir.join("out.json"), dir.join("out.csv"));
     let (js, cs) = (json.to_str().unwrap(), csv.to_str().unwrap());
-    let path = "examples/scenarios/stable-miner-y2.json";
+    let path = "data/scenarios/stable-miner-y2.json";
     yuma_ok(&["simulate", path, "--json", js, "--csv", cs]);
     let scenario = yuma::scenario::parse_scenario(&std::fs::read(path).unwrap()).expect("scenario");
     let outputs = yuma::scenario::run(&scenario, |_, _| {}).expect("runs");
@@ -145,7 +145,7 @@ fn simulate_streams_its_files_and_leaves_them_alone_on_failure() {
         yuma::scenario::to_csv(&outputs)
     );
 
-    let initial = std::fs::read_to_string("examples/epoch-small.json").unwrap();
+    let initial = std::fs::read_to_string("data/epoch-small.json").unwrap();
     let write = |name: &str, epochs: &str| {
         let p = dir.join(name);
         std::fs::write(
@@ -199,7 +199,7 @@ fn simulate_streams_its_files_and_leaves_them_alone_on_failure() {
 /// table with `--table`; a file that is not an epoch input is reported and the others still run.
 #[test]
 fn bench_times_many_files_as_json_lines_or_a_table() {
-    let small = "examples/epoch-small.json";
+    let small = "data/epoch-small.json";
     let vector = "tests/vectors/tiny-n2-cross-weights-y2.json";
     let out = yuma(&[
         "bench",
@@ -248,7 +248,7 @@ fn bench_times_many_files_as_json_lines_or_a_table() {
     assert!(line["nnz"].as_u64().unwrap() > 0, "{line}");
 
     // Scenario files found in a directory are skipped with a note; a named one is an error.
-    let out = yuma(&["bench", "examples", "--reps", "1", "--table"]);
+    let out = yuma(&["bench", "data", "--reps", "1", "--table"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stdout}{stderr}");
@@ -262,7 +262,7 @@ fn bench_times_many_files_as_json_lines_or_a_table() {
         "{stdout}"
     );
     assert!(
-        rows.next().unwrap().starts_with("examples/subnet-256.json"),
+        rows.next().unwrap().starts_with("data/subnet-256.json"),
         "{stdout}"
     );
     assert!(
@@ -271,7 +271,7 @@ fn bench_times_many_files_as_json_lines_or_a_table() {
             .starts_with("medians of 1 main and 3 reference runs"),
         "{stdout}"
     );
-    let named = "examples/scenarios/stable-miner-y2.json";
+    let named = "data/scenarios/stable-miner-y2.json";
     let out = yuma(&[
         "bench",
         named,

@@ -101,9 +101,9 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn base() -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/epoch-small.json");
-    serde_json::from_slice(&std::fs::read(path).expect("read examples/epoch-small.json"))
-        .expect("examples/epoch-small.json is JSON")
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/epoch-small.json");
+    serde_json::from_slice(&std::fs::read(path).expect("read data/epoch-small.json"))
+        .expect("data/epoch-small.json is JSON")
 }
 
 fn base_bytes() -> Vec<u8> {
@@ -631,8 +631,8 @@ fn run_to_full_stdout(args: &[&str]) -> (Option<i32>, String) {
 #[cfg(target_os = "linux")]
 #[test]
 fn every_command_reports_a_full_stdout_without_panicking() {
-    let small = example("examples/epoch-small.json");
-    let scenario = example("examples/scenarios/stable-miner-y3.json");
+    let small = example("data/epoch-small.json");
+    let scenario = example("data/scenarios/stable-miner-y3.json");
     let vector = example("tests/vectors/tiny-n2-cross-weights-y2.json");
     let cases: [&[&str]; 7] = [
         &["epoch", &small],
@@ -727,7 +727,7 @@ fn a_failing_vector_without_a_name_is_reported_by_its_path() {
 
 #[test]
 fn a_scenario_given_to_epoch_or_verify_points_to_simulate() {
-    let scenario = example("examples/scenarios/stable-miner-y3.json");
+    let scenario = example("data/scenarios/stable-miner-y3.json");
     let r = run(&["epoch", &scenario], None);
     assert_rejected("epoch on a scenario", &r, "yuma simulate");
     // `verify` still prints its summary on stdout.
@@ -741,7 +741,7 @@ fn conflicting_or_zero_options_are_rejected() {
     let dir = scratch("options");
     let same = dir.join("out");
     let same = same.to_str().expect("utf8");
-    let scenario = example("examples/scenarios/stable-miner-y3.json");
+    let scenario = example("data/scenarios/stable-miner-y3.json");
     let r = run(
         &["simulate", &scenario, "--json", same, "--csv", same],
         None,
@@ -771,7 +771,7 @@ fn conflicting_or_zero_options_are_rejected() {
     let r = run(
         &[
             "bench",
-            &example("examples/epoch-small.json"),
+            &example("data/epoch-small.json"),
             "--reps",
             "0",
         ],
@@ -846,7 +846,7 @@ fn fewer_weight_rows_than_n_are_read_as_empty_with_a_note() {
 /// `rao_emission`; `epoch` reproduces that (exit 0, bit-exact) and says so on stderr.
 #[test]
 fn an_epoch_that_pays_more_than_its_emission_is_noted() {
-    let small = std::fs::read(example("examples/epoch-small.json")).expect("example");
+    let small = std::fs::read(example("data/epoch-small.json")).expect("example");
     let r = run(&["epoch", "-"], Some(&small));
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(
@@ -925,7 +925,7 @@ fn synth_refuses_more_entries_than_an_epoch_takes() {
 /// which command runs it.
 #[test]
 fn simulate_names_what_a_non_scenario_file_is() {
-    let small = std::fs::read(example("examples/epoch-small.json")).expect("example");
+    let small = std::fs::read(example("data/epoch-small.json")).expect("example");
     let r = run(&["simulate", "-"], Some(&small));
     assert_rejected(
         "epoch input to simulate",

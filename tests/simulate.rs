@@ -88,7 +88,7 @@ fn simulated_sequences_match_every_step() {
 #[test]
 fn example_scenarios_are_the_upstream_sequences() {
     let seqs = sequences();
-    let dir = root().join("examples/scenarios");
+    let dir = root().join("data/scenarios");
     let mut n = 0;
     for e in std::fs::read_dir(&dir).unwrap() {
         let p = e.unwrap().path();
@@ -113,7 +113,7 @@ fn bad_patches_are_rejected_with_the_field_named() {
         .to_string();
     assert!(err.contains("missing field"), "{err}");
     let ex =
-        std::fs::read_to_string(root().join("examples/scenarios/stable-miner-y2.json")).unwrap();
+        std::fs::read_to_string(root().join("data/scenarios/stable-miner-y2.json")).unwrap();
     let bad = ex.replacen("\"epochs\": [", "\"epochs\": [{\"kapa\": 1}, ", 1);
     let err = yuma::scenario::parse_scenario(bad.as_bytes())
         .unwrap_err()

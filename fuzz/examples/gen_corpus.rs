@@ -6,7 +6,7 @@
 //! ```
 //!
 //! * `epoch_json`: each vector's input as compact JSON (bare `EpochInput` / `MechanismsInput`),
-//!   plus a few whole vector files (with `expected` and `trace`) and `examples/epoch-small.json`;
+//!   plus a few whole vector files (with `expected` and `trace`) and `data/epoch-small.json`;
 //! * `epoch_structured`: each epoch input written in `arbitrary`'s byte format for
 //!   `yuma_fuzz::Raw` (checked: the bytes decode back to exactly that input);
 //! * `weighted_median`: real columns (active stake, normalized weights and kappa from a vector's
@@ -375,7 +375,7 @@ fn main() {
     let _ = median::Score::Zero; // the median types are part of the seed format
 
     let small =
-        fs::read(root.join("examples/epoch-small.json")).expect("examples/epoch-small.json");
+        fs::read(root.join("data/epoch-small.json")).expect("data/epoch-small.json");
     write(json_dir, "example-epoch-small.json", &small);
     if let Ok(Document::Epoch(input)) = parse_document(&small) {
         let bytes = encode_raw(&input).expect("epoch-small is encodable");

@@ -21,7 +21,7 @@ use yuma::json::{self, Document, Implementation, VectorFile};
 Inputs are JSON: an EpochInput (the fields listed in tests/vectors/README.md), a MechanismsInput \
 (an object with a `mechanisms` key), or a golden-vector file (an object with `input` and `expected`).\n\n\
 Exit codes: 0 success, 1 a vector did not match, 2 bad input or usage.",
-    after_help = "Examples:\n  yuma epoch examples/epoch-small.json\n  yuma simulate examples/scenarios/kappa-moves-first-y3.json --csv /tmp/out.csv\n  yuma explain examples/subnet-256.json --uid 3\n  yuma epoch --table examples/subnet-256.json\n  yuma epoch --trace tests/vectors/tiny-n2-cross-weights-y2.json\n  yuma verify tests/vectors\n  yuma bench ../shared/bench/b256-v64-y2.json --reps 20"
+    after_help = "Examples:\n  yuma epoch data/epoch-small.json\n  yuma simulate data/scenarios/kappa-moves-first-y3.json --csv /tmp/out.csv\n  yuma explain data/subnet-256.json --uid 3\n  yuma epoch --table data/subnet-256.json\n  yuma epoch --trace tests/vectors/tiny-n2-cross-weights-y2.json\n  yuma verify tests/vectors\n  yuma bench ../shared/bench/b256-v64-y2.json --reps 20"
 )]
 struct Cli {
     #[command(subcommand)]
