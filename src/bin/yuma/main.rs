@@ -1,0 +1,245 @@
+//! `yuma` — compute, verify and time Bittensor Yuma Consensus epochs, bit-exact with subtensor.
+
+mod bench;
+mod epoch;
+mod explain;
+mod input;
+mod output;
+mod simulate;
+mod verify;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::bench::cmd_bench;
+use crate::epoch::cmd_epoch;
+use crate::explain::cmd_explain;
+use crate::input::{bad_input, Fail};
+use crate::output::print_json;
+use crate::simulate::cmd_simulate;
+use crate::verify::cmd_verify;
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "yuma",
+    version = concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (reproduces opentensor/subtensor 14bc6f9f964b9cc362e9635dd110a487fa5d15a0)"
+    ),
+    about = "Compute Bittensor's Yuma Consensus epoch exactly as the subtensor chain does",
+    long_about = "Compute Bittensor's Yuma Consensus epoch exactly as the subtensor chain does \
+(opentensor/subtensor @ 14bc6f9f, epoch_mechanism), bit for bit, from a JSON snapshot of a subnet.\n\n\
+Inputs are JSON: an EpochInput (the fields listed in tests/vectors/README.md), a MechanismsInput \
+(an object with a `mechanisms` key), or a golden-vector file (an object with `input` and `expected`).\n\n\
+Exit codes: 0 success, 1 a vector did not match, 2 bad input or usage.",
+    after_help = "Examples:\n  yuma epoch data/epoch-small.json\n  yuma simulate data/scenarios/kappa-moves-first-y3.json --csv /tmp/out.csv\n  yuma explain data/subnet-256.json --uid 3\n  yuma epoch --table data/subnet-256.json\n  yuma epoch --trace tests/vectors/tiny-n2-cross-weights-y2.json\n  yuma verify tests/vectors\n  yuma bench ../shared/bench/b256-v64-y2.json --reps 20"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compute one epoch and print the EpochOutput as JSON on stdout.
+    Epoch {
+        /// EpochInput, MechanismsInput or vector file; `-` reads stdin.
+        file: PathBuf,
+        /// Add a `trace` field with the raw I32F32 bits of every intermediate.
+        #[arg(long)]
+        trace: bool,
+        /// Indent the JSON.
+        #[arg(long)]
+        pretty: bool,
+        /// Print a per-uid table for people instead of JSON.
+        #[arg(long, conflicts_with_all = ["trace", "pretty"])]
+        table: bool,
+        /// Use the upstream-shaped reference implementation instead of the fast pipeline.
+        #[arg(long)]
+        reference: bool,
+    },
+    /// Check vector files (or directories of them) against their `expected` results.
+    ///
+    /// Directories are searched recursively for `.json` files. Prints one line per failing
+    /// vector (the first differing field and uid) and a summary `N passed, M failed` counting
+    /// files (with `--implementation both` a file passes when it passes on both). Exits 1 if
+    /// any vector fails, 2 if a file is not a readable vector (the others are still checked) or a
+    /// directory holds no `.json` file.
+    Verify {
+        /// Vector files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Which implementation to check.
+        #[arg(long, value_enum, default_value_t = Impl::Main)]
+        implementation: Impl,
+        /// Print every mismatch of a failing vector, not just the first.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Time the fast pipeline and the reference (JSON parsing excluded).
+    ///
+    /// Prints one JSON line per file: {"file":..,"n":..,"nnz":..,"mechanisms":..,"main_ns":..,
+    /// "reference_ns":..,"speedup":..} with median times (nnz: stored weight and bond entries;
+    /// mechanisms: null for an epoch input; reference_ns and speedup null with
+    /// --reference-reps 0), or with --table one readable table, sorted by n, at the end. A file
+    /// that cannot be timed is reported on stderr and the others are still timed (exit 2);
+    /// scenario files found in a directory are skipped with a note.
+    Bench {
+        /// EpochInput, MechanismsInput or vector files, or directories of them (every `.json`
+        /// file below); `-` reads one input from stdin.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Timed runs of the fast pipeline (at least 1).
+        #[arg(long, default_value_t = 21, value_parser = clap::value_parser!(u32).range(1..))]
+        reps: u32,
+        /// Timed runs of the reference (slow on large liquid-alpha inputs; 0 skips it).
+        #[arg(long, default_value_t = 3)]
+        reference_reps: u32,
+        /// Print a table (file, n, reference, main, speed-up) instead of JSON lines.
+        #[arg(long)]
+        table: bool,
+    },
+    /// Run a multi-epoch scenario: {"initial": EpochInput, "epochs": [PATCH, ...]}.
+    ///
+    /// Epoch k runs on the previous state carried forward (bonds, permits, epoch block) with
+    /// PATCH k's fields replaced. Prints a per-epoch summary; --json / --csv write every output.
+    Simulate {
+        /// Scenario file; `-` reads stdin.
+        scenario: PathBuf,
+        /// Write a JSON array with one EpochOutput per epoch.
+        #[arg(long, value_name = "OUT")]
+        json: Option<PathBuf>,
+        /// Write a tidy CSV (epoch, uid, stake, incentive, dividends, emission, ...).
+        #[arg(long, value_name = "OUT")]
+        csv: Option<PathBuf>,
+    },
+    /// Explain one uid's epoch: stake and permit, weights received vs consensus and clipping,
+    /// trust, bonds and how its dividends were formed — each figure tagged with its trace field.
+    Explain {
+        /// EpochInput, vector file or scenario; `-` reads stdin.
+        file: PathBuf,
+        /// The uid to explain.
+        #[arg(long)]
+        uid: u16,
+        /// For a scenario: which epoch, counted from 0 (default: the last).
+        #[arg(long)]
+        epoch: Option<usize>,
+    },
+    /// Print a deterministic synthetic EpochInput shaped like a busy subnet (for benchmarks).
+    Synth {
+        /// Subnet size.
+        #[arg(long, default_value_t = 256)]
+        n: u16,
+        /// Validators (power-law stake, permits).
+        #[arg(long, default_value_t = 64)]
+        validators: u16,
+        /// Weights and bonds per validator row.
+        #[arg(long, default_value_t = 256)]
+        weights_per_row: u16,
+        /// Yuma 3 bonds.
+        #[arg(long)]
+        yuma3: bool,
+        /// Liquid alpha (implies --yuma3).
+        #[arg(long)]
+        liquid_alpha: bool,
+        /// PRNG seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Replace the random bonds with the bonds K epochs on this subnet form from none (each
+        /// epoch on the previous one's bonds), as a subnet whose validators keep their weights
+        /// has them.
+        #[arg(long, value_name = "K", default_value_t = 0)]
+        form_bonds: u32,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Impl {
+    Main,
+    Reference,
+    Both,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Epoch {
+            file,
+            trace,
+            pretty,
+            table,
+            reference,
+        } => cmd_epoch(file, *trace, *pretty, *table, *reference),
+        Command::Verify {
+            paths,
+            implementation,
+            all,
+        } => cmd_verify(paths, *implementation, *all),
+        Command::Bench {
+            files,
+            reps,
+            reference_reps,
+            table,
+        } => cmd_bench(
+            files,
+            usize::try_from(*reps).unwrap_or(usize::MAX),
+            usize::try_from(*reference_reps).unwrap_or(usize::MAX),
+            *table,
+        ),
+        Command::Simulate {
+            scenario,
+            json,
+            csv,
+        } => cmd_simulate(scenario, json.as_deref(), csv.as_deref()),
+        Command::Explain { file, uid, epoch } => cmd_explain(file, *uid, *epoch),
+        Command::Synth {
+            n,
+            validators,
+            weights_per_row,
+            yuma3,
+            liquid_alpha,
+            seed,
+            form_bonds,
+        } => {
+            let params = yuma::synth::SynthParams {
+                n: *n,
+                validators: *validators,
+                weights_per_row: *weights_per_row,
+                yuma3: *yuma3 || *liquid_alpha,
+                liquid_alpha: *liquid_alpha,
+                seed: *seed,
+            };
+            let limit = yuma::Limits::DEFAULT.max_entries;
+            if params.entries() > limit {
+                return finish(Err(bad_input(format!(
+                    "--validators {} x --weights-per-row {} (each at most n = {}) makes {} weight \
+                     and bond entries; an epoch takes at most {limit} (Limits::max_entries)",
+                    validators,
+                    weights_per_row,
+                    n,
+                    params.entries()
+                ))));
+            }
+            let mut input = yuma::synth::subnet(&params);
+            if let Err(e) = yuma::synth::form_bonds(&mut input, *form_bonds) {
+                return finish(Err(Fail(format!("forming bonds: {e}"), 2)));
+            }
+            print_json(&input, false)
+        }
+    };
+    finish(result)
+}
+
+/// The exit code of a command, its failure message on stderr.
+fn finish(result: Result<(), Fail>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Fail(msg, code)) => {
+            if !msg.is_empty() {
+                eprintln!("yuma: {msg}");
+            }
+            ExitCode::from(code)
+        }
+    }
+}

@@ -1,0 +1,120 @@
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::input::{collect_files, load, Fail};
+use crate::output::{clear, say_line};
+use crate::Impl;
+use yuma::json::{self, Document, Implementation, VectorFile};
+
+pub(crate) fn cmd_verify(paths: &[PathBuf], which: Impl, all: bool) -> Result<(), Fail> {
+    let files: Vec<PathBuf> = collect_files(paths, "verify")?
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    let imps: &[(Implementation, &str)] = match which {
+        Impl::Main => &[(Implementation::Main, "main")],
+        Impl::Reference => &[(Implementation::Reference, "reference")],
+        Impl::Both => &[
+            (Implementation::Main, "main"),
+            (Implementation::Reference, "reference"),
+        ],
+    };
+    let progress = std::io::stderr().is_terminal();
+    let (mut passed, mut failed, mut unreadable) = (0usize, 0usize, 0usize);
+    // Files that are not readable vectors are bad input (reported on stderr, exit 2), not
+    // failed vectors; the others are still checked.
+    let total = files.len();
+    for (k, f) in files.iter().enumerate() {
+        if progress {
+            eprint!(
+                "\r\x1b[2K[{}/{}] {}",
+                k.saturating_add(1),
+                total,
+                f.display()
+            );
+        }
+        let vector: Box<VectorFile> = match load(f) {
+            Ok(Document::Vector(v)) => v,
+            Ok(_) => {
+                clear(progress);
+                eprintln!(
+                    "yuma: {}: not a vector file (no `input`/`expected`)",
+                    f.display()
+                );
+                unreadable = unreadable.saturating_add(1);
+                continue;
+            }
+            Err(Fail(msg, _)) => {
+                clear(progress);
+                eprintln!("yuma: {msg}");
+                unreadable = unreadable.saturating_add(1);
+                continue;
+            }
+        };
+        // A vector without a `name` is reported by its path.
+        let name = if vector.name.is_empty() {
+            f.display().to_string()
+        } else {
+            vector.name.clone()
+        };
+        // A file passes when it passes on every implementation asked for.
+        let mut all_passed = true;
+        for (imp, label) in imps {
+            let r = json::verify_vector(&vector, *imp);
+            if r.passed {
+                continue;
+            }
+            all_passed = false;
+            clear(progress);
+            let tag = if imps.len() > 1 {
+                format!(" [{label}]")
+            } else {
+                String::new()
+            };
+            match (&r.error, r.mismatches.first()) {
+                (Some(e), _) => say_line(format_args!("FAIL {name}{tag}: error: {e}"))?,
+                (None, Some(m)) => {
+                    let more = r.mismatches.len().saturating_sub(1);
+                    let extra = if more > 0 && !all {
+                        format!(" (+{more} more)")
+                    } else {
+                        String::new()
+                    };
+                    say_line(format_args!("FAIL {name}{tag}: {m}{extra}"))?;
+                    if all {
+                        for m in r.mismatches.iter().skip(1) {
+                            say_line(format_args!("     {m}"))?;
+                        }
+                    }
+                }
+                (None, None) => say_line(format_args!(
+                    "FAIL {name}{tag}: no expected result in the file"
+                ))?,
+            }
+        }
+        if all_passed {
+            passed = passed.saturating_add(1);
+        } else {
+            failed = failed.saturating_add(1);
+        }
+    }
+    clear(progress);
+    let on = if imps.len() > 1 {
+        " (vector files; each checked with main and with reference)"
+    } else {
+        ""
+    };
+    if unreadable > 0 {
+        say_line(format_args!(
+            "{passed} passed, {failed} failed, {unreadable} not readable as vectors{on}"
+        ))?;
+        Err(Fail(String::new(), 2))
+    } else {
+        say_line(format_args!("{passed} passed, {failed} failed{on}"))?;
+        if failed > 0 {
+            Err(Fail(String::new(), 1))
+        } else {
+            Ok(())
+        }
+    }
+}
