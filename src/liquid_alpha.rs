@@ -1,5 +1,18 @@
 //! Liquid alpha (Yuma 3): the per-cell EMA alpha from a sigmoid of how far a validator's weight
-//! is from consensus, and the liquid EMA of the bonds.
+//! is from consensus, and the liquid EMA of the bonds (upstream's `compute_liquid_alpha_values`
+//! and `mat_ema_alpha_sparse`).
+//!
+//! * per cell `(i, j)`: `diff = clamp(w − c_j, 0, 1)` when `w ≥ b`, else `clamp(b − w, 0, 1)`;
+//!   `α = clamp(low + σ·(high − low), low, high)` with
+//!   `σ = 1 / (1 + exp_safe(steepness / −100 · (diff − 0.5)))` ([`alpha_sigmoid`]);
+//! * `B'_ij = min(1, (1 − α)·b + max(0, α·w))` for each stored weight, positives kept; bonds on
+//!   columns the row no longer weights are dropped ([`ema_liquid`]).
+//!
+//! Upstream evaluates `α` for every cell of an `n × n` matrix, reading each row with a forward
+//! scan that assumes ascending uids (unsorted entries read as 0). Only cells holding a weight
+//! can reach the output, so [`ema_liquid`] evaluates exactly those, with the weight and bond the
+//! scan would have read there (the visible run of a row stored out of order), and the
+//! sigmoids in one batch ([`crate::fixed::logistic_grouped`], bit-identical to the series).
 
 use alloc::vec::Vec;
 use substrate_fixed::types::I32F32;

@@ -1,3 +1,23 @@
+//! Division, saturating addition, comparison and sums on I32F32 / I64F64, as the chain does them.
+//!
+//! **Contract.** Each function returns the bits the chain's expression returns for every input:
+//! * [`safe_div`] is subtensor's `SafeDiv` (`checked_div().unwrap_or_default()`): a zero divisor
+//!   *or an overflowing quotient* gives 0; [`safe_div_64`] the same on I64F64;
+//! * [`sat_add`], [`sat_sub`], [`fmax`], [`fmin`], [`is_pos`] are `saturating_add`,
+//!   `saturating_sub`, `Ord::max`, `Ord::min` and `> 0` of `substrate-fixed`;
+//! * [`wrapping_sum`] / [`wrapping_sum_64`] are `Iterator::sum`, which wraps in the runtime
+//!   (built without overflow checks); [`normalize`] is `inplace_normalize` (each value divided by
+//!   that sum, left alone when it is 0).
+//!
+//! **Why the fast forms are exact.** An I32F32 is its raw `i64` bits over 2³²: addition,
+//! subtraction, comparison and their saturation act on the bits exactly as on `i64`, which is
+//! what `substrate-fixed` itself computes. Division is `⌊a·2³² / b⌋` (toward zero) checked against
+//! the `i64` range; [`safe_div_fast`] cancels the power of two `a` and `b` share (the quotient is
+//! unchanged) and, when the reduced dividend is below 2³², `(a' << 32) / b'` is a 64-bit
+//! division of the same numbers — a quotient above `i64::MAX` is still reported as overflow (0).
+//! Everything else goes through `checked_div`. `tests/properties.rs` checks the division forms
+//! against `checked_div` on random and edge bits.
+
 use substrate_fixed::types::{I32F32, I64F64};
 
 use super::ZERO;

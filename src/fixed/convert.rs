@@ -1,3 +1,19 @@
+//! The chain's conversions between stored integers (u16 proportions, rao amounts, u64 stakes) and
+//! the fixed-point types, one named function each (the names are upstream's).
+//!
+//! **Contract.** Each conversion returns upstream's bits for every input: `u16_to_fixed`,
+//! `u16_proportion_to_fixed` (`x / 65535`), `fixed_to_u16_proportion`, `fixed_proportion_to_u16`
+//! (`saturating(x · 65535)` truncated), the I64F64 ↔ I32F32 / u64 conversions (saturating),
+//! `tao_weight` (through U96F32, so only 32 fractional bits survive) and `share_of_rao`
+//! (`I96F32(x) · I96F32(rao)`, saturated to u64, truncated).
+//!
+//! **Why the fast forms are exact.** [`u16_proportion_to_fixed_fast`] uses
+//! `2³² = 65535 · 65537 + 1`, so `⌊x·2³²/65535⌋ = 65537·x + ⌊x/65535⌋` — checked for all 65536
+//! inputs (`fast_proportion_equals_division_for_every_u16`). [`fixed_proportion_to_u16_fast`]
+//! clamps `x` to `[0, 1]` first: every `x ≤ 0` maps to 0 and every `x ≥ 1` to 65535 in the
+//! saturating form too, and inside `[0, 1]` the product stays below 2⁴⁸, so no saturation can
+//! occur (proptested against the saturating form).
+
 use substrate_fixed::types::{I32F32, I64F64, I96F32, U96F32};
 
 use super::{mul_sat, safe_div, ONE, U16_MAX};

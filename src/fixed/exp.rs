@@ -1,3 +1,21 @@
+//! `exp_safe`, the liquid alpha's exponential, and faster forms of the same arithmetic.
+//!
+//! **Contract.** [`exp_safe`] is upstream's: the input clamped to `[−20, 20]`, then
+//! `substrate_fixed::transcendental::exp` (its 30-term Taylor series with every term
+//! `⌊⌊term·x⌋ / i⌋` checked), an overflow giving 0 for `x ≤ 0` and `I32F32::MAX` otherwise.
+//! [`exp_safe_fast`], [`exp_safe_batch`] and [`exp_safe_grouped`] return the same bits for every
+//! input.
+//!
+//! **Why the fast forms are exact.** They run the same series on the magnitude and take the
+//! reciprocal for negative inputs exactly as `transcendental::exp` does ([`reciprocal_bits`]:
+//! `⌊2⁶⁴ / r⌋`). The division of each term by `i = 2..=31` is a multiply-high by a
+//! compile-time magic (`SERIES_DIV`, exact for every numerator below 2⁶³ —
+//! `series_div_is_exact` checks each `i`), and the loop stops once a term is 0 (every later term
+//! is `⌊0·x / i⌋ = 0`). With the clamped magnitude at most `20·2³²` every product quotient stays
+//! below 2⁶³, so in the lock-step batches (eight inputs interleaved, optionally grouped by
+//! magnitude so a group needs about the same number of terms) none of the scalar series'
+//! overflow checks can fire. Checked against `exp_safe` on a sweep and proptested.
+
 use substrate_fixed::transcendental::exp;
 use substrate_fixed::types::I32F32;
 

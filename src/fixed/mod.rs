@@ -6,6 +6,12 @@
 //! * `wrapping_sum` — plain `Iterator::sum` on the chain, which is compiled without overflow
 //!   checks and therefore wraps;
 //! * `saturating_*` — saturating conversions and arithmetic, as named by `substrate-fixed`.
+//!
+//! One concept a file, each opening with its contract and the proof that its fast forms give
+//! the chain's bits: `arith` (division, saturation, sums), `convert` (u16 / rao / stake
+//! conversions), `wide_mul` (128-bit products), `divisor` (division by an invariant divisor),
+//! `exp` (`exp_safe` and its batched series), `sigmoid` (the liquid alpha's bounded sigmoid).
+//! Everything is re-exported here, so every helper is `yuma::fixed::NAME`.
 
 use substrate_fixed::types::I32F32;
 

@@ -1,3 +1,21 @@
+//! Wide multiplies (64 × 64 → 128 bits) and the fixed-point products built on them.
+//!
+//! **Contract.** [`wide_mul_u64`] / [`wide_mul_i64`] return the exact 128-bit product;
+//! [`mul_shr32`] its bits shifted right by 32 (modulo 2⁶⁴); [`mul_sat`] is
+//! `I32F32::saturating_mul`, [`mul_unit`] the same product for a factor in `[0, 1]`, and
+//! [`mul_or_zero`] `checked_mul().unwrap_or(0)` — bit for bit, for every input.
+//!
+//! **Why they are exact.** An I32F32 product is `⌊(a·b) / 2³²⌋` of the raw bits (an arithmetic
+//! shift, i.e. toward −∞, as `substrate-fixed` truncates), then checked or saturated against the
+//! `i64` range. Here the 128-bit product is formed exactly (one native multiply on 64-bit
+//! targets; on wasm32 and 32-bit targets the schoolbook sum of four 32 × 32 → 64 products with
+//! their carries — [`wide_mul_u64_portable`], with the signed form corrected by subtracting each
+//! negative factor's partner from the high half), shifted by 32, and range-checked: the same
+//! value. With `0 ≤ a ≤ 1` the product's magnitude never exceeds `|x|`, so [`mul_unit`] needs no
+//! range check; any other `a` takes [`mul_sat`]. `--cfg yuma_portable_mul` runs the portable forms
+//! on any host (CI runs the conformance and property tests through them); they are proptested
+//! against `u128` / `i128`.
+
 use substrate_fixed::types::I32F32;
 
 use super::{ONE, ZERO};
