@@ -6,6 +6,7 @@ mod explain;
 mod input;
 mod output;
 mod simulate;
+mod synth;
 mod verify;
 
 use std::path::PathBuf;
@@ -14,9 +15,9 @@ use std::process::ExitCode;
 use crate::bench::cmd_bench;
 use crate::epoch::cmd_epoch;
 use crate::explain::cmd_explain;
-use crate::input::{bad_input, Fail};
-use crate::output::print_json;
+use crate::input::Fail;
 use crate::simulate::cmd_simulate;
+use crate::synth::cmd_synth;
 use crate::verify::cmd_verify;
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -30,10 +31,19 @@ use clap::{Parser, Subcommand, ValueEnum};
     about = "Compute Bittensor's Yuma Consensus epoch exactly as the subtensor chain does",
     long_about = "Compute Bittensor's Yuma Consensus epoch exactly as the subtensor chain does \
 (opentensor/subtensor @ 14bc6f9f, epoch_mechanism), bit for bit, from a JSON snapshot of a subnet.\n\n\
-Inputs are JSON: an EpochInput (the fields listed in tests/vectors/README.md), a MechanismsInput \
-(an object with a `mechanisms` key), or a golden-vector file (an object with `input` and `expected`).\n\n\
+Inputs are JSON in the schema of the crate's golden vectors (every field is documented with \
+yuma::EpochInput at https://docs.rs/yuma): an EpochInput, a MechanismsInput (an object with a \
+`mechanisms` key), or a golden-vector file (an object with `input` and `expected`). \
+`yuma synth` writes one to start from.\n\n\
 Exit codes: 0 success, 1 a vector did not match, 2 bad input or usage.",
-    after_help = "Examples:\n  yuma epoch data/epoch-small.json\n  yuma simulate data/scenarios/kappa-moves-first-y3.json --csv /tmp/out.csv\n  yuma explain data/subnet-256.json --uid 3\n  yuma epoch --table data/subnet-256.json\n  yuma epoch --trace tests/vectors/tiny-n2-cross-weights-y2.json\n  yuma verify tests/vectors\n  yuma bench ../shared/bench/b256-v64-y2.json --reps 20"
+    after_help = "Examples:\n  \
+yuma synth --n 256 --validators 64 > subnet.json   # a synthetic busy subnet\n  \
+yuma epoch --table subnet.json                     # its epoch, one row per uid\n  \
+yuma explain subnet.json --uid 3                   # how uid 3's payout was formed\n  \
+yuma epoch --trace vector.json                     # every intermediate, as raw bits\n  \
+yuma verify vectors/                               # check golden vectors (recursively)\n  \
+yuma simulate scenario.json --csv epochs.csv       # many epochs, state carried forward\n  \
+yuma bench subnet.json --reps 20                   # time the fast pipeline and the reference"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -201,32 +211,17 @@ fn main() -> ExitCode {
             liquid_alpha,
             seed,
             form_bonds,
-        } => {
-            let params = yuma::synth::SynthParams {
+        } => cmd_synth(
+            yuma::synth::SynthParams {
                 n: *n,
                 validators: *validators,
                 weights_per_row: *weights_per_row,
                 yuma3: *yuma3 || *liquid_alpha,
                 liquid_alpha: *liquid_alpha,
                 seed: *seed,
-            };
-            let limit = yuma::Limits::DEFAULT.max_entries;
-            if params.entries() > limit {
-                return finish(Err(bad_input(format!(
-                    "--validators {} x --weights-per-row {} (each at most n = {}) makes {} weight \
-                     and bond entries; an epoch takes at most {limit} (Limits::max_entries)",
-                    validators,
-                    weights_per_row,
-                    n,
-                    params.entries()
-                ))));
-            }
-            let mut input = yuma::synth::subnet(&params);
-            if let Err(e) = yuma::synth::form_bonds(&mut input, *form_bonds) {
-                return finish(Err(Fail(format!("forming bonds: {e}"), 2)));
-            }
-            print_json(&input, false)
-        }
+            },
+            *form_bonds,
+        ),
     };
     finish(result)
 }
