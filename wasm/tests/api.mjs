@@ -7,7 +7,7 @@ import { ROOT, WASM_DIR, alterExpected, check, loadNodePkg, rawMember, summary }
 const yuma = loadNodePkg();
 const vectors = join(ROOT, 'tests', 'vectors');
 const read = (f) => readFileSync(join(vectors, f), 'utf8');
-const scenarios = join(ROOT, 'examples', 'scenarios');
+const scenarios = join(ROOT, 'data', 'scenarios');
 const readScenario = (f) => readFileSync(join(scenarios, f), 'utf8');
 // Deep equality of parsed JSON (object key order ignored); the values compared are exact
 // because every number must be a safe integer.
@@ -428,7 +428,7 @@ const isTrap = (e) => e instanceof WebAssembly.RuntimeError || !(e instanceof Er
 for (const f of readdirSync(join(WASM_DIR, 'www', 'examples'))) {
   const text = readFileSync(join(WASM_DIR, 'www', 'examples', f), 'utf8');
   if (readdirSync(scenarios).includes(f)) {
-    check(`example ${f} is a copy of examples/scenarios/${f} and simulates`, text === readScenario(f) && JSON.parse(yuma.simulate(text)).epochs.length > 0);
+    check(`example ${f} is a copy of data/scenarios/${f} and simulates`, text === readScenario(f) && JSON.parse(yuma.simulate(text)).epochs.length > 0);
   } else {
     check(`example ${f} is a vector that passes`, JSON.parse(yuma.verify(text)).passed === true);
   }

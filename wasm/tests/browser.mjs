@@ -18,7 +18,7 @@ const exampleText = readFileSync(join(WASM_DIR, 'www', 'examples', 'realistic-03
 const example = JSON.parse(exampleText); // small integers only are inspected below
 const mechText = readFileSync(join(WASM_DIR, 'www', 'examples', 'mech-021-m2-n8.json'), 'utf8');
 const scenarioText = readFileSync(join(WASM_DIR, 'www', 'examples', 'kappa-moves-first-y3.json'), 'utf8');
-const stableText = readFileSync(join(ROOT, 'examples', 'scenarios', 'stable-miner-y2.json'), 'utf8');
+const stableText = readFileSync(join(ROOT, 'data', 'scenarios', 'stable-miner-y2.json'), 'utf8');
 const node = loadNodePkg(); // the same build for Node: the page must show what it computes
 const seqVector = (k) => readFileSync(join(ROOT, 'tests', 'vectors', `seq-kappa-moves-first-y3-e${String(k).padStart(2, '0')}.json`), 'utf8');
 
