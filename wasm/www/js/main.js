@@ -1,0 +1,29 @@
+// The verifier page: loads a document, runs the epoch in WASM, renders the table and charts;
+// a scenario document (`initial` + `epochs`) is simulated epoch after epoch and charted instead.
+// No dependencies; the WASM glue comes from `wasm-bindgen --target web` in ../pkg/.
+//
+// The entry point (index.html loads it as a module): wires every part of the page, then loads
+// the WASM module (wasm.js). The parts: load.js (files, paste, drop, examples), results.js (a
+// single epoch's run and summary), table.js, charts.js, explain.js, whatif.js, scenarios.js;
+// state.js, util.js, json.js and svg.js are shared.
+import { loadWasm } from './wasm.js';
+import { wireLoad } from './load.js';
+import { wireScenario } from './scenarios.js';
+import { wireTable } from './table.js';
+import { wireWhatIf } from './whatif.js';
+
+// ---------------------------------------------------------------- wiring
+
+function wire() {
+  wireLoad();
+  wireScenario();
+  wireTable();
+  wireWhatIf();
+}
+
+async function main() {
+  wire();
+  await loadWasm();
+}
+
+main();

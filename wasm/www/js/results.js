@@ -1,0 +1,126 @@
+// A single-epoch document's run and its rendering: analyze() (the WASM call, decoded exactly),
+// renderAll (summary, table, charts, explanation, timing) and selectUid.
+import { $, group, ms, sumU64 } from './util.js';
+import { parseExact } from './json.js';
+import { yuma } from './wasm.js';
+import { state } from './state.js';
+import { indexFlags, indexChanges, renderTable } from './table.js';
+import { renderIdChart, renderMinerChart } from './charts.js';
+import { renderExplain } from './explain.js';
+
+export function analyze(text, overrides) {
+  const t0 = performance.now();
+  const a = yuma.analyze(text, overrides);
+  const t1 = performance.now();
+  let res;
+  try {
+    res = parseExact(a.report); // u64 values stay exact
+    res.traces = JSON.parse(a.traces); // I32F32 bits: all fit in an f64
+  } finally {
+    a.free();
+  }
+  res.call_ms = t1 - t0;
+  res.decode_ms = performance.now() - t1;
+  return res;
+}
+
+// ---------------------------------------------------------------- rendering
+
+export function renderAll() {
+  const t0 = performance.now();
+  const res = state.cur;
+  const { flags, other, uids } = indexFlags(res);
+  state.flags = flags;
+  const ch = indexChanges(state.base, res);
+  state.changed = ch.changed;
+  $('results').hidden = false;
+  renderSummary(res, other, uids, ch.uids);
+  renderTable();
+  renderIdChart();
+  renderMinerChart();
+  renderExplain();
+  const renderMs = performance.now() - t0;
+  $('timing').textContent =
+    `Epoch computed in ${ms(res.compute_ms)} ms in WASM (JSON parse ${ms(res.parse_ms)} ms); ` +
+    `the whole call took ${ms(res.call_ms)} ms, decoding ${ms(res.decode_ms)} ms, rendering ${ms(renderMs)} ms.`;
+}
+
+// An epoch that pays out more than its emission: the input overflows the chain's arithmetic
+// (a total stake at or above 2^63 wraps its I64F64 stake sum) and the chain would pay this too.
+function renderOverpaid(res) {
+  const paid = (o) => sumU64(o.server_emission) + sumU64(o.validator_emission);
+  const over = [];
+  if (res.kind === 'epoch') {
+    const rao = BigInt((res.params || {}).rao_emission ?? 0);
+    if (paid(res.output) > rao) over.push(`the epoch pays ${group(paid(res.output))} rao, more than its rao_emission of ${group(rao)}`);
+  } else {
+    res.output.per_mechanism.forEach((o, k) => {
+      const rao = BigInt(res.output.split[k]);
+      if (paid(o) > rao) over.push(`mechanism ${k} pays ${group(paid(o))} rao, more than its share of ${group(rao)}`);
+    });
+  }
+  const el = $('overpaid');
+  el.hidden = over.length === 0;
+  el.textContent = over.length
+    ? `Note: ${over.join('; ')}. The input overflows the chain's arithmetic (a total stake at or above 2^63 wraps its I64F64 stake sum); the chain would pay exactly this.`
+    : '';
+}
+
+function renderSummary(res, other, badUids, changedUids) {
+  const title = res.name || state.label;
+  $('doc-title').textContent = title;
+  const p = res.params || {};
+  const bits = [
+    res.kind === 'mechanisms' ? `${res.mechanisms} mechanisms` : 'epoch',
+    res.category ? `category ${res.category}` : null,
+    `n = ${res.n}`,
+    p.yuma3_enabled ? 'Yuma 3' : 'Yuma 2',
+    p.liquid_alpha_enabled ? 'liquid alpha' : null,
+    `kappa ${p.kappa}`,
+    `bonds_penalty ${p.bonds_penalty}`,
+    `source: ${state.label}`,
+  ].filter(Boolean);
+  $('doc-meta').textContent = bits.join(' · ');
+
+  const s = $('summary');
+  s.className = 'summary';
+  if (res.compared) {
+    const good = res.n - badUids.size;
+    const nm = res.mismatches.length;
+    s.textContent =
+      `${good} / ${res.n} uids match bit-exactly` +
+      (nm ? ` — ${nm} differing value${nm === 1 ? '' : 's'}` + (other.length ? `, ${other.length} not per uid` : '') : '');
+    s.classList.add(nm ? 'bad' : 'ok');
+    if (!nm) s.textContent = `✓ ${s.textContent}`;
+    else s.textContent = `✗ ${s.textContent}`;
+  } else if (res.whatif) {
+    s.textContent = `What-if run: ${changedUids.size} / ${res.n} uids changed from the file's values (outlined). Comparison with expected is off.`;
+    s.classList.add('info');
+  } else {
+    s.textContent = `Computed ${res.n} uids. The document carries no expected values, so there is nothing to compare.`;
+    s.classList.add('info');
+  }
+  renderOverpaid(res);
+  const box = $('other-box');
+  const list = $('other-mismatches');
+  list.innerHTML = '';
+  const shown = res.compared ? res.mismatches : [];
+  box.hidden = shown.length === 0;
+  if (shown.length) {
+    $('other-summary').textContent =
+      shown.length === 1 ? 'The difference (computed vs expected)' : `All ${shown.length} differences (computed vs expected)`;
+    for (const mm of shown.slice(0, 500)) {
+      const li = document.createElement('li');
+      li.textContent = `${mm.field}${mm.uid === null ? '' : ` uid ${mm.uid}`}: got ${mm.got}, expected ${mm.expected}`;
+      list.appendChild(li);
+    }
+  }
+}
+
+export function selectUid(uid) {
+  state.selected = uid;
+  for (const tr of $('results-table').tBodies[0].rows) tr.classList.toggle('selected', Number(tr.dataset.uid) === uid);
+  renderIdChart();
+  renderMinerChart();
+  renderExplain();
+}

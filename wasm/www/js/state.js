@@ -1,0 +1,17 @@
+// The single-epoch page's state: the document, its runs (file and what-if), the view, sorting,
+// the selected uid and the highlighting indexes. (Scenarios keep theirs in scenarios.js.)
+
+export const state = {
+  text: null, // the document as loaded
+  label: '', // where it came from
+  base: null, // analysis without overrides
+  cur: null, // analysis shown (what-if or base)
+  view: 'epoch', // 'epoch' | 'agg' | mechanism index
+  sortKey: 'uid',
+  sortDir: 1,
+  selected: null, // uid shown in the miner chart and explained
+  overrides: '', // the what-if overrides of `cur` ('' when `cur` is the file's run)
+  limit: 1000, // rows rendered (a large subnet starts with ROW_LIMIT; `show …` raises it)
+  flags: new Map(), // `${view}|${uid}` -> [{col, field, got, expected}]
+  changed: new Map(), // `${view}|${uid}|${col}` -> baseline display value
+};
