@@ -17,5 +17,6 @@ cargo build -p yuma-wasm --release --target wasm32-unknown-unknown
 rm -rf "$WASM_DIR/www/pkg"
 wasm-bindgen --target web --out-dir "$WASM_DIR/www/pkg" \
   "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/yuma_wasm.wasm"
+bash "$WASM_DIR/build-www.sh"
 echo "Serving $WASM_DIR/www at http://127.0.0.1:$PORT/ (Ctrl-C to stop)"
 exec python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$WASM_DIR/www"

@@ -5,7 +5,8 @@
 #   1. installs what is missing: the wasm32 target, wasm-bindgen-cli 0.2.130, Chromium,
 #      playwright-core (npm, from the committed package-lock.json);
 #   2. builds yuma-wasm (release, wasm32-unknown-unknown; clippy -D warnings) and runs wasm-bindgen
-#      for Node (target/wasm-build/pkg-node) and for the page (wasm/www/pkg);
+#      for Node (target/wasm-build/pkg-node) and for the page (wasm/www/pkg); copies the page's
+#      example files into wasm/www/examples (build-www.sh);
 #   3. Node: the exported API (tests/api.mjs) and `verify` over every vector (tests/vectors.mjs);
 #   4. headless Chromium: the page (tests/browser.mjs), served by python3 -m http.server;
 #   5. timing of the bench inputs in Node and in Chromium (tests/timing.mjs; skipped if absent).
@@ -60,6 +61,7 @@ WASM="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/yuma_wasm.wasm"
 rm -rf "$NODE_PKG" "$WEB_PKG"
 wasm-bindgen --target nodejs --out-dir "$NODE_PKG" "$WASM"
 wasm-bindgen --target web --out-dir "$WEB_PKG" "$WASM"
+bash "$WASM_DIR/build-www.sh"
 echo "wasm: $(wc -c < "$WEB_PKG/yuma_wasm_bg.wasm") bytes"
 cargo clippy -p yuma-wasm --no-deps --release --target wasm32-unknown-unknown -- -D warnings
 export YUMA_WASM_NODE_PKG="$NODE_PKG"
