@@ -769,12 +769,7 @@ fn conflicting_or_zero_options_are_rejected() {
     );
     assert!(!Path::new(same).exists(), "nothing may be written");
     let r = run(
-        &[
-            "bench",
-            &example("data/epoch-small.json"),
-            "--reps",
-            "0",
-        ],
+        &["bench", &example("data/epoch-small.json"), "--reps", "0"],
         None,
     );
     assert_eq!(r.code, Some(2), "--reps 0: {}", r.stderr);

@@ -112,8 +112,7 @@ fn bad_patches_are_rejected_with_the_field_named() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("missing field"), "{err}");
-    let ex =
-        std::fs::read_to_string(root().join("data/scenarios/stable-miner-y2.json")).unwrap();
+    let ex = std::fs::read_to_string(root().join("data/scenarios/stable-miner-y2.json")).unwrap();
     let bad = ex.replacen("\"epochs\": [", "\"epochs\": [{\"kapa\": 1}, ", 1);
     let err = yuma::scenario::parse_scenario(bad.as_bytes())
         .unwrap_err()
