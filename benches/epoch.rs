@@ -442,6 +442,7 @@ fn bound(c: &mut Criterion) {
     let mut pipeline_stage = |ema: &mut yuma::sparse::Csr, dividends: &mut Vec<I32F32>| {
         yuma::bonds::yuma2(
             &input,
+            yuma::runtime::Rules::Spec425,
             &wfb,
             &stake,
             &d.incentive,
@@ -491,6 +492,7 @@ fn csr_from_bits(rows: &[Vec<(u16, i64)>]) -> yuma::sparse::Csr {
 fn liquid_bound(c: &mut Criterion) {
     let (input, source) = load("b1024-v128-y3la", 1024, 128, 1024, true, true);
     let (_, trace) = yuma::epoch_with_trace(&input).unwrap();
+    let trace = trace.yuma().expect("a Yuma epoch").clone();
     assert_eq!(input.bonds_penalty, u16::MAX, "W_b is the clipped weights");
     let wfb = csr_from_bits(&trace.clipped_weights);
     let consensus: Vec<I32F32> = trace
@@ -499,7 +501,13 @@ fn liquid_bound(c: &mut Criterion) {
         .map(|&c| I32F32::from_bits(c))
         .collect();
     let (mut old, mut sums) = (yuma::sparse::Csr::default(), Vec::new());
-    yuma::bonds::load_bonds(&input, true, &mut old, &mut sums);
+    yuma::bonds::load_bonds(
+        &input,
+        yuma::runtime::Rules::Spec425,
+        true,
+        &mut old,
+        &mut sums,
+    );
     let p = yuma::liquid_alpha::LiquidAlphaParams::new(&input);
     let mut scratch = yuma::bonds::BondsScratch::default();
     let mut ema = yuma::sparse::Csr::default();

@@ -22,6 +22,7 @@ use crate::fixed::{
     u16_proportion_to_fixed_fast, u16_to_fixed, Divisor, ONE, ZERO,
 };
 use crate::io::stored_entries;
+use crate::runtime::Rules;
 use crate::sparse::{col_sums, prepare_divisors, Csr, Slots};
 use crate::EpochInput;
 
@@ -83,8 +84,24 @@ pub struct BondsScratch {
     ema_divs: Vec<Divisor>,
 }
 
-/// The last-tempo block bonds are compared against.
-pub fn last_tempo(input: &EpochInput) -> u64 {
+/// The last-tempo block bonds are compared against (upstream's `bond_cutoff_block`): under
+/// the newer rules `last_yuma_step_block + 1` (saturating) when that block is stored; otherwise
+/// the block after the last mechanism step, or `current_block − tempo` when there was none.
+///
+/// ```
+/// use yuma::runtime::Rules;
+/// let input = yuma::EpochInput { current_block: 100, tempo: 10, last_mechanism_step_block: 50,
+///     last_yuma_step_block: Some(40), ..Default::default() };
+/// assert_eq!(yuma::bonds::last_tempo(&input, Rules::Spec425), 51);
+/// assert_eq!(yuma::bonds::last_tempo(&input, Rules::Spec475), 41);
+/// ```
+pub fn last_tempo(input: &EpochInput, rules: Rules) -> u64 {
+    if let (true, Some(b)) = (
+        rules.bond_cutoff_from_last_yuma_step(),
+        input.last_yuma_step_block,
+    ) {
+        return b.saturating_add(1);
+    }
     if input.last_mechanism_step_block == 0 {
         input.current_block.saturating_sub(u64::from(input.tempo))
     } else {
@@ -101,9 +118,15 @@ fn registered_since(last_tempo: u64, block_at_registration: &[u64], j: usize) ->
 /// Stored bonds (rows `< n`, every column kept) as I32F32 (`proportion` → divided by 65535),
 /// without entries whose column uid registered at or after `last_tempo`; also returns the
 /// saturating column sums (columns `< n`) in `sums`.
-pub fn load_bonds(input: &EpochInput, proportion: bool, out: &mut Csr, sums: &mut Vec<I32F32>) {
+pub fn load_bonds(
+    input: &EpochInput,
+    rules: Rules,
+    proportion: bool,
+    out: &mut Csr,
+    sums: &mut Vec<I32F32>,
+) {
     let n = usize::from(input.n);
-    let lt = last_tempo(input);
+    let lt = last_tempo(input, rules);
     let reg = &input.block_at_registration;
     sums.refill(n, ZERO);
     out.rebuild(stored_entries(&input.bonds, n), |out| {
@@ -343,6 +366,7 @@ fn div_or_keep(divs: &[Divisor], j: u16, v: I32F32) -> I32F32 {
 #[allow(clippy::too_many_arguments)]
 pub fn yuma2(
     input: &EpochInput,
+    rules: Rules,
     wfb: &Csr,
     active_stake: &[I32F32],
     incentive: &[I32F32],
@@ -350,7 +374,16 @@ pub fn yuma2(
     ema: &mut Csr,
     dividends: &mut Vec<I32F32>,
 ) {
-    if yuma2_dense(input, wfb, active_stake, incentive, s, ema, dividends) {
+    if yuma2_dense(
+        input,
+        rules,
+        wfb,
+        active_stake,
+        incentive,
+        s,
+        ema,
+        dividends,
+    ) {
         return;
     }
     let n = usize::from(input.n);
@@ -377,7 +410,7 @@ pub fn yuma2(
     prepare_divisors(&s.sums, &mut s.new_divs);
     let mut old = core::mem::take(&mut s.bonds);
     let mut sums = core::mem::take(&mut s.sums);
-    load_bonds(input, false, &mut old, &mut sums);
+    load_bonds(input, rules, false, &mut old, &mut sums);
     prepare_divisors(&sums, &mut s.old_divs);
     let (new_divs, old_divs) = (
         core::mem::take(&mut s.new_divs),
@@ -434,8 +467,10 @@ const NO_ENTRY: i64 = i64::MIN;
 /// the same entries, values and dividends as the sparse passes — is emitted as CSR at the end.
 /// Returns `false`, having written no output (only its scratch), for any other shape, or when
 /// the dense cells would outnumber twice the stored entries.
+#[allow(clippy::too_many_arguments)]
 fn yuma2_dense(
     input: &EpochInput,
+    rules: Rules,
     wfb: &Csr,
     active_stake: &[I32F32],
     incentive: &[I32F32],
@@ -481,7 +516,7 @@ fn yuma2_dense(
         ema_divs,
         ..
     } = s;
-    let lt = last_tempo(input);
+    let lt = last_tempo(input, rules);
     live.clear();
     let reg = &input.block_at_registration;
     live.extend((0..n).map(|j| if registered_since(lt, reg, j) { 0 } else { -1 }));
@@ -580,13 +615,15 @@ fn yuma2_dense(
 }
 
 /// The Yuma 3 bonds stage: stored bonds as proportions, `B' = min(1, α·W_b + (1−α)·B)` with the
-/// fixed alpha (or the liquid alpha per cell when enabled and consensus is not all zero), and
-/// dividends `d_i = S_i · Σ_j colnorm(B')_ij · incentive_j` normalized. `ema` keeps `B'`.
+/// fixed alpha, or the liquid alpha per cell from `liquid_consensus` when it is given (see
+/// [`crate::liquid_alpha::select_consensus`]), and dividends
+/// `d_i = S_i · Σ_j colnorm(B')_ij · incentive_j` normalized. `ema` keeps `B'`.
 #[allow(clippy::too_many_arguments)]
 pub fn yuma3(
     input: &EpochInput,
+    rules: Rules,
     wfb: &Csr,
-    consensus: &[I32F32],
+    liquid_consensus: Option<&[I32F32]>,
     active_stake: &[I32F32],
     incentive: &[I32F32],
     s: &mut BondsScratch,
@@ -596,9 +633,8 @@ pub fn yuma3(
     let n = usize::from(input.n);
     let mut old = core::mem::take(&mut s.bonds);
     let mut sums = core::mem::take(&mut s.sums);
-    load_bonds(input, true, &mut old, &mut sums);
-    let liquid = input.liquid_alpha_enabled && consensus.iter().any(|c| *c != ZERO);
-    if liquid {
+    load_bonds(input, rules, true, &mut old, &mut sums);
+    if let Some(consensus) = liquid_consensus {
         crate::liquid_alpha::ema_liquid(
             wfb,
             &old,
@@ -612,7 +648,7 @@ pub fn yuma3(
         ema_fixed(wfb, &old, |_, w| w, |_, b| b, alpha, n, s, ema, &mut sums);
     }
     s.bonds = old;
-    if liquid {
+    if liquid_consensus.is_some() {
         col_sums(&ema.col, &ema.val, n, &mut sums);
     }
     prepare_divisors(&sums, &mut s.ema_divs);

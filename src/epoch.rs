@@ -10,15 +10,23 @@ use crate::bonds::{self, BondsScratch};
 use crate::consensus::{self, MedianScratch};
 use crate::emission::{self, Emission};
 use crate::fixed::{fixed_proportion_to_u16_fast, to_bits, u16_proportion_to_fixed, ONE, ZERO};
+use crate::null::{self, Budgets, NullScratch};
+use crate::runtime::Rules;
 use crate::sparse::Csr;
-use crate::{stake, weights};
-use crate::{EpochInput, EpochOutput, EpochTrace, Error, Limits};
+use crate::{liquid_alpha, stake, weights};
+use crate::{EpochConsensus, EpochInput, EpochOutput, EpochTrace, Error, Limits, YumaTrace};
 
 /// Every intermediate of one epoch, kept between calls so steady-state epochs do not allocate.
 #[derive(Debug, Default, Clone)]
 pub struct Workspace {
     /// Input limits applied by [`epoch_into`].
     pub limits: Limits,
+    /// Compute every epoch under the rules of this runtime spec instead of the input's
+    /// `spec_version` (see [`Rules::for_spec`]): for an input of a runtime newer than the crate
+    /// reproduces, or to see an epoch under other rules. `None` (the default): the input's.
+    pub assume_spec: Option<u32>,
+    rules: Option<Rules>,
+    kind: EpochConsensus,
     last_update: Vec<u64>,
     total_stake: Vec<I64F64>,
     /// Normalized stake.
@@ -40,8 +48,14 @@ pub struct Workspace {
     pub ema_bonds: Csr,
     /// Dividends.
     pub dividends: Vec<I32F32>,
+    /// The consensus liquid alpha read (or would have read).
+    selected: Vec<I32F32>,
+    /// Spec ≥ 446, Yuma 3 with liquid alpha: whether liquid alpha ran (the trace then shows
+    /// `selected`).
+    liquid_applied: Option<bool>,
     median: MedianScratch,
     bonds: BondsScratch,
+    null: NullScratch,
     shares: Vec<I32F32>,
     emission: Emission,
 }
@@ -54,7 +68,15 @@ impl Workspace {
 
     /// The trace of the last epoch computed in this workspace.
     pub fn trace(&self) -> EpochTrace {
-        EpochTrace {
+        if self.kind == EpochConsensus::Null {
+            let n = u16::try_from(self.stake.len()).unwrap_or(u16::MAX);
+            return EpochTrace::Null(self.null.trace(n, &self.stake, &self.active_stake));
+        }
+        let (liquid_alpha_consensus, liquid_alpha_applied) = match self.liquid_applied {
+            Some(applied) => (Some(to_bits(&self.selected)), Some(applied)),
+            None => (None, None),
+        };
+        EpochTrace::Yuma(YumaTrace {
             stake: to_bits(&self.stake),
             active_stake: to_bits(&self.active_stake),
             weights_normalized: self.weights.to_bits_rows(),
@@ -62,9 +84,16 @@ impl Workspace {
             clipped_weights: self.clipped.to_bits_rows(),
             validator_trust: to_bits(&self.validator_trust),
             incentive: to_bits(&self.incentive),
+            liquid_alpha_consensus,
+            liquid_alpha_applied,
             ema_bonds: self.ema_bonds.to_bits_rows(),
             dividends: to_bits(&self.dividends),
-        }
+        })
+    }
+
+    /// The rules the last epoch computed here ran under (`None` before the first).
+    pub fn rules(&self) -> Option<Rules> {
+        self.rules
     }
 }
 
@@ -107,7 +136,7 @@ pub fn epoch(input: &EpochInput) -> Result<EpochOutput, Error> {
 /// };
 /// let (out, trace) = yuma::epoch_with_trace(&input)?;
 /// assert_eq!(out, yuma::epoch(&input)?);
-/// assert_eq!(trace.consensus[1], 1 << 32); // uid 1's consensus is exactly 1.0
+/// assert_eq!(trace.yuma().unwrap().consensus[1], 1 << 32); // uid 1's consensus is exactly 1.0
 /// # Ok::<(), yuma::Error>(())
 /// ```
 pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace), Error> {
@@ -147,7 +176,7 @@ fn resize_rows(rows: &mut Vec<Vec<(u16, u16)>>, n: usize) {
 ///     assert_eq!(out, yuma::epoch(&input)?);
 /// }
 /// let trace = ws.trace(); // the last epoch's intermediates
-/// assert_eq!(trace.incentive.len(), 2);
+/// assert_eq!(trace.incentive().len(), 2);
 /// # Ok::<(), yuma::Error>(())
 /// ```
 pub fn epoch_into(
@@ -155,18 +184,60 @@ pub fn epoch_into(
     ws: &mut Workspace,
     out: &mut EpochOutput,
 ) -> Result<(), Error> {
-    epoch_into_paying(input, input.rao_emission, ws, out)
+    let pay = Pay {
+        rao: input.rao_emission,
+        budgets: Budgets::of_input(input, input.rao_emission),
+    };
+    epoch_into_paying(input, pay, Subnet::default(), ws, out)
 }
 
-/// [`epoch_into`] distributing `rao_emission` instead of `input.rao_emission` (a mechanism's
-/// share of its subnet's emission), so the input need not be copied to change it.
+/// What an epoch distributes: `rao` under Yuma, the budgets under Null.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Pay {
+    pub(crate) rao: u64,
+    pub(crate) budgets: Budgets,
+}
+
+/// Subnet-level items a [`crate::MechanismsInput`] sets for all its mechanisms (overriding
+/// each mechanism's own).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Subnet {
+    pub(crate) spec_version: Option<u32>,
+    pub(crate) epoch_consensus: Option<EpochConsensus>,
+}
+
+impl Subnet {
+    /// The rules `input` runs under, given the workspace's assumption.
+    pub(crate) fn rules(&self, input: &EpochInput, assume: Option<u32>) -> Result<Rules, Error> {
+        Rules::for_spec(self.spec_version.or(input.spec_version), assume)
+    }
+
+    /// Whether `input` runs Null consensus under `rules`.
+    pub(crate) fn null(&self, input: &EpochInput, rules: Rules) -> bool {
+        rules.null_consensus()
+            && self.epoch_consensus.unwrap_or(input.epoch_consensus) == EpochConsensus::Null
+    }
+}
+
+/// [`epoch_into`] distributing `pay` instead of the input's own emission (a mechanism's share of
+/// its subnet's emission) under the subnet's items, so the input need not be copied.
 pub(crate) fn epoch_into_paying(
     input: &EpochInput,
-    rao_emission: u64,
+    pay: Pay,
+    subnet: Subnet,
     ws: &mut Workspace,
     out: &mut EpochOutput,
 ) -> Result<(), Error> {
     input.validate(&ws.limits)?;
+    let rules = subnet.rules(input, ws.assume_spec)?;
+    ws.rules = Some(rules);
+    let is_null = subnet.null(input, rules);
+    ws.kind = if is_null {
+        EpochConsensus::Null
+    } else {
+        EpochConsensus::Yuma
+    };
+    ws.liquid_applied = None;
     let n = usize::from(input.n);
 
     // == Active & updated ==
@@ -186,6 +257,27 @@ pub(crate) fn epoch_into_paying(
     // == Stake, permits, active stake ==
     stake::total_stake(input, &mut ws.total_stake);
     stake::stake_weights(input, &ws.total_stake, &mut ws.stake);
+    let u16s = |dst: &mut Vec<u16>, src: &[I32F32]| {
+        dst.clear();
+        dst.extend(src.iter().map(|x| fixed_proportion_to_u16_fast(*x)));
+    };
+    out.stake.clear();
+    out.stake
+        .extend(ws.total_stake.iter().map(|s| s.saturating_to_num::<u64>()));
+    u16s(&mut out.stake_weight, &ws.stake);
+    if is_null {
+        // The owner's stored permit is not forced under Null consensus.
+        stake::active_stake(input, None, &ws.stake, &out.active, &mut ws.active_stake);
+        null::epoch(
+            input,
+            &ws.last_update,
+            &ws.total_stake,
+            pay.budgets,
+            &mut ws.null,
+            out,
+        );
+        return Ok(());
+    }
     stake::new_permits(
         &ws.stake,
         usize::from(input.max_allowed_validators),
@@ -193,7 +285,13 @@ pub(crate) fn epoch_into_paying(
         &mut ws.idx,
         &mut out.new_validator_permit,
     );
-    stake::active_stake(input, &ws.stake, &out.active, &mut ws.active_stake);
+    stake::active_stake(
+        input,
+        input.owner_uid,
+        &ws.stake,
+        &out.active,
+        &mut ws.active_stake,
+    );
 
     // == Weights, consensus, trust, incentive ==
     weights::masked_weights(input, &ws.last_update, &mut ws.weights);
@@ -234,10 +332,16 @@ pub(crate) fn epoch_into_paying(
         &interp
     };
     if input.yuma3_enabled {
+        let applied = liquid_alpha::select_consensus(input, rules, &ws.consensus, &mut ws.selected);
+        if rules.liquid_alpha_consensus_modes() && input.liquid_alpha_enabled {
+            ws.liquid_applied = Some(applied);
+        }
+        let liquid = applied.then_some(ws.selected.as_slice());
         bonds::yuma3(
             input,
+            rules,
             wfb,
-            &ws.consensus,
+            liquid,
             &ws.active_stake,
             &ws.incentive,
             &mut ws.bonds,
@@ -247,6 +351,7 @@ pub(crate) fn epoch_into_paying(
     } else {
         bonds::yuma2(
             input,
+            rules,
             wfb,
             &ws.active_stake,
             &ws.incentive,
@@ -263,7 +368,7 @@ pub(crate) fn epoch_into_paying(
         &ws.dividends,
         &ws.stake,
         &ws.active_stake,
-        rao_emission,
+        pay.rao,
         &mut ws.shares,
         &mut ws.emission,
     );
@@ -272,14 +377,6 @@ pub(crate) fn epoch_into_paying(
     out.emission.clone_from(&ws.emission.combined);
 
     // == Outputs ==
-    let u16s = |dst: &mut Vec<u16>, src: &[I32F32]| {
-        dst.clear();
-        dst.extend(src.iter().map(|x| fixed_proportion_to_u16_fast(*x)));
-    };
-    out.stake.clear();
-    out.stake
-        .extend(ws.total_stake.iter().map(|s| s.saturating_to_num::<u64>()));
-    u16s(&mut out.stake_weight, &ws.stake);
     u16s(&mut out.consensus, &ws.consensus);
     u16s(&mut out.incentive, &ws.incentive);
     u16s(&mut out.dividends, &ws.dividends);
@@ -294,6 +391,15 @@ pub(crate) fn epoch_into_paying(
                     .map(|(&j, &v)| (j, fixed_proportion_to_u16_fast(v))),
             );
         }
+    }
+    if rules.writes_consensus_by_mechanism() {
+        let mut stored = out.consensus_by_mechanism.take().unwrap_or_default();
+        stored.clone_from(&out.consensus);
+        out.consensus_by_mechanism = Some(stored);
+        out.bonds_persisted = Some(true);
+    } else {
+        out.consensus_by_mechanism = None;
+        out.bonds_persisted = None;
     }
     Ok(())
 }

@@ -76,6 +76,21 @@ pub enum Error {
         /// The first mechanism's `n`.
         expected: u16,
     },
+    /// The input's runtime is newer than any this version of the crate reproduces (see
+    /// [`crate::runtime`]); assume known rules explicitly to compute it anyway.
+    UnsupportedRuntime {
+        /// The runtime spec asked for.
+        spec_version: u32,
+        /// The newest spec the crate reproduces.
+        newest: u32,
+    },
+    /// Fields that must be given together, or agree, do not.
+    Inconsistent {
+        /// The fields.
+        fields: &'static str,
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// One mechanism's epoch failed.
     InMechanism {
         /// The mechanism's index in `mechanisms`.
@@ -124,6 +139,17 @@ impl fmt::Display for Error {
                 "field `mechanisms`: mechanism {index} has n = {n}, but mechanism 0 has n = \
                  {expected} (every mechanism covers the subnet's uids)"
             ),
+            Error::UnsupportedRuntime {
+                spec_version,
+                newest,
+            } => write!(
+                f,
+                "field `spec_version`: runtime {spec_version} is not reproduced by this version of \
+                 yuma (it reproduces runtimes up to spec {newest}); to compute it under the newest \
+                 known rules anyway, assume them explicitly (--assume-spec {newest}, \
+                 Workspace::assume_spec)"
+            ),
+            Error::Inconsistent { fields, reason } => write!(f, "fields {fields}: {reason}"),
             Error::InMechanism { index, error } => write!(f, "mechanism {index}: {error}"),
         }
     }

@@ -22,7 +22,8 @@ use core::fmt::Write;
 
 use substrate_fixed::types::I32F32;
 
-use crate::{EpochInput, EpochOutput, EpochTrace, Error};
+use crate::runtime::Rules;
+use crate::{EpochInput, EpochOutput, EpochTrace, Error, NullTrace, Workspace, YumaTrace};
 
 /// A fixed-point value as a decimal with six places (integer arithmetic only).
 pub fn decimal(bits: i64) -> String {
@@ -48,28 +49,138 @@ fn yes(b: bool) -> &'static str {
 /// Computes the epoch and explains uid `uid`. Fails like [`crate::epoch()`], or with
 /// [`Error::UidOutOfRange`] when `uid >= n`.
 pub fn explain(input: &EpochInput, uid: u16) -> Result<String, Error> {
+    explain_assuming(input, uid, None)
+}
+
+/// [`explain`] under the rules of `assume_spec` when given ([`Workspace::assume_spec`]).
+pub fn explain_assuming(
+    input: &EpochInput,
+    uid: u16,
+    assume_spec: Option<u32>,
+) -> Result<String, Error> {
     if uid >= input.n {
         return Err(Error::UidOutOfRange { uid, n: input.n });
     }
-    let (out, trace) = crate::epoch_with_trace(input)?;
-    Ok(render(input, &out, &trace, uid))
+    let mut ws = Workspace::new();
+    ws.assume_spec = assume_spec;
+    let mut out = EpochOutput::default();
+    crate::epoch_into(input, &mut ws, &mut out)?;
+    let rules = ws.rules().unwrap_or(Rules::Spec425);
+    Ok(render(input, rules, &out, &ws.trace(), uid))
 }
 
-/// The account of `uid` from an epoch already computed.
-pub fn render(input: &EpochInput, out: &EpochOutput, t: &EpochTrace, uid: u16) -> String {
+/// The account of `uid` from an epoch already computed under `rules`.
+pub fn render(
+    input: &EpochInput,
+    rules: Rules,
+    out: &EpochOutput,
+    t: &EpochTrace,
+    uid: u16,
+) -> String {
+    match t {
+        EpochTrace::Yuma(t) => render_yuma(input, rules, out, t, uid),
+        EpochTrace::Null(t) => render_null(input, rules, out, t, uid),
+    }
+}
+
+/// The header line: the uid, the subnet, the epoch kind, the block and the rules.
+fn header(s: &mut String, input: &EpochInput, rules: Rules, uid: u16, mode: &str) {
+    let _ = writeln!(
+        s,
+        "uid {uid} of n = {} ({mode}), epoch at block {}",
+        input.n, input.current_block
+    );
+    let _ = writeln!(s, "Runtime rules: {rules}");
+}
+
+/// A Null epoch's account: the winner, the shares and the apportioned budgets.
+fn render_null(
+    input: &EpochInput,
+    rules: Rules,
+    out: &EpochOutput,
+    t: &NullTrace,
+    uid: u16,
+) -> String {
     let u = usize::from(uid);
-    let n = usize::from(input.n);
+    let mut s = String::new();
+    header(&mut s, input, rules, uid, "Null consensus");
+    match t.null_winner {
+        Some(w) => {
+            let _ = writeln!(
+                s,
+                "\nThe sole validator is uid {w}: the first uid with the largest total stake ({} rao).",
+                get(&out.stake, usize::from(w))
+            );
+        }
+        None => {
+            let _ = writeln!(s, "\nNo validator (the subnet has no uids).");
+        }
+    }
+    let share = get(&t.incentive_shares, u);
+    let total_shares = t
+        .incentive_shares
+        .iter()
+        .fold(0u128, |a, &x| a.saturating_add(u128::from(x)));
+    let _ = writeln!(
+        s,
+        "\nAs a miner\n  incentive share  {share} of {total_shares} (the sole validator's weight on uid {uid}; \
+         all shares are 1 when it weights nothing)\n  incentive        {}  [incentive[{u}]]\n  \
+         server emission  {} rao of the miner budget {} rao (whole units by exact cumulative ratios)",
+        decimal(get(&t.incentive, u)),
+        get(&out.server_emission, u),
+        t.null_budgets.miner_budget
+    );
+    let dshare = t.dividend_shares.get(u).copied().unwrap_or(0);
+    let _ = writeln!(
+        s,
+        "\nAs a validator\n  dividend share   {dshare} (its total stake's raw I64F64 bits)\n  \
+         dividends        {}  [dividends[{u}]]\n  validator emission {} rao of the validator \
+         budget {} rao",
+        decimal(get(&t.dividends, u)),
+        get(&out.validator_emission, u),
+        t.null_budgets.validator_budget
+    );
+    let _ = writeln!(
+        s,
+        "\nTotal emission to uid {uid}: {} rao",
+        get(&out.emission, u)
+    );
+    s
+}
+
+/// A Yuma epoch's account.
+fn render_yuma(
+    input: &EpochInput,
+    rules: Rules,
+    out: &EpochOutput,
+    t: &YumaTrace,
+    uid: u16,
+) -> String {
+    let u = usize::from(uid);
     let mut s = String::new();
     let mode = match (input.yuma3_enabled, input.liquid_alpha_enabled) {
         (false, _) => "Yuma 2",
         (true, false) => "Yuma 3",
         (true, true) => "Yuma 3, liquid alpha",
     };
-    let _ = writeln!(
-        s,
-        "uid {uid} of n = {n} ({mode}), epoch at block {}",
-        input.current_block
-    );
+    header(&mut s, input, rules, uid, mode);
+    if let (Some(c), Some(applied)) = (&t.liquid_alpha_consensus, t.liquid_alpha_applied) {
+        let from = if c == &t.consensus {
+            "this epoch's consensus"
+        } else {
+            "the previous epoch's stored consensus (`previous_consensus`)"
+        };
+        let ran = if applied {
+            "liquid alpha ran"
+        } else {
+            "it is all zero, so the fixed alpha ran"
+        };
+        let _ = writeln!(
+            s,
+            "Liquid alpha read {from} (mode {:?}, bonds_penalty {}): {ran}.",
+            input.liquid_alpha_consensus_mode, input.bonds_penalty
+        );
+    }
     let _ = writeln!(
         s,
         "Figures in [brackets] name the trace field (raw I32F32 bits via `yuma epoch --trace`)."

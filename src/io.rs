@@ -87,6 +87,106 @@ pub struct EpochInput {
     pub commit_blocks: Vec<Option<u64>>,
     /// Emission to distribute this epoch, in rao.
     pub rao_emission: u64,
+    /// The runtime that runs the epoch (`spec_version`; `None`: spec 425). It picks the rules
+    /// ([`crate::runtime::Rules::for_spec`]); below 446 every field after this one is ignored.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub spec_version: Option<u32>,
+    /// Which consensus liquid alpha's sigmoid reads (`LiquidAlphaConsensusMode[netuid]`,
+    /// default `Auto`). Spec ≥ 446.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "ConsensusMode::is_auto")
+    )]
+    pub liquid_alpha_consensus_mode: ConsensusMode,
+    /// The consensus the previous epoch stored for this mechanism (`ConsensusByMechanism`,
+    /// `Vec<PerU16>` parts), any length; empty when nothing is stored. Spec ≥ 446.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub previous_consensus: Vec<u16>,
+    /// `LastYumaStepBlock[netuid]`, when stored: the block of the last Yuma epoch (the bond
+    /// cutoff is the block after it). Spec ≥ 446.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub last_yuma_step_block: Option<u64>,
+    /// `SubnetEpochConsensus[netuid]`: Yuma (the default) or Null. Spec ≥ 446.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "EpochConsensus::is_yuma")
+    )]
+    pub epoch_consensus: EpochConsensus,
+    /// Null consensus: what miners share (default `rao_emission − rao_emission / 2`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub mining_budget: Option<u64>,
+    /// Null consensus: what validators share (default `rao_emission / 2`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub dividend_budget: Option<u64>,
+    /// Null consensus: what miners share when no uid has stake (default `rao_emission`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub fallback_budget: Option<u64>,
+}
+
+/// `LiquidAlphaConsensusMode`: which consensus liquid alpha's sigmoid reads (spec ≥ 446).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(Serialize, Deserialize),
+    serde(rename_all = "lowercase")
+)]
+#[cfg_attr(feature = "codec", derive(Encode, Decode))]
+pub enum ConsensusMode {
+    /// This epoch's consensus.
+    Current,
+    /// The stored consensus of the previous epoch (`previous_consensus`).
+    Previous,
+    /// The stored one when `bonds_penalty` is 65535, else this epoch's (the chain's default).
+    #[default]
+    Auto,
+}
+
+impl ConsensusMode {
+    /// Whether this is the default, [`ConsensusMode::Auto`].
+    pub fn is_auto(&self) -> bool {
+        *self == ConsensusMode::Auto
+    }
+}
+
+/// `EpochConsensus`: how a subnet's epoch distributes emission (spec ≥ 446).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(Serialize, Deserialize),
+    serde(rename_all = "lowercase")
+)]
+#[cfg_attr(feature = "codec", derive(Encode, Decode))]
+pub enum EpochConsensus {
+    /// Yuma consensus (the default).
+    #[default]
+    Yuma,
+    /// Null consensus: a sole validator, its raw weights, no consensus, trust or bonds.
+    Null,
+}
+
+impl EpochConsensus {
+    /// Whether this is the default, [`EpochConsensus::Yuma`].
+    pub fn is_yuma(&self) -> bool {
+        *self == EpochConsensus::Yuma
+    }
 }
 
 /// What the chain stores after the epoch, per uid (every vector has `n` entries).
@@ -122,6 +222,20 @@ pub struct EpochOutput {
     pub emission: Vec<u64>,
     /// The bond rows the chain stores after the epoch.
     pub bonds: Vec<SparseRowU16>,
+    /// Spec ≥ 446: what the epoch writes to `ConsensusByMechanism` (`consensus`; zeros under
+    /// Null) — the next epoch's `previous_consensus`. `None` under older rules.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub consensus_by_mechanism: Option<Vec<u16>>,
+    /// Spec ≥ 446: whether the epoch writes `Bonds` (false under Null: the next epoch reads the
+    /// input's bonds unchanged, and `bonds` holds `n` empty rows). `None` under older rules.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub bonds_persisted: Option<bool>,
 }
 
 impl EpochOutput {
@@ -145,7 +259,77 @@ impl EpochOutput {
     }
 }
 
-/// Raw I32F32 bits (`to_bits()`) of the epoch's intermediates.
+/// The epoch's intermediates, as raw bits: a Yuma epoch's or a Null epoch's.
+///
+/// With feature `serde` it is the golden vectors' `trace` object, whichever fields the
+/// epoch's kind has (no tag).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize), serde(untagged))]
+#[cfg_attr(feature = "codec", derive(Encode, Decode))]
+pub enum EpochTrace {
+    /// A Yuma epoch.
+    Yuma(YumaTrace),
+    /// A Null epoch (spec ≥ 446).
+    Null(NullTrace),
+}
+
+impl Default for EpochTrace {
+    fn default() -> Self {
+        EpochTrace::Yuma(YumaTrace::default())
+    }
+}
+
+impl EpochTrace {
+    /// The Yuma trace, if this is one.
+    pub fn yuma(&self) -> Option<&YumaTrace> {
+        match self {
+            EpochTrace::Yuma(t) => Some(t),
+            EpochTrace::Null(_) => None,
+        }
+    }
+
+    /// The Null trace, if this is one.
+    pub fn null(&self) -> Option<&NullTrace> {
+        match self {
+            EpochTrace::Null(t) => Some(t),
+            EpochTrace::Yuma(_) => None,
+        }
+    }
+
+    /// Normalized stake (both kinds).
+    pub fn stake(&self) -> &[i64] {
+        match self {
+            EpochTrace::Yuma(t) => &t.stake,
+            EpochTrace::Null(t) => &t.stake,
+        }
+    }
+
+    /// Active stake (both kinds).
+    pub fn active_stake(&self) -> &[i64] {
+        match self {
+            EpochTrace::Yuma(t) => &t.active_stake,
+            EpochTrace::Null(t) => &t.active_stake,
+        }
+    }
+
+    /// Incentive (both kinds).
+    pub fn incentive(&self) -> &[i64] {
+        match self {
+            EpochTrace::Yuma(t) => &t.incentive,
+            EpochTrace::Null(t) => &t.incentive,
+        }
+    }
+
+    /// Dividends (both kinds).
+    pub fn dividends(&self) -> &[i64] {
+        match self {
+            EpochTrace::Yuma(t) => &t.dividends,
+            EpochTrace::Null(t) => &t.dividends,
+        }
+    }
+}
+
+/// Raw I32F32 bits (`to_bits()`) of a Yuma epoch's intermediates.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(
     feature = "serde",
@@ -153,7 +337,7 @@ impl EpochOutput {
     serde(deny_unknown_fields)
 )]
 #[cfg_attr(feature = "codec", derive(Encode, Decode))]
-pub struct EpochTrace {
+pub struct YumaTrace {
     /// Normalized stake.
     pub stake: Vec<i64>,
     /// Active, permitted stake, normalized.
@@ -168,10 +352,95 @@ pub struct EpochTrace {
     pub validator_trust: Vec<i64>,
     /// Incentive.
     pub incentive: Vec<i64>,
+    /// Spec ≥ 446, Yuma 3 with liquid alpha: the consensus its sigmoid read (this epoch's or
+    /// the stored previous one, per `liquid_alpha_consensus_mode`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub liquid_alpha_consensus: Option<Vec<i64>>,
+    /// Spec ≥ 446, Yuma 3 with liquid alpha: whether the liquid alpha ran (the selected
+    /// consensus is not all zero) or the fixed alpha did.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub liquid_alpha_applied: Option<bool>,
     /// Yuma 2: EMA bonds after column max-upscale; Yuma 3: the EMA result.
     pub ema_bonds: Vec<Vec<(u16, i64)>>,
     /// Dividends.
     pub dividends: Vec<i64>,
+}
+
+/// A Null epoch's intermediates (spec ≥ 446).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(Serialize, Deserialize),
+    serde(deny_unknown_fields)
+)]
+#[cfg_attr(feature = "codec", derive(Encode, Decode))]
+pub struct NullTrace {
+    /// Normalized stake (I32F32 bits).
+    pub stake: Vec<i64>,
+    /// The sole validator: the first uid with the largest total stake (`None` when `n = 0`).
+    pub null_winner: Option<u16>,
+    /// Active, permitted stake, normalized (I32F32 bits).
+    pub active_stake: Vec<i64>,
+    /// The winner's row after the masks, unnormalized (I32F32 bits of the u16 weights).
+    pub weights_masked: Vec<Vec<(u16, i64)>>,
+    /// Incentive (I32F32 bits).
+    pub incentive: Vec<i64>,
+    /// Each uid's share of the miner budget (its masked weight; all 1 when every share is 0).
+    pub incentive_shares: Vec<u64>,
+    /// Each uid's share of the validator budget: its total stake's raw I64F64 bits (0 when not
+    /// positive). JSON: decimal strings.
+    #[cfg_attr(feature = "serde", serde(with = "u128_strings"))]
+    pub dividend_shares: Vec<u128>,
+    /// The budgets apportioned, after the no-validator rule.
+    pub null_budgets: NullBudgets,
+    /// Dividends (I32F32 bits).
+    pub dividends: Vec<i64>,
+}
+
+/// What a Null epoch paid out in all: miners and validators.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(Serialize, Deserialize),
+    serde(deny_unknown_fields)
+)]
+#[cfg_attr(feature = "codec", derive(Encode, Decode))]
+pub struct NullBudgets {
+    /// Apportioned by incentive share.
+    pub miner_budget: u64,
+    /// Apportioned by dividend share.
+    pub validator_budget: u64,
+}
+
+/// `Vec<u128>` as JSON strings of decimal digits (JSON numbers stop being exact past 2⁶⁴ in most
+/// readers).
+#[cfg(feature = "serde")]
+mod u128_strings {
+    use alloc::string::String;
+    use alloc::vec::Vec;
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[u128], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|x| alloc::format!("{x}")))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u128>, D::Error> {
+        let strings: Vec<String> = Vec::deserialize(d)?;
+        strings
+            .iter()
+            .map(|t| {
+                t.parse::<u128>()
+                    .map_err(|_| D::Error::custom(alloc::format!("`{t}` is not a u128 in decimal")))
+            })
+            .collect()
+    }
 }
 
 /// Bounds that keep a hostile input from costing unbounded memory or time. [`crate::epoch_into`]
@@ -215,6 +484,18 @@ impl Default for Limits {
 }
 
 impl EpochInput {
+    /// The rules this input's epoch runs under: by its `spec_version`, or by `assume_spec`
+    /// when given (see [`crate::runtime::Rules::for_spec`]).
+    ///
+    /// ```
+    /// let input = yuma::EpochInput { spec_version: Some(475), ..Default::default() };
+    /// assert_eq!(input.rules(None)?, yuma::runtime::Rules::Spec475);
+    /// # Ok::<(), yuma::Error>(())
+    /// ```
+    pub fn rules(&self, assume_spec: Option<u32>) -> Result<crate::runtime::Rules, crate::Error> {
+        crate::runtime::Rules::for_spec(self.spec_version, assume_spec)
+    }
+
     /// The `(uid, value)` entries of every weight and bond row (rows beyond `n` included): what
     /// [`Limits::max_entries`] bounds.
     pub fn stored_entries(&self) -> usize {

@@ -448,6 +448,19 @@ pub struct VerifyReport {
     pub error: Option<String>,
     /// Differences, outputs first, then trace fields (`trace.*`).
     pub mismatches: Vec<Mismatch>,
+    /// The runtime rules the epoch ran under (absent when they could not be chosen).
+    #[serde(serialize_with = "rules_name")]
+    pub rules: Option<crate::runtime::Rules>,
+}
+
+fn rules_name<S: serde::Serializer>(
+    r: &Option<crate::runtime::Rules>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match r {
+        Some(r) => s.serialize_str(r.name()),
+        None => s.serialize_none(),
+    }
 }
 
 /// Which implementation to run.
@@ -461,6 +474,16 @@ pub enum Implementation {
 
 /// Runs a vector's input and compares the result with its `expected` (and `trace`, for epochs).
 pub fn verify_vector(v: &VectorFile, imp: Implementation) -> VerifyReport {
+    verify_vector_assuming(v, imp, None)
+}
+
+/// [`verify_vector`] under the rules of `assume_spec` when given
+/// ([`crate::Workspace::assume_spec`]).
+pub fn verify_vector_assuming(
+    v: &VectorFile,
+    imp: Implementation,
+    assume_spec: Option<u32>,
+) -> VerifyReport {
     let mut report = VerifyReport {
         name: v.name.clone(),
         category: v.category.clone(),
@@ -469,6 +492,10 @@ pub fn verify_vector(v: &VectorFile, imp: Implementation) -> VerifyReport {
         output: None,
         error: None,
         mismatches: Vec::new(),
+        rules: match &v.input {
+            VectorInput::Epoch(i) => i.rules(assume_spec).ok(),
+            VectorInput::Mechanisms(m) => m.rules(assume_spec).ok(),
+        },
     };
     // Claimed results of the other kind (or a trace on a mechanisms vector) compare nothing:
     // an error, never a pass. (`parse_document` never builds such a vector.)
@@ -491,8 +518,15 @@ pub fn verify_vector(v: &VectorFile, imp: Implementation) -> VerifyReport {
     match (&v.input, &v.expected) {
         (VectorInput::Epoch(input), expected) => {
             let run = match imp {
-                Implementation::Main => crate::epoch_with_trace(input),
-                Implementation::Reference => crate::reference::epoch_with_trace(input),
+                Implementation::Main => {
+                    let mut ws = crate::Workspace::new();
+                    ws.assume_spec = assume_spec;
+                    let mut out = EpochOutput::default();
+                    crate::epoch_into(input, &mut ws, &mut out).map(|()| (out, ws.trace()))
+                }
+                Implementation::Reference => {
+                    crate::reference::epoch_with_trace_assuming(input, assume_spec)
+                }
             };
             match run {
                 Ok((out, trace)) => {
@@ -509,9 +543,15 @@ pub fn verify_vector(v: &VectorFile, imp: Implementation) -> VerifyReport {
         }
         (VectorInput::Mechanisms(input), expected) => {
             let run = match imp {
-                Implementation::Main => crate::mechanisms::epoch_with_mechanisms(input),
+                Implementation::Main => {
+                    let mut ws = crate::Workspace::new();
+                    ws.assume_spec = assume_spec;
+                    let mut out = MechanismsOutput::default();
+                    crate::mechanisms::epoch_with_mechanisms_into(input, &mut ws, &mut out)
+                        .map(|()| out)
+                }
                 Implementation::Reference => {
-                    crate::mechanisms::epoch_with_mechanisms_reference(input)
+                    crate::mechanisms::epoch_with_mechanisms_reference_assuming(input, assume_spec)
                 }
             };
             match run {

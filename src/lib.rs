@@ -85,7 +85,9 @@ mod io;
 pub mod json;
 pub mod liquid_alpha;
 pub mod mechanisms;
+pub mod null;
 pub mod reference;
+pub mod runtime;
 #[cfg(feature = "json")]
 pub mod scenario;
 pub mod simulate;
@@ -96,7 +98,10 @@ pub mod weights;
 
 pub use epoch::{epoch, epoch_into, epoch_with_trace, Workspace};
 pub use error::Error;
-pub use io::{EpochInput, EpochOutput, EpochTrace, Limits, SparseRowU16};
+pub use io::{
+    ConsensusMode, EpochConsensus, EpochInput, EpochOutput, EpochTrace, Limits, NullBudgets,
+    NullTrace, SparseRowU16, YumaTrace,
+};
 pub use mechanisms::{epoch_with_mechanisms, MechanismsInput, MechanismsOutput};
 
 /// This crate's version.

@@ -21,8 +21,67 @@ use crate::bonds::{dense_scratch, strictly_ascending, BondsScratch};
 use crate::fixed::{
     exp_safe, fmax, fmin, is_pos, mul_sat, sat_add, sat_sub, u16_proportion_to_fixed, ONE, ZERO,
 };
+use crate::runtime::Rules;
 use crate::sparse::Csr;
-use crate::EpochInput;
+use crate::{ConsensusMode, EpochInput};
+
+/// The consensus liquid alpha's sigmoid reads this epoch, written to `selected`, and whether
+/// liquid alpha runs (upstream's `compute_consensus_for_liquid_alpha` and the gate after it):
+///
+/// * spec 425: this epoch's `current` consensus;
+/// * spec ≥ 446: `liquid_alpha_consensus_mode` picks this epoch's consensus (`current`), the
+///   stored `previous_consensus` (`previous`), or the stored one exactly when `bonds_penalty` is
+///   65535 (`auto`); a stored one that is empty means the current one, otherwise each u16 becomes
+///   `v / 65535`, zero-padded or cut to `n`.
+///
+/// Liquid alpha runs when it is on (Yuma 3 with `liquid_alpha_enabled`) and the selected
+/// consensus is neither empty nor all zero; otherwise the fixed alpha runs.
+///
+/// ```
+/// use substrate_fixed::types::I32F32;
+/// use yuma::liquid_alpha::select_consensus;
+/// use yuma::runtime::Rules;
+/// let input = yuma::EpochInput { n: 2, yuma3_enabled: true, liquid_alpha_enabled: true,
+///     bonds_penalty: 65535, previous_consensus: vec![65535], ..Default::default() };
+/// let current = [I32F32::from_num(0.5), I32F32::from_num(0.5)];
+/// let mut selected = Vec::new();
+/// // Spec 425 reads this epoch's consensus; spec 475 (auto, penalty 65535) the stored one.
+/// assert!(select_consensus(&input, Rules::Spec425, &current, &mut selected));
+/// assert_eq!(selected, current);
+/// assert!(select_consensus(&input, Rules::Spec475, &current, &mut selected));
+/// assert_eq!(selected, [I32F32::from_num(1), I32F32::from_num(0)]);
+/// ```
+pub fn select_consensus(
+    input: &EpochInput,
+    rules: Rules,
+    current: &[I32F32],
+    selected: &mut Vec<I32F32>,
+) -> bool {
+    let use_previous = rules.liquid_alpha_consensus_modes()
+        && match input.liquid_alpha_consensus_mode {
+            ConsensusMode::Current => false,
+            ConsensusMode::Previous => true,
+            ConsensusMode::Auto => input.bonds_penalty == u16::MAX,
+        }
+        && !input.previous_consensus.is_empty();
+    selected.clear();
+    if use_previous {
+        selected.extend(
+            input
+                .previous_consensus
+                .iter()
+                .take(current.len())
+                .map(|&v| u16_proportion_to_fixed(v)),
+        );
+        selected.resize(current.len(), ZERO);
+    } else {
+        selected.extend_from_slice(current);
+    }
+    input.yuma3_enabled
+        && input.liquid_alpha_enabled
+        && !selected.is_empty()
+        && selected.iter().any(|c| *c != ZERO)
+}
 
 /// Liquid-alpha hyperparameters as the chain converts them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

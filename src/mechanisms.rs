@@ -8,6 +8,17 @@
 //! * aggregate: emissions and stake add up (saturating); u16 fields accumulate
 //!   `u16(U64F64(acc) + U64F64(x) · weight)` truncating at every step; `emission` the same in u64;
 //!   `active` and permits are OR-ed; `incentive` is mechanism 0's only.
+//!
+//! Spec ≥ 446 (`epoch_with_mechanism_budgets` @ 02214123): the subnet's emission arrives as
+//! three budgets — miners', local dividends', root's (`miner_budget`, `local_dividend_budget`,
+//! `root_budget`; without them `rao − rao/2`, `rao/2`, 0) — each split across the mechanisms on
+//! its own; a split whose length is not the mechanism count is ignored (even split). A Yuma
+//! mechanism gets the split of the budgets' (saturating) sum, as before; a Null mechanism gets
+//! its three slices: `sub_emission = miner + local + root`, mining `miner`, dividends
+//! `local + root`, fallback `miner + local` (the root budget never reaches miners), and its
+//! emission aggregates summed, not weighted. `spec_version` and `epoch_consensus` are
+//! subnet-level: given at the top they apply to every mechanism; otherwise the mechanisms must
+//! agree on them.
 
 use alloc::vec::Vec;
 use substrate_fixed::types::U64F64;
@@ -18,7 +29,10 @@ use parity_scale_codec::{Decode, Encode};
 use serde::{Deserialize, Serialize};
 
 use crate::buffer::Refill;
-use crate::{EpochInput, EpochOutput, Error, Workspace};
+use crate::epoch::{Pay, Subnet};
+use crate::null::Budgets;
+use crate::runtime::Rules;
+use crate::{EpochConsensus, EpochInput, EpochOutput, Error, Workspace};
 
 /// Input of [`epoch_with_mechanisms`]. Each mechanism's own `rao_emission` is ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,6 +49,55 @@ pub struct MechanismsInput {
     pub emission_split: Option<Vec<u16>>,
     /// One epoch input per mechanism (all with the same `n`).
     pub mechanisms: Vec<EpochInput>,
+    /// The subnet's runtime (`spec_version`) for every mechanism; `None`: the mechanisms' own
+    /// (which must agree).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub spec_version: Option<u32>,
+    /// `SubnetEpochConsensus` for every mechanism; `None`: the mechanisms' own (which must
+    /// agree). Spec ≥ 446.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub epoch_consensus: Option<EpochConsensus>,
+    /// Spec ≥ 446: the miners' budget (with the two below, or none of the three).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub miner_budget: Option<u64>,
+    /// Spec ≥ 446: the local dividends' budget.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub local_dividend_budget: Option<u64>,
+    /// Spec ≥ 446: the root dividends' budget (never paid to miners).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub root_budget: Option<u64>,
+}
+
+/// The budgets one mechanism's epoch receives (spec ≥ 446).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(Serialize, Deserialize),
+    serde(deny_unknown_fields)
+)]
+#[cfg_attr(feature = "codec", derive(Encode, Decode))]
+pub struct MechanismBudgets {
+    /// Miners' budget when some uid has stake.
+    pub mining_budget: u64,
+    /// Validators' budget when some uid has stake.
+    pub dividend_budget: u64,
+    /// Miners' budget when no uid has stake.
+    pub fallback_budget: u64,
 }
 
 /// The per-uid aggregate across mechanisms.
@@ -81,6 +144,12 @@ pub struct AggregatedOutput {
 pub struct MechanismsOutput {
     /// Emission per mechanism.
     pub split: Vec<u64>,
+    /// Spec ≥ 446: the budgets each mechanism's epoch received.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub mechanism_budgets: Option<Vec<MechanismBudgets>>,
     /// Each mechanism's epoch.
     pub per_mechanism: Vec<EpochOutput>,
     /// The per-uid aggregate.
@@ -88,6 +157,12 @@ pub struct MechanismsOutput {
 }
 
 impl MechanismsInput {
+    /// The rules every mechanism's epoch runs under: by the subnet's `spec_version` (or the
+    /// mechanisms' common one), or by `assume_spec` when given.
+    pub fn rules(&self, assume_spec: Option<u32>) -> Result<Rules, Error> {
+        Rules::for_spec(subnet_items(self)?.spec_version, assume_spec)
+    }
+
     /// The weight and bond entries of every mechanism together
     /// ([`EpochInput::stored_entries`] summed).
     pub fn stored_entries(&self) -> usize {
@@ -110,6 +185,31 @@ pub fn split_emissions(rao: u64, count: usize, split: Option<&[u16]>) -> Vec<u64
     let mut out = Vec::new();
     split_emissions_into(rao, count, split, &mut out);
     out
+}
+
+/// [`split_emissions`] under `rules`: from spec 446 a split whose length differs from `count`
+/// is ignored (an even split), where spec 425 zero-pads or cuts it.
+///
+/// ```
+/// use yuma::runtime::Rules;
+/// use yuma::mechanisms::split_emissions_under;
+/// assert_eq!(split_emissions_under(Rules::Spec425, 90, 3, Some(&[65535])), vec![90, 0, 0]);
+/// assert_eq!(split_emissions_under(Rules::Spec475, 90, 3, Some(&[65535])), vec![30, 30, 30]);
+/// ```
+pub fn split_emissions_under(
+    rules: Rules,
+    rao: u64,
+    count: usize,
+    split: Option<&[u16]>,
+) -> Vec<u64> {
+    let mut out = Vec::new();
+    split_emissions_into(rao, count, valid_split(rules, count, split), &mut out);
+    out
+}
+
+/// The split the rules use: under the newer ones only one of exactly `count` entries.
+fn valid_split(rules: Rules, count: usize, split: Option<&[u16]>) -> Option<&[u16]> {
+    split.filter(|s| !rules.split_needs_exact_length() || s.len() == count)
 }
 
 /// [`split_emissions`] into a reused buffer.
@@ -171,6 +271,7 @@ fn acc_u64(existing: u64, added: u64, weight: U64F64) -> u64 {
 ///     rao_emission: 1_000,
 ///     emission_split: None,
 ///     mechanisms: vec![one.clone(), one],
+///     ..Default::default()
 /// };
 /// let out = yuma::epoch_with_mechanisms(&input)?;
 /// assert_eq!(out.split, vec![500, 500]);
@@ -203,6 +304,7 @@ pub fn epoch_with_mechanisms(input: &MechanismsInput) -> Result<MechanismsOutput
 ///     rao_emission: 1_000,
 ///     emission_split: Some(vec![16384, 49151]),
 ///     mechanisms: vec![one.clone(), one],
+///     ..Default::default()
 /// };
 /// let mut ws = yuma::Workspace::new();
 /// let mut out = yuma::MechanismsOutput::default();
@@ -223,29 +325,102 @@ pub fn epoch_with_mechanisms_into(
     ws: &mut Workspace,
     out: &mut MechanismsOutput,
 ) -> Result<(), Error> {
-    run(input, out, |mech, rao, o| {
-        crate::epoch::epoch_into_paying(mech, rao, ws, o)
+    let assume = ws.assume_spec;
+    run(input, assume, out, |mech, pay, subnet, o| {
+        crate::epoch::epoch_into_paying(mech, pay, subnet, ws, o)
     })
 }
 
 /// Runs every mechanism with [`crate::reference`] and aggregates.
 pub fn epoch_with_mechanisms_reference(input: &MechanismsInput) -> Result<MechanismsOutput, Error> {
+    epoch_with_mechanisms_reference_assuming(input, None)
+}
+
+/// [`epoch_with_mechanisms_reference`] under the rules of `assume_spec` when given.
+pub fn epoch_with_mechanisms_reference_assuming(
+    input: &MechanismsInput,
+    assume_spec: Option<u32>,
+) -> Result<MechanismsOutput, Error> {
     let mut out = MechanismsOutput::default();
-    run(input, &mut out, |mech, rao, o| {
-        let mut m = mech.clone();
-        m.rao_emission = rao;
-        *o = crate::reference::epoch(&m)?;
+    run(input, assume_spec, &mut out, |mech, pay, subnet, o| {
+        *o = crate::reference::run(mech, pay, subnet, assume_spec)?.0;
         Ok(())
     })?;
     Ok(out)
 }
 
-/// Checks the mechanisms, splits the emission, runs `epoch(mechanism, its share, its output)`
-/// for each into `out.per_mechanism` and aggregates into `out.aggregated`.
+/// The subnet-level items of a mechanisms input: its own, or the mechanisms' common ones.
+fn subnet_items(input: &MechanismsInput) -> Result<Subnet, Error> {
+    let common = |field: &'static str, differ: bool| {
+        if differ {
+            Err(Error::Inconsistent {
+                fields: field,
+                reason: "the mechanisms of one subnet run one runtime and one consensus, but \
+                         theirs differ (give it once, at the top level)",
+            })
+        } else {
+            Ok(())
+        }
+    };
+    let first = input.mechanisms.first();
+    let spec_version = match input.spec_version {
+        Some(v) => Some(v),
+        None => {
+            let v = first.and_then(|m| m.spec_version);
+            common(
+                "`spec_version`",
+                input.mechanisms.iter().any(|m| m.spec_version != v),
+            )?;
+            v
+        }
+    };
+    let epoch_consensus = match input.epoch_consensus {
+        Some(c) => Some(c),
+        None => {
+            let c = first.map(|m| m.epoch_consensus);
+            common(
+                "`epoch_consensus`",
+                input
+                    .mechanisms
+                    .iter()
+                    .any(|m| Some(m.epoch_consensus) != c),
+            )?;
+            c
+        }
+    };
+    Ok(Subnet {
+        spec_version,
+        epoch_consensus,
+    })
+}
+
+/// The subnet's three budgets (spec ≥ 446): the given ones, or `epoch_with_mechanisms`'s.
+fn subnet_budgets(input: &MechanismsInput) -> Result<(u64, u64, u64), Error> {
+    match (
+        input.miner_budget,
+        input.local_dividend_budget,
+        input.root_budget,
+    ) {
+        (Some(m), Some(l), Some(r)) => Ok((m, l, r)),
+        (None, None, None) => {
+            let b = Budgets::of_emission(input.rao_emission);
+            Ok((b.mining, b.dividend, 0))
+        }
+        _ => Err(Error::Inconsistent {
+            fields: "`miner_budget`, `local_dividend_budget`, `root_budget`",
+            reason: "give all three or none",
+        }),
+    }
+}
+
+/// Checks the mechanisms, splits the emission, runs `epoch(mechanism, what it is paid, the
+/// subnet's items, its output)` for each into `out.per_mechanism` and aggregates into
+/// `out.aggregated`.
 fn run(
     input: &MechanismsInput,
+    assume: Option<u32>,
     out: &mut MechanismsOutput,
-    mut epoch: impl FnMut(&EpochInput, u64, &mut EpochOutput) -> Result<(), Error>,
+    mut epoch: impl FnMut(&EpochInput, Pay, Subnet, &mut EpochOutput) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let count = input.mechanisms.len();
     if count == 0 {
@@ -274,12 +449,50 @@ fn run(
         });
     }
     let n = usize::from(n16);
-    split_emissions_into(
-        input.rao_emission,
-        count,
-        input.emission_split.as_deref(),
-        &mut out.split,
-    );
+    let subnet = subnet_items(input)?;
+    let rules = Rules::for_spec(subnet.spec_version, assume)?;
+    let null = rules.null_consensus() && subnet.epoch_consensus == Some(EpochConsensus::Null);
+    let split = valid_split(rules, count, input.emission_split.as_deref());
+    // What each mechanism is paid, and the total its weight is a share of.
+    let total = if rules.split_needs_exact_length() {
+        let (miner, local, root) = subnet_budgets(input)?;
+        let total = miner.saturating_add(local).saturating_add(root);
+        let (mut miners, mut locals, mut roots) = (Vec::new(), Vec::new(), Vec::new());
+        split_emissions_into(miner, count, split, &mut miners);
+        split_emissions_into(local, count, split, &mut locals);
+        split_emissions_into(root, count, split, &mut roots);
+        if null {
+            out.split.clear();
+            out.split.extend(
+                miners
+                    .iter()
+                    .zip(&locals)
+                    .zip(&roots)
+                    .map(|((m, l), r)| m.saturating_add(*l).saturating_add(*r)),
+            );
+        } else {
+            split_emissions_into(total, count, split, &mut out.split);
+        }
+        let mut budgets = out.mechanism_budgets.take().unwrap_or_default();
+        budgets.clear();
+        budgets.extend(
+            miners
+                .iter()
+                .zip(&locals)
+                .zip(&roots)
+                .map(|((&m, &l), &r)| MechanismBudgets {
+                    mining_budget: m,
+                    dividend_budget: l.saturating_add(r),
+                    fallback_budget: m.saturating_add(l),
+                }),
+        );
+        out.mechanism_budgets = Some(budgets);
+        total
+    } else {
+        split_emissions_into(input.rao_emission, count, split, &mut out.split);
+        out.mechanism_budgets = None;
+        input.rao_emission
+    };
     out.per_mechanism.truncate(count);
     out.per_mechanism.resize_with(count, EpochOutput::default);
     let agg = &mut out.aggregated;
@@ -294,22 +507,40 @@ fn run(
     agg.validator_trust.refill(n, 0);
     agg.new_validator_permit.refill(n, false);
     agg.stake.refill(n, 0);
+    let budgets = out.mechanism_budgets.as_deref().unwrap_or(&[]);
     let runs = input.mechanisms.iter().zip(&out.split);
     for (k, ((mech, &emission), o)) in runs.zip(out.per_mechanism.iter_mut()).enumerate() {
-        epoch(mech, emission, o).map_err(|e| Error::InMechanism {
+        let pay = Pay {
+            rao: emission,
+            budgets: budgets
+                .get(k)
+                .map_or(Budgets::of_emission(emission), |b| Budgets {
+                    mining: b.mining_budget,
+                    dividend: b.dividend_budget,
+                    fallback: b.fallback_budget,
+                }),
+        };
+        epoch(mech, pay, subnet, o).map_err(|e| Error::InMechanism {
             index: k,
             error: alloc::boxed::Box::new(e),
         })?;
         let weight = U64F64::saturating_from_num(emission)
-            .checked_div(U64F64::saturating_from_num(input.rao_emission))
+            .checked_div(U64F64::saturating_from_num(total))
             .unwrap_or(U64F64::saturating_from_num(u8::from(k == 0)));
-        aggregate(agg, o, weight, k == 0);
+        aggregate(agg, o, weight, k == 0, null);
     }
     Ok(())
 }
 
-/// Adds one mechanism's output, weighted by its share of the emission, to the aggregate.
-fn aggregate(agg: &mut AggregatedOutput, out: &EpochOutput, weight: U64F64, first: bool) {
+/// Adds one mechanism's output, weighted by its share of the emission, to the aggregate (under
+/// Null consensus its emission is summed: whole units already paid from funded slices).
+fn aggregate(
+    agg: &mut AggregatedOutput,
+    out: &EpochOutput,
+    weight: U64F64,
+    first: bool,
+    null: bool,
+) {
     let add_u16 = |dst: &mut [u16], src: &[u16]| {
         for (d, &s) in dst.iter_mut().zip(src) {
             *d = acc_u16(*d, s, weight);
@@ -323,7 +554,11 @@ fn aggregate(agg: &mut AggregatedOutput, out: &EpochOutput, weight: U64F64, firs
     add_u16(&mut agg.consensus, &out.consensus);
     add_u16(&mut agg.validator_trust, &out.validator_trust);
     for (d, &s) in agg.emission.iter_mut().zip(&out.emission) {
-        *d = acc_u64(*d, s, weight);
+        *d = if null {
+            d.saturating_add(s)
+        } else {
+            acc_u64(*d, s, weight)
+        };
     }
     let sum_u64 = |dst: &mut [u64], src: &[u64]| {
         for (d, &s) in dst.iter_mut().zip(src) {

@@ -8,7 +8,8 @@
 //! Epoch 0 runs on `apply(initial, epochs[0])`; epoch `k` on
 //! `apply(transition(state_{k−1}, output_{k−1}), epochs[k])`, where a patch replaces the fields it
 //! names (any [`EpochInput`] field) and [`transition`](crate::simulate::transition) carries bonds,
-//! permits and the epoch block forward.
+//! permits and the epoch block forward (from spec 446 also the stored consensus and the Yuma step
+//! block; a Null epoch leaves the bonds as they were).
 //!
 //! ```
 //! let text = br#"{"initial": {"n": 0, "current_block": 10, "tempo": 1, "activity_cutoff": 1,
@@ -105,6 +106,14 @@ patch! {
     commit_reveal_enabled: bool,
     commit_blocks: Vec<Option<u64>>,
     rao_emission: u64,
+    spec_version: Option<u32>,
+    liquid_alpha_consensus_mode: crate::ConsensusMode,
+    previous_consensus: Vec<u16>,
+    last_yuma_step_block: Option<u64>,
+    epoch_consensus: crate::EpochConsensus,
+    mining_budget: Option<u64>,
+    dividend_budget: Option<u64>,
+    fallback_budget: Option<u64>,
 }
 
 /// A parsed scenario.
@@ -197,10 +206,21 @@ pub fn epochs_counted(count: usize) -> String {
 /// and output; stops early when `visit` returns `false`.
 pub fn run_with(
     s: &Scenario,
+    visit: impl FnMut(usize, &EpochInput, &EpochOutput) -> bool,
+) -> Result<(), ScenarioError> {
+    run_with_assuming(s, None, visit)
+}
+
+/// [`run_with`] with every epoch under the rules of `assume_spec` when given
+/// ([`crate::Workspace::assume_spec`]).
+pub fn run_with_assuming(
+    s: &Scenario,
+    assume_spec: Option<u32>,
     mut visit: impl FnMut(usize, &EpochInput, &EpochOutput) -> bool,
 ) -> Result<(), ScenarioError> {
     let mut state = s.initial.clone();
     let mut ws = crate::Workspace::new();
+    ws.assume_spec = assume_spec;
     let mut out = EpochOutput::default();
     for (k, patch) in s.epochs.iter().enumerate() {
         if k > 0 {

@@ -114,21 +114,29 @@ pub fn is_active(input: &EpochInput, last_update: u64) -> bool {
     last_update.saturating_add(input.activity_cutoff) >= input.current_block
 }
 
-/// Whether uid `i`'s stake counts in the active stake: it holds a stored permit, or the stored
-/// permit vector is empty (upstream's empty mask masks nothing).
+/// Whether uid `i`'s stake counts in the active stake: it holds a stored permit (the owner's
+/// forced when `owner` names it), or the stored permit vector is empty (upstream's empty mask
+/// masks nothing).
 #[inline]
-pub fn counts_in_active_stake(input: &EpochInput, i: usize) -> bool {
+pub fn counts_in_active_stake(input: &EpochInput, owner: Option<u16>, i: usize) -> bool {
     let permits = &input.validator_permit;
-    permits.is_empty() || has_permit(permits, input.owner_uid, i)
+    permits.is_empty() || has_permit(permits, owner, i)
 }
 
 /// Active stake: stake of active uids with a stored permit, normalized. An empty stored permit
-/// vector masks nothing here (upstream's empty-mask case).
-pub fn active_stake(input: &EpochInput, stake: &[I32F32], active: &[bool], out: &mut Vec<I32F32>) {
+/// vector masks nothing here (upstream's empty-mask case). `owner` is the uid whose stored
+/// permit is forced: the subnet owner under Yuma, none under Null consensus.
+pub fn active_stake(
+    input: &EpochInput,
+    owner: Option<u16>,
+    stake: &[I32F32],
+    active: &[bool],
+    out: &mut Vec<I32F32>,
+) {
     out.clear();
     out.extend(stake.iter().enumerate().map(|(i, &s)| {
         let is_active = active.get(i).copied().unwrap_or(false);
-        if is_active && counts_in_active_stake(input, i) {
+        if is_active && counts_in_active_stake(input, owner, i) {
             s
         } else {
             ZERO

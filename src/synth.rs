@@ -159,6 +159,7 @@ pub fn subnet(p: &SynthParams) -> EpochInput {
         commit_reveal_enabled: false,
         commit_blocks: vec![None; n],
         rao_emission: 1_000_000_000,
+        ..Default::default()
     }
 }
 

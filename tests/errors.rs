@@ -75,6 +75,7 @@ fn a_failing_mechanism_is_named() {
         rao_emission: 1_000,
         emission_split: None,
         mechanisms: vec![subnet(8), subnet(8), subnet(8)],
+        ..Default::default()
     };
     if let Some(third) = m.mechanisms.get_mut(2) {
         third.tao_stake.truncate(5);
@@ -150,6 +151,7 @@ fn mismatch_reports_name_lengths_and_mechanism_indices() {
         rao_emission: 1_000,
         emission_split: None,
         mechanisms: vec![subnet(3), subnet(3)],
+        ..Default::default()
     };
     let out = yuma::epoch_with_mechanisms(&input).unwrap();
     let mut claimed = out.clone();

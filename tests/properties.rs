@@ -55,6 +55,7 @@ prop_compose! {
         commit_reveal in any::<bool>(),
         commits in prop::collection::vec(prop::option::of(0u64..60), n as usize..=n as usize),
         rao in prop_oneof![Just(0u64), any::<u64>(), 0u64..10_000_000_000],
+        newer in newer_fields(n),
     ) -> EpochInput {
         let (weights, bonds) = if wild { (weights, bonds) } else { (sorted_unique(weights, n), sorted_unique(bonds, n)) };
         EpochInput {
@@ -67,8 +68,54 @@ prop_compose! {
             alpha_low: alpha_low.min(alpha_high), alpha_high: alpha_high.max(alpha_low),
             alpha_sigmoid_steepness: steepness, commit_reveal_enabled: commit_reveal,
             commit_blocks: commits, rao_emission: rao,
+            spec_version: newer.0, liquid_alpha_consensus_mode: newer.1,
+            previous_consensus: newer.2, last_yuma_step_block: newer.3,
+            epoch_consensus: newer.4, mining_budget: newer.5.0,
+            dividend_budget: newer.5.1, fallback_budget: newer.5.2,
         }
     }
+}
+
+type Newer = (
+    Option<u32>,
+    yuma::ConsensusMode,
+    Vec<u16>,
+    Option<u64>,
+    yuma::EpochConsensus,
+    (Option<u64>, Option<u64>, Option<u64>),
+);
+
+/// The fields of spec ≥ 446: a spec version on either side of the boundary (or none), every
+/// liquid-alpha consensus mode, a stored consensus of any length (all zero now and then), a
+/// Yuma step block near the other blocks or at the extremes, Yuma or Null, budgets or none.
+fn newer_fields(n: u16) -> impl Strategy<Value = Newer> {
+    let n = usize::from(n);
+    (
+        prop_oneof![
+            Just(None),
+            Just(Some(425u32)),
+            Just(Some(445)),
+            Just(Some(446)),
+            Just(Some(475))
+        ],
+        prop_oneof![
+            Just(yuma::ConsensusMode::Auto),
+            Just(yuma::ConsensusMode::Current),
+            Just(yuma::ConsensusMode::Previous)
+        ],
+        prop_oneof![
+            Just(Vec::new()),
+            prop::collection::vec(any::<u16>(), 0..=(n + 2)),
+            prop::collection::vec(Just(0u16), n..=n),
+        ],
+        prop_oneof![Just(None), (0u64..60).prop_map(Some), Just(Some(u64::MAX))],
+        prop_oneof![3 => Just(yuma::EpochConsensus::Yuma), 1 => Just(yuma::EpochConsensus::Null)],
+        (
+            prop::option::of(any::<u64>()),
+            prop::option::of(any::<u64>()),
+            prop::option::of(prop_oneof![any::<u64>(), 0u64..1000]),
+        ),
+    )
 }
 
 fn sum_bits(v: &[i64]) -> i128 {
@@ -104,10 +151,10 @@ proptest! {
             let weights = weights.into_iter().take(usize::from(n)).map(|r| r.into_iter().filter(|&(j, _)| j < n).collect()).collect();
             mechanisms.push(EpochInput { kappa, yuma3_enabled: yuma3, liquid_alpha_enabled: liquid, weights, ..first.clone() });
         }
-        let input = yuma::MechanismsInput { rao_emission: rao, emission_split: split.clone(), mechanisms };
+        let input = yuma::MechanismsInput { rao_emission: rao, emission_split: split.clone(), mechanisms, ..Default::default() };
         let mut ws = yuma::Workspace::new();
         let mut out = yuma::MechanismsOutput::default();
-        let other = yuma::MechanismsInput { rao_emission: 1, emission_split: split, mechanisms: vec![dirty.clone(), dirty] };
+        let other = yuma::MechanismsInput { rao_emission: 1, emission_split: split, mechanisms: vec![dirty.clone(), dirty], ..Default::default() };
         let _ = yuma::mechanisms::epoch_with_mechanisms_into(&other, &mut ws, &mut out);
         let fast = yuma::mechanisms::epoch_with_mechanisms_into(&input, &mut ws, &mut out).map(|()| out);
         let slow = yuma::mechanisms::epoch_with_mechanisms_reference(&input);
@@ -149,17 +196,26 @@ proptest! {
                     out.validator_emission.len(), out.emission.len(), out.bonds.len()] {
             prop_assert_eq!(len, n);
         }
-        for v in [&trace.stake, &trace.active_stake, &trace.incentive, &trace.dividends] {
+        for v in [trace.stake(), trace.active_stake(), trace.incentive(), trace.dividends()] {
             prop_assert!(sum_bits(v) <= ONE_BITS, "normalized vector sums above 1: {}", sum_bits(v));
             prop_assert!(v.iter().all(|&x| x >= 0));
         }
-        for row in &trace.clipped_weights {
+        for row in trace.yuma().map_or(&[][..], |t| &t.clipped_weights) {
             for &(j, w) in row {
-                prop_assert!(w <= trace.consensus[j as usize], "clipped weight above consensus");
+                prop_assert!(w <= trace.yuma().unwrap().consensus[j as usize], "clipped weight above consensus");
             }
         }
-        let paid: u128 = out.server_emission.iter().chain(&out.validator_emission).map(|&x| u128::from(x)).sum();
-        prop_assert!(paid <= u128::from(input.rao_emission), "paid {} of {}", paid, input.rao_emission);
+        let sum = |v: &[u64]| v.iter().map(|&x| u128::from(x)).sum::<u128>();
+        let paid = sum(&out.server_emission) + sum(&out.validator_emission);
+        match trace.null() {
+            // Null pays its budgets exactly: whole units by cumulative ratios.
+            Some(t) => {
+                prop_assert_eq!(sum(&out.server_emission), u128::from(if n == 0 { 0 } else { t.null_budgets.miner_budget }));
+                let staked = t.dividend_shares.iter().any(|&x| x > 0);
+                prop_assert_eq!(sum(&out.validator_emission), if staked { u128::from(t.null_budgets.validator_budget) } else { 0 });
+            }
+            None => prop_assert!(paid <= u128::from(input.rao_emission), "paid {} of {}", paid, input.rao_emission),
+        }
         let again = yuma::epoch(&input).unwrap();
         prop_assert_eq!(&again, &out, "not deterministic");
         let mut ws = yuma::Workspace::new();

@@ -275,7 +275,7 @@ fn wrapped_subnets_leave_the_interval_domain() {
         let input = wrapped_subnet().new_tree(&mut runner).unwrap().current();
         let (_, trace) = yuma::epoch_with_trace(&input).unwrap();
         let active: Vec<I32F32> = trace
-            .active_stake
+            .active_stake()
             .iter()
             .filter(|&&b| b > 0)
             .map(|&b| I32F32::from_bits(b))

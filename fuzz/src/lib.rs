@@ -272,6 +272,76 @@ pub struct Raw {
     pub warm_up: Option<(NSel, bool)>,
     /// Replace the first validators' stakes by ones summing just past a multiple of 2⁶⁴ rao.
     pub wrap: Option<WrapStakes>,
+    /// The fields of spec ≥ 446 (absent: a spec 425 input).
+    pub newer: Option<Newer>,
+}
+
+/// A `spec_version`: on either side of the 446 boundary, the newest checked, or any.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum Spec {
+    Absent,
+    S425,
+    S445,
+    S446,
+    S475,
+    Any(u32),
+}
+
+impl Spec {
+    pub fn get(self) -> Option<u32> {
+        match self {
+            Spec::Absent => None,
+            Spec::S425 => Some(425),
+            Spec::S445 => Some(445),
+            Spec::S446 => Some(446),
+            Spec::S475 => Some(475),
+            Spec::Any(x) => Some(x),
+        }
+    }
+}
+
+/// `liquid_alpha_consensus_mode`.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum Mode {
+    Auto,
+    Current,
+    Previous,
+}
+
+/// The inputs of spec ≥ 446 (`yuma::EpochInput`'s newer fields).
+#[derive(Arbitrary, Debug, Clone)]
+pub struct Newer {
+    pub spec: Spec,
+    pub mode: Mode,
+    /// `previous_consensus`, any length (the chain's stored vector can be).
+    pub previous: Vec<U16>,
+    pub last_yuma_step_block: Option<Block>,
+    pub null: bool,
+    pub mining_budget: Option<Rao>,
+    pub dividend_budget: Option<Rao>,
+    pub fallback_budget: Option<Rao>,
+}
+
+impl Newer {
+    /// Writes the fields into `input`.
+    pub fn apply(&self, input: &mut EpochInput) {
+        input.spec_version = self.spec.get();
+        input.liquid_alpha_consensus_mode = match self.mode {
+            Mode::Auto => yuma::ConsensusMode::Auto,
+            Mode::Current => yuma::ConsensusMode::Current,
+            Mode::Previous => yuma::ConsensusMode::Previous,
+        };
+        input.previous_consensus = self.previous.iter().map(|v| v.get()).collect();
+        input.last_yuma_step_block = self.last_yuma_step_block.map(Block::get);
+        input.epoch_consensus = if self.null {
+            yuma::EpochConsensus::Null
+        } else {
+            yuma::EpochConsensus::Yuma
+        };
+        input.mining_budget = self.mining_budget.map(Rao::get);
+        input.dividend_budget = self.dividend_budget.map(Rao::get);
+        input.fallback_budget = self.fallback_budget.map(Rao::get);
+    }
 }
 
 /// Alpha stakes for the first `1 + validators % 8` uids whose sum lands just past
@@ -310,6 +380,9 @@ impl Raw {
         let mut input = self.build_plain(n);
         if let Some(w) = &self.wrap {
             w.apply(&mut input);
+        }
+        if let Some(x) = &self.newer {
+            x.apply(&mut input);
         }
         input
     }
@@ -350,6 +423,7 @@ impl Raw {
             commit_reveal_enabled: self.commit_reveal_enabled,
             commit_blocks: self.commit_blocks.build(n, 8, None, |c| c.map(Block::get)),
             rao_emission: self.rao_emission.get(),
+            ..Default::default()
         }
     }
 }
@@ -397,7 +471,8 @@ pub fn check_invariants(input: &EpochInput, out: &EpochOutput) {
     for (field, len) in lens {
         assert_eq!(len, n, "output `{field}` has {len} entries, n = {n}");
     }
-    if total_stake(input).is_none_or(|t| t >= STAKE_SUM_SAFE) {
+    if total_stake(input).is_none_or(|t| t >= STAKE_SUM_SAFE) || out.bonds_persisted == Some(false) {
+        // (Null consensus pays its own budgets, not `rao_emission`.)
         return;
     }
     let paid = out.total_paid();

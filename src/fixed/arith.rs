@@ -137,3 +137,21 @@ pub fn wrapping_sum_64<I: IntoIterator<Item = I64F64>>(it: I) -> I64F64 {
     it.into_iter()
         .fold(I64F64::from_bits(0), |a, b| a.wrapping_add(b))
 }
+
+/// Normalizes I64F64 values in place: each divided ([`safe_div_64`]) by their wrapping sum, left
+/// unchanged when that sum is 0 (`inplace_normalize_64`).
+///
+/// ```
+/// use substrate_fixed::types::I64F64;
+/// let mut v = [I64F64::from_num(1), I64F64::from_num(3)];
+/// yuma::fixed::normalize_64(&mut v);
+/// assert_eq!(v[0], I64F64::from_num(0.25));
+/// ```
+pub fn normalize_64(v: &mut [I64F64]) {
+    let sum = wrapping_sum_64(v.iter().copied());
+    if sum != I64F64::from_bits(0) {
+        for x in v.iter_mut() {
+            *x = safe_div_64(*x, sum);
+        }
+    }
+}

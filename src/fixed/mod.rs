@@ -10,11 +10,13 @@
 //! One concept a file, each opening with its contract and the proof that its fast forms give
 //! the chain's bits: `arith` (division, saturation, sums), `convert` (u16 / rao / stake
 //! conversions), `wide_mul` (128-bit products), `divisor` (division by an invariant divisor),
-//! `exp` (`exp_safe` and its batched series), `sigmoid` (the liquid alpha's bounded sigmoid).
+//! `exp` (`exp_safe` and its batched series), `sigmoid` (the liquid alpha's bounded sigmoid),
+//! `apportion` (Null consensus's exact whole-unit payouts).
 //! Everything is re-exported here, so every helper is `yuma::fixed::NAME`.
 
 use substrate_fixed::types::I32F32;
 
+mod apportion;
 mod arith;
 mod convert;
 mod divisor;
@@ -22,6 +24,7 @@ mod exp;
 mod sigmoid;
 mod wide_mul;
 
+pub use apportion::*;
 pub use arith::*;
 pub use convert::*;
 pub use divisor::*;

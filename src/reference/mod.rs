@@ -17,13 +17,19 @@ use alloc::vec::Vec;
 use substrate_fixed::types::{I32F32, I64F64};
 
 use crate::bonds::{yuma2_alpha, yuma3_fixed_alpha};
+use crate::epoch::{Pay, Subnet};
 use crate::fixed::{
     fixed64_to_fixed32, fixed64_to_u64, fixed_proportion_to_u16, fixed_to_u16_proportion,
     share_of_rao, tao_weight, u16_proportion_to_fixed, u16_to_fixed, u64_to_fixed64, wrapping_sum,
     ZERO,
 };
 use crate::liquid_alpha::{alpha_sigmoid, LiquidAlphaParams};
-use crate::{EpochInput, EpochOutput, EpochTrace, Error, Limits};
+use crate::null::Budgets;
+use crate::runtime::Rules;
+use crate::{
+    ConsensusMode, EpochInput, EpochOutput, EpochTrace, Error, Limits, NullBudgets, NullTrace,
+    YumaTrace,
+};
 use math::*;
 
 /// The most dense cells the reference may allocate (2²⁹ I32F32 values, 4 GiB). Like upstream it
@@ -69,7 +75,7 @@ pub fn dense_cells(input: &EpochInput) -> usize {
                 crate::stake::is_active(input, input.last_update.get(i).copied().unwrap_or(0));
             let staked = input.alpha_stake.get(i).is_some_and(|&s| s > 0)
                 || input.tao_stake.get(i).is_some_and(|&s| s > 0);
-            active && staked && crate::stake::counts_in_active_stake(input, i)
+            active && staked && crate::stake::counts_in_active_stake(input, input.owner_uid, i)
         })
         .count();
     let liquid = if input.yuma3_enabled && input.liquid_alpha_enabled {
@@ -83,6 +89,24 @@ pub fn dense_cells(input: &EpochInput) -> usize {
 /// Computes the epoch (see the module docs).
 pub fn epoch(input: &EpochInput) -> Result<EpochOutput, Error> {
     epoch_with_trace(input).map(|(o, _)| o)
+}
+
+/// Computes the epoch and its trace.
+pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace), Error> {
+    epoch_with_trace_assuming(input, None)
+}
+
+/// [`epoch_with_trace`] under the rules of `assume_spec` when given (as
+/// [`crate::Workspace::assume_spec`] does for the fast pipeline).
+pub fn epoch_with_trace_assuming(
+    input: &EpochInput,
+    assume_spec: Option<u32>,
+) -> Result<(EpochOutput, EpochTrace), Error> {
+    let pay = Pay {
+        rao: input.rao_emission,
+        budgets: Budgets::of_input(input, input.rao_emission),
+    };
+    run(input, pay, Subnet::default(), assume_spec)
 }
 
 fn to_sparse(rows: &[Vec<(u16, u16)>], n: usize, keep_col: impl Fn(u16) -> bool) -> Sparse {
@@ -103,9 +127,18 @@ fn sparse_bits(m: &Sparse) -> Vec<Vec<(u16, i64)>> {
         .collect()
 }
 
-/// Computes the epoch and its trace.
-pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace), Error> {
+/// The epoch of `input` paying `pay` under the subnet's items, step for step as upstream's
+/// `epoch_mechanism_with_budgets` (run_epoch.rs; the 02214123 shape, whose branches on the rules
+/// and on Null consensus reduce to 14bc6f9f's under [`Rules::Spec425`]).
+pub(crate) fn run(
+    input: &EpochInput,
+    pay: Pay,
+    subnet: Subnet,
+    assume_spec: Option<u32>,
+) -> Result<(EpochOutput, EpochTrace), Error> {
     input.validate(&Limits::DEFAULT)?;
+    let rules = subnet.rules(input, assume_spec)?;
+    let is_null = subnet.null(input, rules);
     let cells = dense_cells(input);
     if cells > MAX_DENSE_CELLS {
         return Err(Error::ReferenceTooLarge {
@@ -152,15 +185,26 @@ pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace),
     let stake: Vec<I32F32> = filtered.into_iter().map(fixed64_to_fixed32).collect();
 
     // == Validator permits ==
+    // Null: the first uid with the strictly largest unfiltered stake holds the only permit, and
+    // the owner's permit is not forced.
+    let null_winner = if is_null {
+        null_validator_winner(&total_stake)
+    } else {
+        None
+    };
     let mut permits = input.validator_permit.clone();
-    if let Some(o) = input.owner_uid {
+    if let (false, Some(o)) = (is_null, input.owner_uid) {
         if let Some(p) = permits.get_mut(usize::from(o)) {
             *p = true;
         }
     }
     let forbids: Vec<bool> = permits.iter().map(|b| !b).collect();
-    let mut new_permits = is_topk_nonzero(&stake, usize::from(input.max_allowed_validators));
-    if let Some(o) = input.owner_uid {
+    let mut new_permits = if is_null {
+        (0..n).map(|uid| Some(uid) == null_winner).collect()
+    } else {
+        is_topk_nonzero(&stake, usize::from(input.max_allowed_validators))
+    };
+    if let (false, Some(o)) = (is_null, input.owner_uid) {
         if let Some(p) = new_permits.get_mut(usize::from(o)) {
             *p = true;
         }
@@ -173,8 +217,25 @@ pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace),
     inplace_normalize(&mut active_stake);
 
     // == Weights ==
-    let mut weights = to_sparse(&input.weights, n, |j| j < n16);
-    weights = mask_rows_sparse(&forbids, &weights);
+    // Null reads only the winner's row.
+    let mut weights = if is_null {
+        let mut rows: Sparse = vec![Vec::new(); n];
+        if let Some(w) = null_winner {
+            if let (Some(dst), Some(row)) = (rows.get_mut(w), input.weights.get(w)) {
+                *dst = row
+                    .iter()
+                    .filter(|(j, _)| *j < n16)
+                    .map(|&(j, v)| (j, u16_to_fixed(v)))
+                    .collect();
+            }
+        }
+        rows
+    } else {
+        to_sparse(&input.weights, n, |j| j < n16)
+    };
+    if !is_null {
+        weights = mask_rows_sparse(&forbids, &weights);
+    }
     weights = mask_diag_sparse(&weights, input.owner_uid);
     weights = vec_mask_sparse_matrix(&weights, &last_update, reg, &|u, r| u <= r);
     if input.commit_reveal_enabled {
@@ -184,6 +245,21 @@ pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace),
             .map(|c| c.unwrap_or(u64::MAX))
             .collect();
         weights = vec_mask_sparse_matrix(&weights, &commits, reg, &|c, r| c < r);
+    }
+    if is_null {
+        return Ok(null_epoch(
+            input,
+            pay.budgets,
+            Null {
+                total_stake: &total_stake,
+                stake: &stake,
+                active_stake: &active_stake,
+                active,
+                winner: null_winner,
+                weights: &weights,
+                new_permits,
+            },
+        ));
     }
     inplace_row_normalize_sparse(&mut weights);
 
@@ -198,12 +274,19 @@ pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace),
     // == Bonds and dividends ==
     let penalty = u16_proportion_to_fixed(input.bonds_penalty);
     let weights_for_bonds = interpolate_sparse(&weights, &clipped, n16, penalty);
-    let last_tempo = if input.last_mechanism_step_block == 0 {
-        current_block.saturating_sub(u64::from(input.tempo))
-    } else {
-        input.last_mechanism_step_block.saturating_add(1)
+    // `bond_cutoff_block`: the newer runtime reads `LastYumaStepBlock` first.
+    let last_tempo = match (
+        rules.bond_cutoff_from_last_yuma_step(),
+        input.last_yuma_step_block,
+    ) {
+        (true, Some(b)) => b.saturating_add(1),
+        _ if input.last_mechanism_step_block == 0 => {
+            current_block.saturating_sub(u64::from(input.tempo))
+        }
+        _ => input.last_mechanism_step_block.saturating_add(1),
     };
     let raw_bonds = to_sparse(&input.bonds, n, |_| true);
+    let mut liquid_trace: Option<(Vec<I32F32>, bool)> = None;
     let mut dividends: Vec<I32F32>;
     let ema_bonds: Sparse;
     if input.yuma3_enabled {
@@ -216,10 +299,17 @@ pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace),
             })
             .collect();
         bonds = scalar_vec_mask_sparse_matrix(&bonds, last_tempo, reg, &|t, r| t <= r);
-        let liquid = input.liquid_alpha_enabled && consensus.iter().any(|c| *c != ZERO);
+        // `compute_bonds_sparse`: liquid alpha reads the consensus its mode selects.
+        let selected = consensus_for_liquid_alpha(input, rules, &consensus);
+        let liquid = input.liquid_alpha_enabled
+            && !selected.is_empty()
+            && selected.iter().any(|c| *c != ZERO);
+        if input.liquid_alpha_enabled && rules.liquid_alpha_consensus_modes() {
+            liquid_trace = Some((selected.clone(), liquid));
+        }
         ema_bonds = if liquid {
             let p = LiquidAlphaParams::new(input);
-            let alphas = liquid_alphas(&weights_for_bonds, &bonds, &consensus, &p);
+            let alphas = liquid_alphas(&weights_for_bonds, &bonds, &selected, &p);
             mat_ema_alpha_sparse(&weights_for_bonds, &bonds, &alphas)
         } else {
             let alpha = yuma3_fixed_alpha(input.bonds_moving_average);
@@ -265,11 +355,7 @@ pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace),
         validator.clone_from(fallback);
         total.clone_from(fallback);
     }
-    let rao = |v: &[I32F32]| -> Vec<u64> {
-        v.iter()
-            .map(|x| share_of_rao(*x, input.rao_emission))
-            .collect()
-    };
+    let rao = |v: &[I32F32]| -> Vec<u64> { v.iter().map(|x| share_of_rao(*x, pay.rao)).collect() };
     let u16s =
         |v: &[I32F32]| -> Vec<u16> { v.iter().map(|x| fixed_proportion_to_u16(*x)).collect() };
 
@@ -306,8 +392,19 @@ pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace),
         validator_emission: rao(&validator),
         emission: rao(&total),
         bonds: bonds_out,
+        consensus_by_mechanism: None,
+        bonds_persisted: None,
     };
-    let trace = EpochTrace {
+    let mut output = output;
+    if rules.writes_consensus_by_mechanism() {
+        output.consensus_by_mechanism = Some(output.consensus.clone());
+        output.bonds_persisted = Some(true);
+    }
+    let (liquid_alpha_consensus, liquid_alpha_applied) = match liquid_trace {
+        Some((c, applied)) => (Some(crate::fixed::to_bits(&c)), Some(applied)),
+        None => (None, None),
+    };
+    let trace = YumaTrace {
         stake: crate::fixed::to_bits(&stake),
         active_stake: crate::fixed::to_bits(&active_stake),
         weights_normalized: sparse_bits(&weights),
@@ -315,10 +412,162 @@ pub fn epoch_with_trace(input: &EpochInput) -> Result<(EpochOutput, EpochTrace),
         clipped_weights: sparse_bits(&clipped),
         validator_trust: crate::fixed::to_bits(&validator_trust),
         incentive: crate::fixed::to_bits(&incentive),
+        liquid_alpha_consensus,
+        liquid_alpha_applied,
         ema_bonds: sparse_bits(&ema_bonds),
         dividends: crate::fixed::to_bits(&dividends),
     };
-    Ok((output, trace))
+    Ok((output, EpochTrace::Yuma(trace)))
+}
+
+/// Upstream's `compute_consensus_for_liquid_alpha`: this epoch's consensus, or under the newer
+/// rules the stored previous one when the mode selects it and it is not empty (each u16 as
+/// `v / 65535`, resized to `n`).
+fn consensus_for_liquid_alpha(input: &EpochInput, rules: Rules, current: &[I32F32]) -> Vec<I32F32> {
+    if !rules.liquid_alpha_consensus_modes() {
+        return current.to_vec();
+    }
+    let use_previous = match input.liquid_alpha_consensus_mode {
+        ConsensusMode::Current => false,
+        ConsensusMode::Previous => true,
+        ConsensusMode::Auto => input.bonds_penalty == u16::MAX,
+    };
+    if !use_previous || input.previous_consensus.is_empty() {
+        return current.to_vec();
+    }
+    let mut previous: Vec<I32F32> = input
+        .previous_consensus
+        .iter()
+        .map(|&v| u16_proportion_to_fixed(v))
+        .collect();
+    previous.resize(current.len(), ZERO);
+    previous.truncate(current.len());
+    previous
+}
+
+/// Upstream's `null_validator_winner`: the first uid whose stake is strictly above every earlier
+/// one's.
+fn null_validator_winner(stakes: &[I64F64]) -> Option<usize> {
+    let mut winner: Option<usize> = None;
+    for (uid, stake) in stakes.iter().enumerate() {
+        if winner.is_none_or(|previous| stakes.get(previous).is_some_and(|old| stake > old)) {
+            winner = Some(uid);
+        }
+    }
+    winner
+}
+
+/// What a Null epoch carries from the shared steps into its own.
+struct Null<'a> {
+    total_stake: &'a [I64F64],
+    stake: &'a [I32F32],
+    active_stake: &'a [I32F32],
+    active: Vec<bool>,
+    winner: Option<usize>,
+    /// The winner's row after the masks (every other row empty).
+    weights: &'a Sparse,
+    new_permits: Vec<bool>,
+}
+
+/// The rest of a Null epoch, as upstream's `is_null` branches compute it: dividend shares from
+/// the raw stake bits, incentive shares from the masked weights (all 1 when none), both reported
+/// normalized, the budgets apportioned in whole units; no consensus, trust or bonds.
+fn null_epoch(input: &EpochInput, budgets: Budgets, x: Null<'_>) -> (EpochOutput, EpochTrace) {
+    let n = usize::from(input.n);
+    let dividend_shares: Vec<u128> = x
+        .total_stake
+        .iter()
+        .map(|s| {
+            if *s <= I64F64::from_bits(0) {
+                0
+            } else {
+                s.to_bits() as u128
+            }
+        })
+        .collect();
+    let mut dividend_report: Vec<I64F64> = dividend_shares
+        .iter()
+        .map(|b| I64F64::from_bits(*b as i128))
+        .collect();
+    inplace_normalize_64(&mut dividend_report);
+    let dividends: Vec<I32F32> = dividend_report
+        .into_iter()
+        .map(fixed64_to_fixed32)
+        .collect();
+
+    let mut incentive_shares = vec![0u128; n];
+    if let Some(row) = x.winner.and_then(|w| x.weights.get(w)) {
+        for &(uid, weight) in row {
+            if let Some(v) = incentive_shares.get_mut(usize::from(uid)) {
+                *v = u128::from(weight.saturating_to_num::<u16>());
+            }
+        }
+    }
+    if incentive_shares.iter().all(|s| *s == 0) {
+        incentive_shares.fill(1);
+    }
+    let mut incentive_report: Vec<I64F64> = incentive_shares
+        .iter()
+        .map(|s| I64F64::saturating_from_num(*s))
+        .collect();
+    inplace_normalize_64(&mut incentive_report);
+    let incentive: Vec<I32F32> = incentive_report
+        .into_iter()
+        .map(fixed64_to_fixed32)
+        .collect();
+
+    let has_validators = dividend_shares.iter().any(|s| *s > 0);
+    let validator_budget = if has_validators { budgets.dividend } else { 0 };
+    let miner_budget = if has_validators {
+        budgets.mining
+    } else {
+        budgets.fallback
+    };
+    let (mut miners, mut validators) = (Vec::new(), Vec::new());
+    crate::fixed::apportion_units(&incentive_shares, miner_budget, &mut miners);
+    crate::fixed::apportion_units(&dividend_shares, validator_budget, &mut validators);
+    let emission: Vec<u64> = miners
+        .iter()
+        .zip(&validators)
+        .map(|(m, v)| m.saturating_add(*v))
+        .collect();
+    let u16s =
+        |v: &[I32F32]| -> Vec<u16> { v.iter().map(|x| fixed_proportion_to_u16(*x)).collect() };
+    let output = EpochOutput {
+        active: x.active.into_iter().take(n).collect(),
+        stake: x
+            .total_stake
+            .iter()
+            .map(|s| s.saturating_to_num::<u64>())
+            .collect(),
+        stake_weight: u16s(x.stake),
+        consensus: vec![0; n],
+        incentive: u16s(&incentive),
+        dividends: u16s(&dividends),
+        validator_trust: vec![0; n],
+        new_validator_permit: x.new_permits,
+        server_emission: miners,
+        validator_emission: validators,
+        emission,
+        bonds: vec![Vec::new(); n],
+        consensus_by_mechanism: Some(vec![0; n]),
+        bonds_persisted: Some(false),
+    };
+    let trace = NullTrace {
+        stake: crate::fixed::to_bits(x.stake),
+        null_winner: x.winner.and_then(|w| u16::try_from(w).ok()),
+        active_stake: crate::fixed::to_bits(x.active_stake),
+        weights_masked: sparse_bits(x.weights),
+        incentive: crate::fixed::to_bits(&incentive),
+        incentive_shares: incentive_shares.iter().map(|s| *s as u64).collect(),
+        dividend_shares,
+        null_budgets: NullBudgets {
+            miner_budget,
+            validator_budget,
+        },
+        dividends: crate::fixed::to_bits(&dividends),
+    };
+    (output, EpochTrace::Null(trace))
 }
 
 /// Upstream's dense liquid-alpha matrix: for every row and every column `j < n`, the weight and

@@ -221,10 +221,18 @@ struct ChartTrace<'a> {
 
 impl<'a> From<&'a EpochTrace> for ChartTrace<'a> {
     fn from(t: &'a EpochTrace) -> Self {
-        ChartTrace {
-            consensus: &t.consensus,
-            weights_normalized: &t.weights_normalized,
-            clipped_weights: &t.clipped_weights,
+        match t {
+            EpochTrace::Yuma(t) => ChartTrace {
+                consensus: &t.consensus,
+                weights_normalized: &t.weights_normalized,
+                clipped_weights: &t.clipped_weights,
+            },
+            // Null consensus: the sole validator's masked row, nothing clipped, no consensus.
+            EpochTrace::Null(t) => ChartTrace {
+                consensus: &[],
+                weights_normalized: &t.weights_masked,
+                clipped_weights: &t.weights_masked,
+            },
         }
     }
 }
