@@ -65,9 +65,16 @@ fn epoch_trace_equals_every_vector_trace() {
 fn verify_passes_the_whole_suite() {
     let stdout = yuma_ok(&["verify", "tests/vectors"]);
     assert!(
-        stdout.trim_end().ends_with("664 passed, 0 failed"),
+        stdout.trim_end().ends_with("859 passed, 0 failed"),
         "{stdout}"
     );
+    // Which rules ran, per runtime: the 664 public vectors and the 195 of spec 475.
+    assert!(
+        stdout.contains("runtime rules spec 425 (opentensor/subtensor@14bc6f9f"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("): 664 files"), "{stdout}");
+    assert!(stdout.contains("): 195 files"), "{stdout}");
 }
 
 #[test]
@@ -76,7 +83,8 @@ fn examples_run() {
     assert!(table.status.success());
     assert_eq!(
         String::from_utf8_lossy(&table.stdout).lines().count(),
-        256 + 2
+        256 + 3,
+        "the rules line, the header, 256 rows, the legend"
     );
 
     let dir = std::env::temp_dir().join(format!("yuma-cli-{}", std::process::id()));
@@ -296,7 +304,11 @@ fn verify_both_counts_files() {
     let v = "tests/vectors/tiny-n2-cross-weights-y2.json";
     let stdout = yuma_ok(&["verify", v, "--implementation", "both"]);
     assert!(
-        stdout.trim_end().starts_with("1 passed, 0 failed"),
+        stdout
+            .lines()
+            .last()
+            .unwrap_or("")
+            .starts_with("1 passed, 0 failed"),
         "{stdout}"
     );
 }

@@ -41,6 +41,8 @@ pub(crate) struct BenchRow {
     /// Stored weight and bond entries (all mechanisms' for a mechanisms input).
     nnz: usize,
     mechanisms: Option<usize>,
+    /// The runtime rules the epochs ran under (`spec 425`, …).
+    rules: &'static str,
     main_ns: u128,
     reference_ns: Option<u128>,
 }
@@ -82,6 +84,7 @@ pub(crate) fn bench_one(
     reps: usize,
     reference_reps: usize,
     skip_scenario: bool,
+    assume: Option<u32>,
 ) -> Result<Benched, Fail> {
     let name = shown(file);
     let fail = |e: yuma::Error| bad_input(format!("{name}: {e}"));
@@ -94,6 +97,7 @@ pub(crate) fn bench_one(
         Err(e) => return Err(not_a_scenario(file, &bytes, e)),
     };
     let mut ws = yuma::Workspace::new();
+    ws.assume_spec = assume;
     // One untimed run warms the workspace and the output (steady state: no allocation).
     let input = match doc.into_input() {
         json::VectorInput::Epoch(input) => input,
@@ -104,13 +108,17 @@ pub(crate) fn bench_one(
                 &name,
                 (reps, reference_reps),
                 || yuma::mechanisms::epoch_with_mechanisms_into(&m, &mut ws, &mut out),
-                || yuma::mechanisms::epoch_with_mechanisms_reference(&m).map(|_| ()),
+                || {
+                    yuma::mechanisms::epoch_with_mechanisms_reference_assuming(&m, assume)
+                        .map(|_| ())
+                },
             )?;
             return Ok(Benched::Timed(BenchRow {
                 file: name.clone(),
                 n: m.mechanisms.first().map_or(0, |x| x.n),
                 nnz: m.stored_entries(),
                 mechanisms: Some(m.mechanisms.len()),
+                rules: m.rules(assume).map_err(fail)?.name(),
                 main_ns,
                 reference_ns,
             }));
@@ -122,13 +130,14 @@ pub(crate) fn bench_one(
         &name,
         (reps, reference_reps),
         || yuma::epoch_into(&input, &mut ws, &mut out),
-        || yuma::reference::epoch(&input).map(|_| ()),
+        || yuma::reference::epoch_with_trace_assuming(&input, assume).map(|_| ()),
     )?;
     Ok(Benched::Timed(BenchRow {
         file: name.clone(),
         n: input.n,
         nnz: input.stored_entries(),
         mechanisms: None,
+        rules: input.rules(assume).map_err(fail)?.name(),
         main_ns,
         reference_ns,
     }))
@@ -152,6 +161,7 @@ pub(crate) fn cmd_bench(
     reps: usize,
     reference_reps: usize,
     table: bool,
+    assume: Option<u32>,
 ) -> Result<(), Fail> {
     let files = if paths.iter().any(|p| p.as_os_str() == "-") {
         if paths.len() > 1 {
@@ -164,7 +174,7 @@ pub(crate) fn cmd_bench(
     let mut rows = Vec::new();
     let (mut failed, mut scenarios) = (0usize, 0usize);
     for (f, in_dir) in &files {
-        match bench_one(f, reps, reference_reps, *in_dir) {
+        match bench_one(f, reps, reference_reps, *in_dir, assume) {
             Ok(Benched::Scenario) => scenarios = scenarios.saturating_add(1),
             Ok(Benched::Timed(row)) if table => rows.push(row),
             Ok(Benched::Timed(row)) => say_line(serde_json::json!({
@@ -172,6 +182,7 @@ pub(crate) fn cmd_bench(
                 "n": row.n,
                 "nnz": row.nnz,
                 "mechanisms": row.mechanisms,
+                "rules": row.rules,
                 "main_ns": row.main_ns,
                 "reference_ns": row.reference_ns,
                 "speedup": row.speedup(),
@@ -195,8 +206,8 @@ pub(crate) fn cmd_bench(
             .unwrap_or(4)
             .max(4);
         let head = format!(
-            "{:<width$}  {:>5}  {:>9}  {:>12}  {:>12}  {:>9}",
-            "file", "n", "nnz", "reference", "main", "speed-up"
+            "{:<width$}  {:>5}  {:>9}  {:>8}  {:>12}  {:>12}  {:>9}",
+            "file", "n", "nnz", "rules", "reference", "main", "speed-up"
         );
         say_line(&head)?;
         for r in &rows {
@@ -205,10 +216,11 @@ pub(crate) fn cmd_bench(
                 .speedup()
                 .map_or_else(|| "-".to_string(), |x| format!("{x:.1}×"));
             say_line(format_args!(
-                "{:<width$}  {:>5}  {:>9}  {:>12}  {:>12}  {:>9}",
+                "{:<width$}  {:>5}  {:>9}  {:>8}  {:>12}  {:>12}  {:>9}",
                 label(r),
                 r.n,
                 r.nnz,
+                r.rules,
                 reference,
                 duration(r.main_ns),
                 speedup

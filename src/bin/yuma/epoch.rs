@@ -128,6 +128,7 @@ pub(crate) fn cmd_epoch(
     pretty: bool,
     table: bool,
     reference: bool,
+    assume: Option<u32>,
 ) -> Result<(), Fail> {
     let doc = load(file)?;
     let mechanisms = |m: &yuma::MechanismsInput| {
@@ -138,7 +139,7 @@ pub(crate) fn cmd_epoch(
                 shown(file)
             )))
         } else {
-            print_mechanisms(file, m, reference, pretty, table)
+            print_mechanisms(file, m, reference, pretty, table, assume)
         }
     };
     let input = match doc.into_input() {
@@ -147,17 +148,23 @@ pub(crate) fn cmd_epoch(
     };
     note_short_rows(file, &input);
     let fail = |e: yuma::Error| bad_input(format!("{}: {e}", shown(file)));
-    let (out, t) = match (trace, reference) {
-        (true, false) => yuma::epoch_with_trace(&input).map(|(o, t)| (o, Some(t))),
-        (true, true) => yuma::reference::epoch_with_trace(&input).map(|(o, t)| (o, Some(t))),
-        (false, false) => yuma::epoch(&input).map(|o| (o, None)),
-        (false, true) => yuma::reference::epoch(&input).map(|o| (o, None)),
+    let rules = input.rules(assume).map_err(fail)?;
+    let (out, t) = if reference {
+        yuma::reference::epoch_with_trace_assuming(&input, assume)
+    } else {
+        let mut ws = yuma::Workspace::new();
+        ws.assume_spec = assume;
+        let mut out = yuma::EpochOutput::default();
+        yuma::epoch_into(&input, &mut ws, &mut out).map(|()| (out, ws.trace()))
     }
     .map_err(fail)?;
+    let t = trace.then_some(t);
     note_overpaid(file, "the epoch ", input.rao_emission, &out);
     if table {
+        say_line(rules_line(rules, input.spec_version, assume))?;
         return print_table(&out);
     }
+    note_rules(rules, input.spec_version, assume);
     let doc = json::OutputDoc {
         output: &out,
         trace: t.as_ref(),
@@ -171,20 +178,30 @@ pub(crate) fn print_mechanisms(
     reference: bool,
     pretty: bool,
     table: bool,
+    assume: Option<u32>,
 ) -> Result<(), Fail> {
     for mech in &m.mechanisms {
         note_short_rows(file, mech);
     }
+    let fail = |e: yuma::Error| bad_input(format!("{}: {e}", shown(file)));
+    let rules = m.rules(assume).map_err(fail)?;
+    let spec = m
+        .spec_version
+        .or_else(|| m.mechanisms.first().and_then(|x| x.spec_version));
     let out = if reference {
-        yuma::mechanisms::epoch_with_mechanisms_reference(m)
+        yuma::mechanisms::epoch_with_mechanisms_reference_assuming(m, assume)
     } else {
-        yuma::epoch_with_mechanisms(m)
+        let mut ws = yuma::Workspace::new();
+        ws.assume_spec = assume;
+        let mut out = yuma::MechanismsOutput::default();
+        yuma::mechanisms::epoch_with_mechanisms_into(m, &mut ws, &mut out).map(|()| out)
     }
-    .map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
+    .map_err(fail)?;
     for (k, (o, &rao)) in out.per_mechanism.iter().zip(&out.split).enumerate() {
         note_overpaid(file, &format!("mechanism {k} "), rao, o);
     }
     if table {
+        say_line(rules_line(rules, spec, assume))?;
         // One table per mechanism, each headed by its share of the emission.
         for (k, o) in out.per_mechanism.iter().enumerate() {
             let rao = out.split.get(k).copied().unwrap_or(0);
@@ -199,5 +216,25 @@ pub(crate) fn print_mechanisms(
         )?;
         return print_table(&out.aggregated);
     }
+    note_rules(rules, spec, assume);
     print_json(&out, pretty)
+}
+
+/// Which rules ran and why: `runtime rules: spec 475 (…), for spec_version 475`.
+pub(crate) fn rules_line(
+    rules: yuma::runtime::Rules,
+    spec: Option<u32>,
+    assume: Option<u32>,
+) -> String {
+    let why = match (assume, spec) {
+        (Some(a), _) => format!("assumed with --assume-spec {a}"),
+        (None, Some(s)) => format!("the input's spec_version {s}"),
+        (None, None) => "the input has no spec_version".to_string(),
+    };
+    format!("runtime rules: {rules}; {why}")
+}
+
+/// [`rules_line`] on stderr, beside JSON output on stdout.
+fn note_rules(rules: yuma::runtime::Rules, spec: Option<u32>, assume: Option<u32>) {
+    eprintln!("yuma: {}", rules_line(rules, spec, assume));
 }

@@ -21,7 +21,12 @@ pub(crate) fn epoch_input(file: &Path, bytes: &[u8]) -> Result<yuma::EpochInput,
     }
 }
 
-pub(crate) fn cmd_explain(file: &Path, uid: u16, epoch: Option<usize>) -> Result<(), Fail> {
+pub(crate) fn cmd_explain(
+    file: &Path,
+    uid: u16,
+    epoch: Option<usize>,
+    assume: Option<u32>,
+) -> Result<(), Fail> {
     let bytes = read_bytes(file)?;
     let input = match yuma::scenario::parse_scenario(&bytes) {
         Ok(scenario) => {
@@ -35,7 +40,7 @@ pub(crate) fn cmd_explain(file: &Path, uid: u16, epoch: Option<usize>) -> Result
                 )));
             }
             let mut state = None;
-            yuma::scenario::run_with(&scenario, |i, st, _| {
+            yuma::scenario::run_with_assuming(&scenario, assume, |i, st, _| {
                 if i == k {
                     state = Some(st.clone());
                 }
@@ -56,7 +61,7 @@ pub(crate) fn cmd_explain(file: &Path, uid: u16, epoch: Option<usize>) -> Result
             input
         }
     };
-    let text = yuma::explain::explain(&input, uid)
+    let text = yuma::explain::explain_assuming(&input, uid, assume)
         .map_err(|e| bad_input(format!("{}: {e}", shown(file))))?;
     say(text)
 }

@@ -26,7 +26,8 @@ use clap::{Parser, Subcommand, ValueEnum};
     name = "yuma",
     version = concat!(
         env!("CARGO_PKG_VERSION"),
-        " (reproduces opentensor/subtensor 14bc6f9f964b9cc362e9635dd110a487fa5d15a0)"
+        " (reproduces runtime specs up to 475: opentensor/subtensor 14bc6f9f964b9cc362e9635dd110a487fa5d15a0 \
+         below spec 446, RaoFoundation/subtensor as read at coldint/subtensor 02214123eb6d1aae01812fe515f0e0535c9b9da0 from 446)"
     ),
     about = "Compute Bittensor's Yuma Consensus epoch exactly as the subtensor chain does",
     long_about = "Compute Bittensor's Yuma Consensus epoch exactly as the subtensor chain does \
@@ -46,6 +47,10 @@ yuma simulate scenario.json --csv epochs.csv       # many epochs, state carried 
 yuma bench subnet.json --reps 20                   # time the fast pipeline and the reference"
 )]
 struct Cli {
+    /// Compute under the rules of this runtime spec, whatever the input's `spec_version` says
+    /// (for an input of a runtime newer than this version reproduces, or to compare rules).
+    #[arg(long, global = true, value_name = "SPEC")]
+    assume_spec: Option<u32>,
     #[command(subcommand)]
     command: Command,
 }
@@ -173,6 +178,7 @@ pub(crate) enum Impl {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let assume = cli.assume_spec;
     let result = match &cli.command {
         Command::Epoch {
             file,
@@ -180,12 +186,12 @@ fn main() -> ExitCode {
             pretty,
             table,
             reference,
-        } => cmd_epoch(file, *trace, *pretty, *table, *reference),
+        } => cmd_epoch(file, *trace, *pretty, *table, *reference, assume),
         Command::Verify {
             paths,
             implementation,
             all,
-        } => cmd_verify(paths, *implementation, *all),
+        } => cmd_verify(paths, *implementation, *all, assume),
         Command::Bench {
             files,
             reps,
@@ -196,13 +202,14 @@ fn main() -> ExitCode {
             usize::try_from(*reps).unwrap_or(usize::MAX),
             usize::try_from(*reference_reps).unwrap_or(usize::MAX),
             *table,
+            assume,
         ),
         Command::Simulate {
             scenario,
             json,
             csv,
-        } => cmd_simulate(scenario, json.as_deref(), csv.as_deref()),
-        Command::Explain { file, uid, epoch } => cmd_explain(file, *uid, *epoch),
+        } => cmd_simulate(scenario, json.as_deref(), csv.as_deref(), assume),
+        Command::Explain { file, uid, epoch } => cmd_explain(file, *uid, *epoch, assume),
         Command::Synth {
             n,
             validators,

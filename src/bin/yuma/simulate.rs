@@ -10,6 +10,7 @@ pub(crate) fn cmd_simulate(
     file: &Path,
     json_out: Option<&Path>,
     csv_out: Option<&Path>,
+    assume: Option<u32>,
 ) -> Result<(), Fail> {
     if let (Some(j), Some(c)) = (json_out, csv_out) {
         if j == c || same_target(j, c) {
@@ -53,7 +54,15 @@ pub(crate) fn cmd_simulate(
     let mut block = scenario.initial.current_block;
     let mut chunk = String::new();
     let mut failed: Option<Fail> = None;
-    let ran = yuma::scenario::run_with(&scenario, |k, _, o| {
+    // The rules each run of epochs ran under: (rules, first epoch, last epoch).
+    let mut rules: Vec<(yuma::runtime::Rules, usize, usize)> = Vec::new();
+    let ran = yuma::scenario::run_with_assuming(&scenario, assume, |k, state, o| {
+        if let Ok(r) = state.rules(assume) {
+            match rules.last_mut() {
+                Some((last, _, end)) if *last == r => *end = k,
+                _ => rules.push((r, k, k)),
+            }
+        }
         let written = (|| -> Result<(), Fail> {
             if let Some(w) = json_w.as_mut() {
                 w.write(if k == 0 { "[" } else { "," })?;
@@ -117,6 +126,14 @@ pub(crate) fn cmd_simulate(
     }
     for w in json_w.into_iter().chain(csv_w) {
         w.finish()?;
+    }
+    for (r, first, last) in &rules {
+        let span = if first == last {
+            format!("epoch {first}")
+        } else {
+            format!("epochs {first}–{last}")
+        };
+        say_line(format_args!("runtime rules {r}: {span}"))?;
     }
     say_line(format_args!(
         "{:>5} {:>8} {:>16} {:>16} {:>22} {:>22}",

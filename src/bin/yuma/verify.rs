@@ -6,7 +6,12 @@ use crate::output::{clear, say_line};
 use crate::Impl;
 use yuma::json::{self, Document, Implementation, VectorFile};
 
-pub(crate) fn cmd_verify(paths: &[PathBuf], which: Impl, all: bool) -> Result<(), Fail> {
+pub(crate) fn cmd_verify(
+    paths: &[PathBuf],
+    which: Impl,
+    all: bool,
+    assume: Option<u32>,
+) -> Result<(), Fail> {
     let files: Vec<PathBuf> = collect_files(paths, "verify")?
         .into_iter()
         .map(|(f, _)| f)
@@ -21,6 +26,9 @@ pub(crate) fn cmd_verify(paths: &[PathBuf], which: Impl, all: bool) -> Result<()
     };
     let progress = std::io::stderr().is_terminal();
     let (mut passed, mut failed, mut unreadable) = (0usize, 0usize, 0usize);
+    // Files per runtime rules, for the summary.
+    let mut by_rules: std::collections::BTreeMap<&'static str, (String, usize)> =
+        std::collections::BTreeMap::new();
     // Files that are not readable vectors are bad input (reported on stderr, exit 2), not
     // failed vectors; the others are still checked.
     let total = files.len();
@@ -59,8 +67,14 @@ pub(crate) fn cmd_verify(paths: &[PathBuf], which: Impl, all: bool) -> Result<()
         };
         // A file passes when it passes on every implementation asked for.
         let mut all_passed = true;
-        for (imp, label) in imps {
-            let r = json::verify_vector(&vector, *imp);
+        for (k, (imp, label)) in imps.iter().enumerate() {
+            let r = json::verify_vector_assuming(&vector, *imp, assume);
+            if let (0, Some(rules)) = (k, r.rules) {
+                let e = by_rules
+                    .entry(rules.name())
+                    .or_insert_with(|| (rules.to_string(), 0));
+                e.1 = e.1.saturating_add(1);
+            }
             if r.passed {
                 continue;
             }
@@ -99,6 +113,10 @@ pub(crate) fn cmd_verify(paths: &[PathBuf], which: Impl, all: bool) -> Result<()
         }
     }
     clear(progress);
+    for (_, (rules, count)) in &by_rules {
+        let files = if *count == 1 { "file" } else { "files" };
+        say_line(format_args!("runtime rules {rules}: {count} {files}"))?;
+    }
     let on = if imps.len() > 1 {
         " (vector files; each checked with main and with reference)"
     } else {
