@@ -70,6 +70,13 @@ const VECTORS: &[&str] = &[
     "mech-011-m3-n8",
     "mech-013-m2-n8",
     "mech-016-m3-n8",
+    "spec475/la-008-auto-same-bp65535-n64",
+    "spec475/la-020-previous-same-bp65535-n8",
+    "spec475/cut-012-y3-before-lms-n64",
+    "spec475/null-000-random-n64",
+    "spec475/null-010-tie-all-n4",
+    "spec475/compat-003-y3-n4",
+    "spec475/mech475-000-null-budgets-m1-n64",
 ];
 
 /// Also copied whole (name, category, input, expected, trace) into the `epoch_json` corpus.
@@ -167,6 +174,66 @@ impl W {
         }
         Some(())
     }
+    fn rao(&mut self, x: Option<u64>) {
+        match x {
+            Some(x) => {
+                self.bool(true);
+                self.variant(2, 4); // Rao::Any
+                self.u64(x);
+            }
+            None => self.bool(false),
+        }
+    }
+    /// `Raw::newer`: `None` for an input without the fields of spec ≥ 446, else all of them.
+    fn newer(&mut self, input: &EpochInput) {
+        let plain = EpochInput {
+            spec_version: None,
+            liquid_alpha_consensus_mode: Default::default(),
+            previous_consensus: Vec::new(),
+            last_yuma_step_block: None,
+            epoch_consensus: Default::default(),
+            mining_budget: None,
+            dividend_budget: None,
+            fallback_budget: None,
+            ..input.clone()
+        };
+        if &plain == input {
+            self.bool(false);
+            return;
+        }
+        self.bool(true);
+        match input.spec_version {
+            None => self.variant(0, 6),
+            Some(425) => self.variant(1, 6),
+            Some(445) => self.variant(2, 6),
+            Some(446) => self.variant(3, 6),
+            Some(475) => self.variant(4, 6),
+            Some(x) => {
+                self.variant(5, 6);
+                self.u32(x);
+            }
+        }
+        self.variant(
+            match input.liquid_alpha_consensus_mode {
+                yuma::ConsensusMode::Auto => 0,
+                yuma::ConsensusMode::Current => 1,
+                yuma::ConsensusMode::Previous => 2,
+            },
+            3,
+        );
+        self.vec(&input.previous_consensus, |w, &v| w.u16_any(v));
+        match input.last_yuma_step_block {
+            Some(b) => {
+                self.bool(true);
+                self.block(b);
+            }
+            None => self.bool(false),
+        }
+        self.bool(input.epoch_consensus == yuma::EpochConsensus::Null);
+        self.rao(input.mining_budget);
+        self.rao(input.dividend_budget);
+        self.rao(input.fallback_budget);
+    }
     fn rows(&mut self, n: u16, rows: &[Vec<(u16, u16)>]) -> Option<()> {
         self.len_sel(n, rows.len())?;
         self.bool(false); // cycle
@@ -233,7 +300,8 @@ fn encode_raw(input: &EpochInput) -> Option<Vec<u8>> {
     w.variant(2, 4); // Rao::Any
     w.u64(input.rao_emission);
     w.bool(false); // warm_up
-    w.bool(false); // wrap (last field: take_rest)
+    w.bool(false); // wrap
+    w.newer(input); // newer (last field: take_rest)
     Some(w.0)
 }
 
@@ -254,7 +322,7 @@ fn encode_column(entries: &[(i64, i64)], kappa: u16) -> Vec<u8> {
 }
 
 fn columns(v: &VectorFile, input: &EpochInput) -> Vec<Vec<u8>> {
-    let Some(trace) = &v.trace else {
+    let Some(trace) = v.trace.as_ref().and_then(|t| t.yuma()) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -383,13 +451,14 @@ fn main() {
         write(structured_dir, "example-epoch-small.bin", &bytes);
     }
 
-    for name in VECTORS {
-        let text = fs::read(vectors.join(format!("{name}.json")))
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    for path in VECTORS {
+        let text = fs::read(vectors.join(format!("{path}.json")))
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        let name = &path.replace('/', "-");
         let Ok(Document::Vector(v)) = parse_document(&text) else {
             panic!("{name}: not a vector file")
         };
-        if WHOLE_FILES.contains(name) {
+        if WHOLE_FILES.contains(&name.as_str()) {
             write(json_dir, &format!("{name}.vector.json"), &text);
         }
         match &v.input {
@@ -410,7 +479,7 @@ fn main() {
                         write(scale_dir, &format!("{name}.output.scale"), &scale);
                     }
                 }
-                if MEDIAN_VECTORS.contains(name) {
+                if MEDIAN_VECTORS.contains(&name.as_str()) {
                     for (k, col) in columns(&v, input).iter().enumerate() {
                         write(median_dir, &format!("{name}.col{k}.bin"), col);
                     }
