@@ -1,9 +1,11 @@
 //! # yuma — Bittensor's Yuma Consensus epoch, bit for bit
 //!
-//! A deterministic, `no_std`, fixed-point re-implementation of subtensor's `epoch_mechanism`
-//! (opentensor/subtensor @ `14bc6f9f964b9cc362e9635dd110a487fa5d15a0`): weight masking and
-//! clipping, stake-weighted consensus, validator trust, incentive, bonds (Yuma 2 EMA, Yuma 3,
-//! liquid alpha, bonds penalty), dividends and emission, as pure functions.
+//! A deterministic, `no_std`, fixed-point re-implementation of subtensor's `epoch_mechanism`:
+//! weight masking and clipping, stake-weighted consensus, validator trust, incentive, bonds
+//! (Yuma 2 EMA, Yuma 3, liquid alpha, bonds penalty), dividends, emission and Null consensus, as
+//! pure functions — for each runtime version under its own rules ([`runtime`]: spec 425 from
+//! opentensor/subtensor @ `14bc6f9f`, specs 446–475 from RaoFoundation/subtensor as read at
+//! `02214123`), chosen by the input's `spec_version`.
 //!
 //! ```
 //! use yuma::{epoch, EpochInput};
@@ -21,13 +23,16 @@
 //! # Ok::<(), yuma::Error>(())
 //! ```
 //!
-//! Stages, one module each: [`stake`] → [`weights`] → [`consensus`] → [`bonds`] → [`emission`],
-//! orchestrated by [`epoch`](mod@epoch); [`fixed`] holds the chain's fixed-point conventions and
+//! Stages, one module each: [`stake`] → [`weights`] → [`consensus`] → [`bonds`] /
+//! [`liquid_alpha`] → [`emission`] (or [`null`] under Null consensus), orchestrated by
+//! [`epoch`](mod@epoch); [`mechanisms`] splits a subnet's emission across its mechanisms;
+//! [`runtime`] picks the rules; [`fixed`] holds the chain's fixed-point conventions and
 //! [`sparse`] the CSR layout. [`reference`](mod@reference) is the same epoch shaped like upstream.
 //!
 //! ## The contract
 //! * **Bit-exact**: every output equals what subtensor computes for the same state (checked on
-//!   the 664 golden vectors, outputs and traced intermediates, for both implementations).
+//!   the 859 golden vectors of both runtimes, outputs and traced intermediates, for both
+//!   implementations).
 //! * **No floats** in the math, **no panics** (the crate denies indexing, `unwrap`, `expect`,
 //!   `panic!` and unchecked arithmetic): an input the chain cannot hold (a per-uid vector of the
 //!   wrong length, more entries than [`Limits`] allow) is an [`Error`] naming the field. The
@@ -107,5 +112,6 @@ pub use mechanisms::{epoch_with_mechanisms, MechanismsInput, MechanismsOutput};
 /// This crate's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The subtensor commit whose `epoch_mechanism` this crate reproduces.
+/// The subtensor commit whose `epoch_mechanism` the spec 425 rules reproduce (inputs without a
+/// `spec_version`); [`runtime::Rules::source`] names each rule set's.
 pub const REFERENCE_COMMIT: &str = "14bc6f9f964b9cc362e9635dd110a487fa5d15a0";
