@@ -113,7 +113,7 @@ pub(crate) fn cmd_verify(
         }
     }
     clear(progress);
-    for (_, (rules, count)) in &by_rules {
+    for (rules, count) in by_rules.values() {
         let files = if *count == 1 { "file" } else { "files" };
         say_line(format_args!("runtime rules {rules}: {count} {files}"))?;
     }
