@@ -79,6 +79,8 @@ extern crate alloc;
 
 pub mod bonds;
 mod buffer;
+#[cfg(feature = "chain")]
+pub mod chain;
 pub mod consensus;
 pub mod emission;
 pub mod epoch;
