@@ -4,18 +4,35 @@
 //! the `yuma` CLI (an `EpochInput`, a `MechanismsInput`, or a golden-vector file) and report the
 //! same errors. Every export takes and returns JSON text; u64 values stay exact in that text.
 //!
+//! Every export that computes an epoch runs it under the rules of the input's `spec_version`
+//! ([`yuma::runtime`]: spec 425 below 446, spec 475 from 446 to 475, an error above), or under
+//! the rules of an assumed spec (`assume_spec`, as `yuma --assume-spec`): an optional last
+//! argument, or an `assume_spec` key of the overrides JSON of `analyze` and `explain_with`.
+//!
 //! | export | returns |
 //! |---|---|
-//! | `epoch(json)` | the output JSON, as `yuma epoch FILE` prints it |
-//! | `epoch_with_trace(json)` | the same with a `trace` field, as `yuma epoch --trace FILE` |
-//! | `verify(json)` | `{name, category, kind, n, passed, error, has_expected, mismatches, output}` |
-//! | `analyze(json, overrides)` | `{report, traces}`: what the verifier page renders |
-//! | `run_timed(json, reps)` | `{n, reps, parse_ms, first_ms, median_ms, min_ms, max_ms}` |
-//! | `simulate(scenario)` | `{epochs, csv, n, blocks, patched, params, ...}`, as `yuma simulate` |
-//! | `explain(json, uid)` | the text of `yuma explain --uid UID` |
-//! | `explain_with(json, overrides, uid, mechanism)` | the same after what-if overrides / of one mechanism |
-//! | `explain_epoch(scenario, epoch, uid)` | the same for one epoch of a scenario |
-//! | `version()` | `"yuma 0.1.0 (subtensor 14bc6f9f…)"` |
+//! | `epoch(json, assume_spec?)` | the output JSON, as `yuma epoch FILE` prints it |
+//! | `epoch_with_trace(json, assume_spec?)` | the same with a `trace` field, as `yuma epoch --trace FILE` |
+//! | `verify(json, assume_spec?)` | `{name, category, kind, n, passed, error, has_expected, mismatches, output, rules, runtime, epoch_info}` |
+//! | `analyze(json, overrides)` | `{report, traces}`: what the verifier page renders (`overrides` may hold `assume_spec`) |
+//! | `run_timed(json, reps, assume_spec?)` | `{n, reps, parse_ms, first_ms, median_ms, min_ms, max_ms, runtime}` |
+//! | `simulate(scenario, assume_spec?)` | `{epochs, csv, n, blocks, patched, params, runtime, rules_runs, spec_versions, epoch_info, ...}`, as `yuma simulate` |
+//! | `explain(json, uid, assume_spec?)` | the text of `yuma explain --uid UID` |
+//! | `explain_with(json, overrides, uid, mechanism)` | the same after what-if overrides (and `assume_spec`) / of one mechanism |
+//! | `explain_epoch(scenario, epoch, uid, assume_spec?)` | the same for one epoch of a scenario |
+//! | `runtime_of(json, assume_spec?)` | which rules a document or scenario runs under, without computing it |
+//! | `known_rules()` | the rule sets this build reproduces: `[{spec, name, source, specs}, ...]` |
+//! | `version()` | `"yuma 0.1.0 (reproduces runtime specs up to 475: …)"`, as `yuma --version` |
+//!
+//! The reports carry the rules that ran: `runtime` is `{rules: {name, source, specs} | null,
+//! spec_version, assumed, assume_spec, input_rules, newest_spec, error}` (`spec_version` is the
+//! input's own; `input_rules` the rules it names itself, `null` when it names a runtime newer than
+//! any reproduced; `error` why `rules` could not be chosen), and `epoch_info` per mechanism (or
+//! per scenario epoch) is `{consensus: "yuma" | "null", null_winner, liquid_alpha}`, where
+//! `liquid_alpha` (spec ≥ 446, Yuma 3 with liquid alpha) is `{applied, previous, mode,
+//! bonds_penalty, stored}`: whether liquid alpha ran, and whether the consensus it read was the
+//! stored previous one (the trace's `liquid_alpha_consensus` differs from this epoch's
+//! `consensus`, as `yuma explain` tells them apart).
 //!
 //! Malformed input throws a JS `Error` whose message is the CLI's text without the
 //! `yuma: <path>: ` prefix; nothing here panics on any input.
@@ -27,6 +44,7 @@ use yuma::json::{
     self as yj, Document, Implementation, Mismatch, OutputDoc, VectorExpected, VectorFile,
     VectorInput,
 };
+use yuma::runtime::{self, Rules};
 use yuma::scenario::{self, EpochPatch, Scenario, ScenarioError};
 use yuma::{EpochInput, EpochOutput, EpochTrace, MechanismsInput, MechanismsOutput, Workspace};
 
@@ -100,24 +118,235 @@ fn to_value<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-fn epoch_text(text: &str, trace: bool) -> Result<String, String> {
+// ---------------------------------------------------------------- runtime rules
+
+/// The rule sets this build reproduces, each with the spec that selects it when assumed.
+fn known_rules_list() -> Vec<(u32, Rules)> {
+    [runtime::DEFAULT_SPEC, runtime::NEWEST_CHECKED_SPEC]
+        .into_iter()
+        .filter_map(|spec| Rules::for_spec(Some(spec), None).ok().map(|r| (spec, r)))
+        .collect()
+}
+
+/// A rule set as the reports name it.
+#[derive(Serialize)]
+struct RulesInfo {
+    name: &'static str,
+    source: &'static str,
+    specs: &'static str,
+}
+
+impl From<Rules> for RulesInfo {
+    fn from(r: Rules) -> Self {
+        RulesInfo {
+            name: r.name(),
+            source: r.source(),
+            specs: r.specs(),
+        }
+    }
+}
+
+/// Which rules a computation ran (or runs) under, and why: every report's `runtime`.
+#[derive(Serialize)]
+struct Runtime {
+    /// The rules that ran (`None`: they could not be chosen; see `error`).
+    rules: Option<RulesInfo>,
+    /// The input's own `spec_version` (`None`: absent, computed as spec 425).
+    spec_version: Option<u32>,
+    /// Whether the rules were assumed (`assume_spec`) rather than read from the input.
+    assumed: bool,
+    /// The spec assumed, if any.
+    assume_spec: Option<u32>,
+    /// The rules the input's own `spec_version` names (`None` when it is newer than any
+    /// reproduced, or the mechanisms disagree).
+    input_rules: Option<RulesInfo>,
+    /// The newest spec this build reproduces.
+    newest_spec: u32,
+    /// Why `rules` could not be chosen (the library's message), if they could not.
+    error: Option<String>,
+}
+
+impl Runtime {
+    fn new(
+        spec_version: Option<u32>,
+        rules: impl Fn(Option<u32>) -> Result<Rules, yuma::Error>,
+        assume: Option<u32>,
+    ) -> Self {
+        let ran = rules(assume);
+        Runtime {
+            spec_version,
+            assumed: assume.is_some(),
+            assume_spec: assume,
+            input_rules: rules(None).ok().map(RulesInfo::from),
+            newest_spec: runtime::NEWEST_CHECKED_SPEC,
+            error: ran.as_ref().err().map(|e| e.to_string()),
+            rules: ran.ok().map(RulesInfo::from),
+        }
+    }
+
+    fn of_epoch(i: &EpochInput, assume: Option<u32>) -> Self {
+        Self::new(i.spec_version, |a| i.rules(a), assume)
+    }
+
+    fn of_mechanisms(m: &MechanismsInput, assume: Option<u32>) -> Self {
+        // The subnet's spec_version, or its mechanisms' (which `rules` checks agree).
+        let spec = m
+            .spec_version
+            .or_else(|| m.mechanisms.first().and_then(|e| e.spec_version));
+        Self::new(spec, |a| m.rules(a), assume)
+    }
+
+    fn of(input: &Input, assume: Option<u32>) -> Self {
+        match input {
+            Input::Epoch(i) => Self::of_epoch(i, assume),
+            Input::Mechanisms(m) => Self::of_mechanisms(m, assume),
+        }
+    }
+
+    /// Whether an assumption replaced the rules the input names with other ones (a what-if);
+    /// assuming rules for an input whose own are not reproduced is not.
+    fn rules_changed(&self) -> bool {
+        match (&self.rules, &self.input_rules) {
+            (Some(r), Some(own)) => self.assumed && r.name != own.name,
+            _ => false,
+        }
+    }
+}
+
+/// What liquid alpha read and did in a spec ≥ 446 Yuma 3 epoch.
+#[derive(Serialize)]
+struct LiquidAlphaInfo {
+    /// Whether liquid alpha ran (the selected consensus is not all zero) or the fixed alpha did.
+    applied: bool,
+    /// Whether the consensus it read was the stored previous one (`previous_consensus`): the
+    /// trace's `liquid_alpha_consensus` differs from this epoch's `consensus`.
+    previous: bool,
+    /// The input's `liquid_alpha_consensus_mode`.
+    mode: Value,
+    /// The input's `bonds_penalty` (`auto` reads the stored consensus at 65535).
+    bonds_penalty: u16,
+    /// Entries of the stored `previous_consensus`.
+    stored: usize,
+}
+
+/// The kind of an epoch that ran, from its trace.
+#[derive(Serialize)]
+struct EpochInfo {
+    /// `"yuma"` or `"null"`.
+    consensus: &'static str,
+    /// Null consensus: the sole validator (`None` when `n = 0`, and for Yuma epochs).
+    null_winner: Option<u16>,
+    /// Spec ≥ 446, Yuma 3 with liquid alpha: which consensus fed liquid alpha, and whether it ran.
+    liquid_alpha: Option<LiquidAlphaInfo>,
+}
+
+impl EpochInfo {
+    fn of(input: &EpochInput, trace: &EpochTrace) -> Self {
+        match trace {
+            EpochTrace::Null(t) => EpochInfo {
+                consensus: "null",
+                null_winner: t.null_winner,
+                liquid_alpha: None,
+            },
+            EpochTrace::Yuma(t) => EpochInfo {
+                consensus: "yuma",
+                null_winner: None,
+                liquid_alpha: match (&t.liquid_alpha_consensus, t.liquid_alpha_applied) {
+                    (Some(c), Some(applied)) => Some(LiquidAlphaInfo {
+                        applied,
+                        previous: c != &t.consensus,
+                        mode: to_value(&input.liquid_alpha_consensus_mode),
+                        bonds_penalty: input.bonds_penalty,
+                        stored: input.previous_consensus.len(),
+                    }),
+                    _ => None,
+                },
+            },
+        }
+    }
+}
+
+/// Mechanism `k` of `m` as [`yuma::epoch_with_mechanisms`] ran it (`out` is its output): its
+/// share of the emission, from spec 446 its budgets, and the subnet's `spec_version` and
+/// `epoch_consensus`, so one epoch of it is that mechanism's epoch.
+fn mechanism_input(m: &MechanismsInput, out: &MechanismsOutput, k: usize) -> Option<EpochInput> {
+    let mut i = m.mechanisms.get(k)?.clone();
+    i.rao_emission = *out.split.get(k)?;
+    if let Some(b) = out.mechanism_budgets.as_ref().and_then(|b| b.get(k)) {
+        i.mining_budget = Some(b.mining_budget);
+        i.dividend_budget = Some(b.dividend_budget);
+        i.fallback_budget = Some(b.fallback_budget);
+    }
+    if m.spec_version.is_some() {
+        i.spec_version = m.spec_version;
+    }
+    if let Some(c) = m.epoch_consensus {
+        i.epoch_consensus = c;
+    }
+    Some(i)
+}
+
+/// One epoch under `assume`, with its trace.
+fn run_epoch(i: &EpochInput, assume: Option<u32>) -> Result<(EpochOutput, EpochTrace), String> {
+    let mut ws = Workspace::new();
+    ws.assume_spec = assume;
+    let mut out = EpochOutput::default();
+    yuma::epoch_into(i, &mut ws, &mut out).map_err(|e| e.to_string())?;
+    Ok((out, ws.trace()))
+}
+
+/// Every mechanism under `assume`.
+fn run_mechanisms(m: &MechanismsInput, assume: Option<u32>) -> Result<MechanismsOutput, String> {
+    let mut ws = Workspace::new();
+    ws.assume_spec = assume;
+    let mut out = MechanismsOutput::default();
+    yuma::mechanisms::epoch_with_mechanisms_into(m, &mut ws, &mut out)
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// Each mechanism's trace (`None` where it cannot be computed), from the inputs
+/// [`mechanism_input`] rebuilds.
+fn mechanism_traces(
+    m: &MechanismsInput,
+    out: &MechanismsOutput,
+    assume: Option<u32>,
+) -> Vec<Option<EpochTrace>> {
+    (0..m.mechanisms.len())
+        .map(|k| {
+            let i = mechanism_input(m, out, k)?;
+            run_epoch(&i, assume).ok().map(|(_, t)| t)
+        })
+        .collect()
+}
+
+/// [`EpochInfo`] per mechanism (`None` where its trace is missing).
+fn mechanism_infos(m: &MechanismsInput, traces: &[Option<EpochTrace>]) -> Vec<Option<EpochInfo>> {
+    m.mechanisms
+        .iter()
+        .zip(traces)
+        .map(|(i, t)| t.as_ref().map(|t| EpochInfo::of(i, t)))
+        .collect()
+}
+
+// ---------------------------------------------------------------- epoch, verify
+
+fn epoch_text(text: &str, trace: bool, assume: Option<u32>) -> Result<String, String> {
     // Serialized straight to text (no `Value` tree): the output of a large subnet costs its text.
     let text = match load(text)?.input {
-        Input::Epoch(i) if trace => {
-            let (out, t) = yuma::epoch_with_trace(&i).map_err(|e| e.to_string())?;
+        Input::Epoch(i) => {
+            let mut ws = Workspace::new();
+            ws.assume_spec = assume;
+            let mut out = EpochOutput::default();
+            yuma::epoch_into(&i, &mut ws, &mut out).map_err(|e| e.to_string())?;
+            let t = trace.then(|| ws.trace());
             serde_json::to_string(&OutputDoc {
                 output: &out,
-                trace: Some(&t),
+                trace: t.as_ref(),
             })
         }
-        Input::Epoch(i) => serde_json::to_string(&OutputDoc {
-            output: &yuma::epoch(&i).map_err(|e| e.to_string())?,
-            trace: None,
-        }),
         // As the CLI: a mechanisms document prints its MechanismsOutput, without a trace.
-        Input::Mechanisms(m) => {
-            serde_json::to_string(&yuma::epoch_with_mechanisms(&m).map_err(|e| e.to_string())?)
-        }
+        Input::Mechanisms(m) => serde_json::to_string(&run_mechanisms(&m, assume)?),
     };
     text.map_err(|e| e.to_string())
 }
@@ -136,22 +365,48 @@ fn kind_of(input: &Input) -> &'static str {
     }
 }
 
-fn verify_text(text: &str) -> Result<String, String> {
+/// [`EpochInfo`] per mechanism of a document (one for an epoch input), computed again (the
+/// library's verification keeps no trace); `None` where the epoch cannot be computed.
+fn document_infos(input: &Input, assume: Option<u32>) -> Vec<Option<EpochInfo>> {
+    match input {
+        Input::Epoch(i) => vec![run_epoch(i, assume).ok().map(|(_, t)| EpochInfo::of(i, &t))],
+        Input::Mechanisms(m) => match run_mechanisms(m, assume) {
+            Ok(out) => mechanism_infos(m, &mechanism_traces(m, &out, assume)),
+            Err(_) => m.mechanisms.iter().map(|_| None).collect(),
+        },
+    }
+}
+
+fn verify_text(text: &str, assume: Option<u32>) -> Result<String, String> {
     let loaded = load(text)?;
     let Some(vector) = loaded.vector else {
         return Err("not a vector file (no `input`/`expected`)".into());
     };
-    let report = yj::verify_vector(&vector, Implementation::Main);
+    let report = yj::verify_vector_assuming(&vector, Implementation::Main, assume);
+    let computed = report.error.is_none();
     let mut v = to_value(&report);
     if let Value::Object(map) = &mut v {
         map.insert("kind".into(), kind_of(&loaded.input).into());
         map.insert("n".into(), n_of(&loaded.input).into());
         map.insert("description".into(), vector.description.clone().into());
+        map.insert(
+            "runtime".into(),
+            to_value(&Runtime::of(&loaded.input, assume)),
+        );
+        let infos = if computed {
+            document_infos(&loaded.input, assume)
+        } else {
+            Vec::new()
+        };
+        map.insert("epoch_info".into(), to_value(&infos));
     }
     Ok(v.to_string())
 }
 
-/// Hyperparameters the page's what-if panel may change. Absent fields keep the input's value.
+// ---------------------------------------------------------------- analyze (the page)
+
+/// Hyperparameters the page's what-if panel may change, and the runtime spec whose rules to
+/// assume. Absent fields keep the input's value (and its own rules).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Overrides {
@@ -163,6 +418,8 @@ struct Overrides {
     alpha_low: Option<u16>,
     alpha_high: Option<u16>,
     alpha_sigmoid_steepness: Option<i16>,
+    /// Compute under the rules of this spec ([`Workspace::assume_spec`]).
+    assume_spec: Option<u32>,
 }
 
 impl Overrides {
@@ -173,7 +430,7 @@ impl Overrides {
         serde_json::from_str(text).map_err(|e| format!("overrides: {e}"))
     }
 
-    /// Applies the overrides; true if any value changed.
+    /// Applies the hyperparameter overrides; true if any value changed.
     fn apply(&self, i: &mut EpochInput) -> bool {
         fn set<T: Copy + PartialEq>(dst: &mut T, v: Option<T>) -> bool {
             match v {
@@ -208,7 +465,25 @@ fn params(i: &EpochInput) -> Value {
         "alpha_sigmoid_steepness": i.alpha_sigmoid_steepness,
         "max_allowed_validators": i.max_allowed_validators,
         "rao_emission": i.rao_emission,
+        "spec_version": i.spec_version,
+        "liquid_alpha_consensus_mode": to_value(&i.liquid_alpha_consensus_mode),
+        "epoch_consensus": to_value(&i.epoch_consensus),
     })
+}
+
+/// Mechanism 0's [`params`] (the what-if panel starts from them), with the subnet's
+/// `spec_version` and `epoch_consensus` where the document gives them for every mechanism.
+fn mechanisms_params(m: &MechanismsInput) -> Value {
+    let mut p = m.mechanisms.first().map_or(Value::Null, params);
+    if let Value::Object(map) = &mut p {
+        if let Some(s) = m.spec_version {
+            map.insert("spec_version".into(), s.into());
+        }
+        if let Some(c) = m.epoch_consensus {
+            map.insert("epoch_consensus".into(), to_value(&c));
+        }
+    }
+    p
 }
 
 /// The parts of a trace the page charts: consensus and the weights before and after clipping.
@@ -258,10 +533,16 @@ struct Report<'a> {
     mechanisms: Option<usize>,
     has_expected: bool,
     whatif: bool,
+    /// Whether an override changed a hyperparameter (part of `whatif`).
+    params_changed: bool,
+    /// Whether the assumed rules differ from the ones the input names (part of `whatif`).
+    rules_changed: bool,
     compared: bool,
     passed: Option<bool>,
     mismatches: &'a [Mismatch],
     params: Value,
+    runtime: &'a Runtime,
+    epoch_info: &'a [Option<EpochInfo>],
     parse_ms: f64,
     compute_ms: f64,
     output: ReportOutput<'a>,
@@ -278,19 +559,27 @@ enum ReportOutput<'a> {
 fn analyze_text(text: &str, overrides: &str) -> Result<(String, String), String> {
     let t0 = perf_now();
     let overrides = Overrides::parse(overrides)?;
+    let assume = overrides.assume_spec;
     let Loaded { mut input, vector } = load(text)?;
     let parse_ms = perf_now() - t0;
-    let whatif = match &mut input {
+    let changed = match &mut input {
         Input::Epoch(i) => overrides.apply(i),
         Input::Mechanisms(m) => m
             .mechanisms
             .iter_mut()
             .fold(false, |c, i| overrides.apply(i) | c),
     };
+    let rt = Runtime::of(&input, assume);
+    let rules_changed = rt.rules_changed();
+    let whatif = changed || rules_changed;
     let expected = vector.as_ref().and_then(|v| v.expected.as_ref());
     let compared = expected.is_some() && !whatif;
     let mut mismatches = Vec::new();
-    let report = |output: ReportOutput, mismatches: &[Mismatch], params, compute_ms| {
+    let report = |output: ReportOutput,
+                  mismatches: &[Mismatch],
+                  params,
+                  infos: &[Option<EpochInfo>],
+                  compute_ms| {
         serde_json::to_string(&Report {
             kind: kind_of(&input),
             name: vector.as_ref().map(|v| v.name.as_str()),
@@ -302,10 +591,14 @@ fn analyze_text(text: &str, overrides: &str) -> Result<(String, String), String>
             },
             has_expected: expected.is_some(),
             whatif,
+            params_changed: changed,
+            rules_changed,
             compared,
             passed: compared.then_some(mismatches.is_empty()),
             mismatches,
             params,
+            runtime: &rt,
+            epoch_info: infos,
             parse_ms,
             compute_ms,
             output,
@@ -314,6 +607,7 @@ fn analyze_text(text: &str, overrides: &str) -> Result<(String, String), String>
     let (report, traces) = match &input {
         Input::Epoch(i) => {
             let mut ws = Workspace::new();
+            ws.assume_spec = assume;
             let mut out = EpochOutput::default();
             let t = perf_now();
             yuma::epoch_into(i, &mut ws, &mut out).map_err(|e| e.to_string())?;
@@ -331,32 +625,31 @@ fn analyze_text(text: &str, overrides: &str) -> Result<(String, String), String>
                 output: &out,
                 trace: None,
             });
+            let infos = [Some(EpochInfo::of(i, &trace))];
             (
-                report(output, &mismatches, params(i), compute_ms),
+                report(output, &mismatches, params(i), &infos, compute_ms),
                 serde_json::to_string(&[ChartTrace::from(&trace)]),
             )
         }
         Input::Mechanisms(m) => {
             let t = perf_now();
-            let out = yuma::epoch_with_mechanisms(m).map_err(|e| e.to_string())?;
+            let out = run_mechanisms(m, assume)?;
             let compute_ms = perf_now() - t;
             if compared {
                 if let Some(VectorExpected::Mechanisms(e)) = expected {
                     mismatches = yj::mismatches("", &out, e);
                 }
             }
-            // The weights a mechanism's epoch clips do not depend on its emission share.
-            let traces: Vec<Option<EpochTrace>> = m
-                .mechanisms
-                .iter()
-                .map(|e| yuma::epoch_with_trace(e).ok().map(|(_, t)| t))
-                .collect();
-            let effective = m.mechanisms.first().map_or(Value::Null, params);
+            // Each mechanism again, as it ran, for its trace.
+            let traces = mechanism_traces(m, &out, assume);
+            let infos = mechanism_infos(m, &traces);
+            let effective = mechanisms_params(m);
             (
                 report(
                     ReportOutput::Mechanisms(&out),
                     &mismatches,
                     effective,
+                    &infos,
                     compute_ms,
                 ),
                 serde_json::to_string(
@@ -377,17 +670,18 @@ fn median(xs: &mut [f64]) -> f64 {
     xs.get(xs.len() / 2).copied().unwrap_or(0.0)
 }
 
-fn run_timed_text(text: &str, reps: u32) -> Result<String, String> {
+fn run_timed_text(text: &str, reps: u32, assume: Option<u32>) -> Result<String, String> {
     let t0 = perf_now();
     let loaded = load(text)?;
     let parse_ms = perf_now() - t0;
     let reps = reps.max(1);
     let mut times = Vec::new();
     let first_ms;
+    // As `yuma bench`: one untimed-for-the-median run warms the workspace.
+    let mut ws = Workspace::new();
+    ws.assume_spec = assume;
     match &loaded.input {
         Input::Epoch(i) => {
-            // As `yuma bench`: one untimed-for-the-median run warms the workspace.
-            let mut ws = Workspace::new();
             let mut out = EpochOutput::default();
             let t = perf_now();
             yuma::epoch_into(i, &mut ws, &mut out).map_err(|e| e.to_string())?;
@@ -399,12 +693,17 @@ fn run_timed_text(text: &str, reps: u32) -> Result<String, String> {
             }
         }
         Input::Mechanisms(m) => {
+            let mut out = MechanismsOutput::default();
+            let mut run = |ws: &mut Workspace| {
+                yuma::mechanisms::epoch_with_mechanisms_into(m, ws, &mut out)
+                    .map_err(|e| e.to_string())
+            };
             let t = perf_now();
-            yuma::epoch_with_mechanisms(m).map_err(|e| e.to_string())?;
+            run(&mut ws)?;
             first_ms = perf_now() - t;
             for _ in 0..reps {
                 let t = perf_now();
-                yuma::epoch_with_mechanisms(m).map_err(|e| e.to_string())?;
+                run(&mut ws)?;
                 times.push(perf_now() - t);
             }
         }
@@ -420,13 +719,16 @@ fn run_timed_text(text: &str, reps: u32) -> Result<String, String> {
         "median_ms": median(&mut times),
         "min_ms": min,
         "max_ms": max,
+        "runtime": to_value(&Runtime::of(&loaded.input, assume)),
     })
     .to_string())
 }
 
-/// The state epoch `epoch` of a scenario runs on, replayed as [`yuma::scenario::run`] does:
-/// earlier epochs are computed to carry their bonds and permits forward.
-fn scenario_state(s: &Scenario, epoch: usize) -> Result<EpochInput, String> {
+// ---------------------------------------------------------------- scenarios, explain
+
+/// The state epoch `epoch` of a scenario runs on, replayed as [`yuma::scenario::run`] does
+/// (under `assume`): earlier epochs are computed to carry their bonds and permits forward.
+fn scenario_state(s: &Scenario, epoch: usize, assume: Option<u32>) -> Result<EpochInput, String> {
     let count = s.epochs.len();
     if epoch >= count {
         return Err(format!(
@@ -435,7 +737,7 @@ fn scenario_state(s: &Scenario, epoch: usize) -> Result<EpochInput, String> {
         ));
     }
     let mut state: Option<EpochInput> = None;
-    scenario::run_with(s, |k, st, _| {
+    scenario::run_with_assuming(s, assume, |k, st, _| {
         if k == epoch {
             state = Some(st.clone());
         }
@@ -445,18 +747,79 @@ fn scenario_state(s: &Scenario, epoch: usize) -> Result<EpochInput, String> {
     state.ok_or_else(|| format!("epoch {epoch}: not reached"))
 }
 
-fn simulate_text(text: &str) -> Result<String, String> {
+/// The state a scenario's first epoch runs on (its initial input patched by `epochs[0]`), or
+/// the initial input when it has no epochs: what its `runtime` describes.
+fn scenario_first_state(s: &Scenario) -> EpochInput {
+    let mut st = s.initial.clone();
+    if let Some(p) = s.epochs.first() {
+        p.apply(&mut st);
+    }
+    st
+}
+
+/// A run of consecutive epochs under the same rules.
+#[derive(Serialize)]
+struct RulesRun {
+    rules: RulesInfo,
+    first: usize,
+    last: usize,
+}
+
+/// What [`simulate`] returns, serialized straight to text (no `Value` tree of the outputs).
+#[derive(Serialize)]
+struct Simulated<'a> {
+    n: Vec<u16>,
+    blocks: Vec<u64>,
+    patched: Vec<Vec<&'a str>>,
+    params: Value,
+    runtime: Runtime,
+    rules_runs: Vec<RulesRun>,
+    spec_versions: Vec<Option<u32>>,
+    epoch_info: Vec<EpochInfo>,
+    parse_ms: f64,
+    compute_ms: f64,
+    epochs: &'a [EpochOutput],
+    csv: String,
+}
+
+fn simulate_text(text: &str, assume: Option<u32>) -> Result<String, String> {
     let t0 = perf_now();
     let s = load_scenario(text)?;
     let parse_ms = perf_now() - t0;
     let t = perf_now();
-    let outputs = scenario::run(&s, |_, _| {}).map_err(|e| e.to_string())?;
+    // The loop of `yuma::scenario::run_with_assuming`, keeping each epoch's rules and trace.
+    let count = s.epochs.len();
+    let mut outputs: Vec<EpochOutput> = Vec::with_capacity(count);
+    let mut infos = Vec::with_capacity(count);
+    let mut specs = Vec::with_capacity(count);
+    let mut runs: Vec<(Rules, usize, usize)> = Vec::new();
+    let mut state = s.initial.clone();
+    let mut ws = Workspace::new();
+    ws.assume_spec = assume;
+    let mut out = EpochOutput::default();
+    for (k, patch) in s.epochs.iter().enumerate() {
+        if k > 0 {
+            yuma::simulate::transition_in_place(&mut state, &out);
+        }
+        patch.apply(&mut state);
+        yuma::epoch_into(&state, &mut ws, &mut out)
+            .map_err(|error| ScenarioError { epoch: k, error }.to_string())?;
+        infos.push(EpochInfo::of(&state, &ws.trace()));
+        specs.push(state.spec_version);
+        if let Some(r) = ws.rules() {
+            match runs.last_mut() {
+                Some((last, _, end)) if *last == r => *end = k,
+                _ => runs.push((r, k, k)),
+            }
+        }
+        outputs.push(out.clone());
+    }
     let compute_ms = perf_now() - t;
     // The block and n each epoch ran at, and the fields its patch replaced (as `yuma simulate`).
     let mut block = s.initial.current_block;
     let mut n = s.initial.n;
-    let mut blocks = Vec::with_capacity(s.epochs.len());
-    let mut ns = Vec::with_capacity(s.epochs.len());
+    let mut blocks = Vec::with_capacity(count);
+    let mut ns = Vec::with_capacity(count);
     for p in &s.epochs {
         block = p.current_block.unwrap_or(block);
         n = p.n.unwrap_or(n);
@@ -469,6 +832,17 @@ fn simulate_text(text: &str) -> Result<String, String> {
         blocks,
         patched,
         params: params(&s.initial),
+        runtime: Runtime::of_epoch(&scenario_first_state(&s), assume),
+        rules_runs: runs
+            .into_iter()
+            .map(|(r, first, last)| RulesRun {
+                rules: r.into(),
+                first,
+                last,
+            })
+            .collect(),
+        spec_versions: specs,
+        epoch_info: infos,
         parse_ms,
         compute_ms,
         epochs: &outputs,
@@ -477,21 +851,8 @@ fn simulate_text(text: &str) -> Result<String, String> {
     .map_err(|e| e.to_string())
 }
 
-/// What [`simulate`] returns, serialized straight to text (no `Value` tree of the outputs).
-#[derive(Serialize)]
-struct Simulated<'a> {
-    n: Vec<u16>,
-    blocks: Vec<u64>,
-    patched: Vec<Vec<&'a str>>,
-    params: Value,
-    parse_ms: f64,
-    compute_ms: f64,
-    epochs: &'a [EpochOutput],
-    csv: String,
-}
-
-/// `yuma explain` for an epoch document (after the what-if `overrides`); for a mechanisms
-/// document, mechanism `mechanism` with its share of the emission.
+/// `yuma explain` for an epoch document (after the what-if `overrides`, under their
+/// `assume_spec`); for a mechanisms document, mechanism `mechanism` as the subnet's epoch ran it.
 fn explain_text(
     text: &str,
     overrides: &str,
@@ -499,76 +860,126 @@ fn explain_text(
     uid: u16,
 ) -> Result<String, String> {
     let overrides = Overrides::parse(overrides)?;
+    let assume = overrides.assume_spec;
     let mut input = match (load(text)?.input, mechanism) {
         (Input::Epoch(i), _) => i,
         // The CLI's words: `yuma explain` takes no mechanisms document.
         (Input::Mechanisms(_), None) => {
             return Err("expected an epoch input, not mechanisms".into())
         }
-        (Input::Mechanisms(m), Some(k)) => {
+        (Input::Mechanisms(mut m), Some(k)) => {
             let count = m.mechanisms.len();
-            let split = yuma::mechanisms::split_emissions(
-                m.rao_emission,
-                count,
-                m.emission_split.as_deref(),
-            );
             let k = usize::try_from(k).unwrap_or(usize::MAX);
-            let share = split.get(k).copied().unwrap_or(0);
-            let mut i = m
-                .mechanisms
-                .into_iter()
-                .nth(k)
-                .ok_or_else(|| format!("mechanism {k}: the document has {count} mechanisms"))?;
-            i.rao_emission = share; // as epoch_with_mechanisms runs it
-            i
+            if k >= count {
+                return Err(format!(
+                    "mechanism {k}: the document has {count} mechanisms"
+                ));
+            }
+            for i in &mut m.mechanisms {
+                overrides.apply(i);
+            }
+            // Its share of the emission (and budgets) as the subnet's epoch paid it.
+            let out = run_mechanisms(&m, assume)?;
+            mechanism_input(&m, &out, k)
+                .ok_or_else(|| format!("mechanism {k}: the document has {count} mechanisms"))?
         }
     };
     overrides.apply(&mut input);
-    yuma::explain::explain(&input, uid).map_err(|e| e.to_string())
+    yuma::explain::explain_assuming(&input, uid, assume).map_err(|e| e.to_string())
 }
 
-fn explain_epoch_text(text: &str, epoch: u32, uid: u16) -> Result<String, String> {
+fn explain_epoch_text(
+    text: &str,
+    epoch: u32,
+    uid: u16,
+    assume: Option<u32>,
+) -> Result<String, String> {
     let s = load_scenario(text)?;
     let k = usize::try_from(epoch).unwrap_or(usize::MAX);
-    let state = scenario_state(&s, k)?;
-    yuma::explain::explain(&state, uid)
+    let state = scenario_state(&s, k, assume)?;
+    yuma::explain::explain_assuming(&state, uid, assume)
         .map_err(|error| ScenarioError { epoch: k, error }.to_string())
+}
+
+/// What [`runtime_of`] returns: a document's or scenario's [`Runtime`], and its kind.
+#[derive(Serialize)]
+struct RuntimeOf {
+    kind: &'static str,
+    #[serde(flatten)]
+    runtime: Runtime,
+}
+
+fn runtime_of_text(text: &str, assume: Option<u32>) -> Result<String, String> {
+    let r = match load(text) {
+        Ok(l) => RuntimeOf {
+            kind: kind_of(&l.input),
+            runtime: Runtime::of(&l.input, assume),
+        },
+        Err(e) => match scenario::parse_scenario(text.as_bytes()) {
+            Ok(s) => RuntimeOf {
+                kind: "scenario",
+                runtime: Runtime::of_epoch(&scenario_first_state(&s), assume),
+            },
+            Err(_) => return Err(e),
+        },
+    };
+    serde_json::to_string(&r).map_err(|e| e.to_string())
+}
+
+fn known_rules_text() -> String {
+    let list: Vec<Value> = known_rules_list()
+        .into_iter()
+        .map(|(spec, r)| {
+            json!({"spec": spec, "name": r.name(), "source": r.source(), "specs": r.specs()})
+        })
+        .collect();
+    Value::Array(list).to_string()
 }
 
 fn js(r: Result<String, String>) -> Result<String, JsError> {
     r.map_err(|e| JsError::new(&e))
 }
 
+// ---------------------------------------------------------------- exports
+
 /// Computes the epoch of an `EpochInput`, a `MechanismsInput`, or a vector file's input, and
-/// returns the output JSON exactly as `yuma epoch` prints it (without the newline).
+/// returns the output JSON exactly as `yuma epoch` prints it (without the newline). With
+/// `assume_spec`, under the rules of that runtime spec (`yuma --assume-spec`); without it, under
+/// the input's `spec_version` (a spec newer than any reproduced throws the library's error).
 #[wasm_bindgen]
-pub fn epoch(input_json: &str) -> Result<String, JsError> {
-    js(epoch_text(input_json, false))
+pub fn epoch(input_json: &str, assume_spec: Option<u32>) -> Result<String, JsError> {
+    js(epoch_text(input_json, false, assume_spec))
 }
 
 /// As [`epoch`], with a `trace` field (raw I32F32 bits of every intermediate) for epoch inputs,
 /// as `yuma epoch --trace` prints it. Mechanisms inputs return their output without a trace.
 #[wasm_bindgen]
-pub fn epoch_with_trace(input_json: &str) -> Result<String, JsError> {
-    js(epoch_text(input_json, true))
+pub fn epoch_with_trace(input_json: &str, assume_spec: Option<u32>) -> Result<String, JsError> {
+    js(epoch_text(input_json, true, assume_spec))
 }
 
-/// Checks a vector file against its `expected` (and `trace`) as `yuma verify` does.
+/// Checks a vector file against its `expected` (and `trace`) as `yuma verify` does (under the
+/// rules of `assume_spec` when given).
 ///
-/// Returns `{name, category, kind, n, passed, error, has_expected, mismatches: [{field, uid, got,
-/// expected}], output}`; `error` is set (and `output` null) when the epoch cannot be computed.
-/// Throws if the document is malformed or not a vector file.
+/// Returns `{name, category, description, kind, n, passed, error, has_expected, mismatches:
+/// [{field, uid, got, expected}], output, rules, runtime, epoch_info}`; `error` is set (and
+/// `output` null) when the epoch cannot be computed; `rules` is the rules' name (`"spec 475"`),
+/// `runtime` and `epoch_info` as in the module's documentation. Throws if the document is
+/// malformed or not a vector file.
 #[wasm_bindgen]
-pub fn verify(vector_json: &str) -> Result<String, JsError> {
-    js(verify_text(vector_json))
+pub fn verify(vector_json: &str, assume_spec: Option<u32>) -> Result<String, JsError> {
+    js(verify_text(vector_json, assume_spec))
 }
 
-/// What the verifier page renders (`.report` and `.traces`, both JSON): the document's output (after the what-if `overrides_json`, an
-/// object with any of `kappa`, `bonds_penalty`, `bonds_moving_average`, `yuma3_enabled`,
-/// `liquid_alpha_enabled`, `alpha_low`, `alpha_high`, `alpha_sigmoid_steepness`; `""` for none),
-/// its comparison with `expected` (only when no override changed the input), per-mechanism chart
-/// traces (`consensus`, `weights_normalized`, `clipped_weights`), the effective hyperparameters,
-/// and `parse_ms` / `compute_ms` measured inside WASM.
+/// What the verifier page renders (`.report` and `.traces`, both JSON): the document's output
+/// (after the what-if `overrides_json`, an object with any of `kappa`, `bonds_penalty`,
+/// `bonds_moving_average`, `yuma3_enabled`, `liquid_alpha_enabled`, `alpha_low`, `alpha_high`,
+/// `alpha_sigmoid_steepness`, and `assume_spec`, the runtime spec whose rules to compute under;
+/// `""` for none), its comparison with `expected` (only when no override changed the input or
+/// its rules), the rules that ran (`runtime`), per mechanism the epoch's kind, Null winner and
+/// liquid-alpha consensus (`epoch_info`) and chart traces (`consensus`, `weights_normalized`,
+/// `clipped_weights`), the effective hyperparameters, and `parse_ms` / `compute_ms` measured
+/// inside WASM.
 #[wasm_bindgen]
 pub fn analyze(document_json: &str, overrides_json: &str) -> Result<Analysis, JsError> {
     analyze_text(document_json, overrides_json)
@@ -577,33 +988,39 @@ pub fn analyze(document_json: &str, overrides_json: &str) -> Result<Analysis, Js
 }
 
 /// Times the epoch (JSON parsing excluded, as `yuma bench`): one warm-up run, then `reps` runs
-/// reusing one workspace. Returns `{kind, n, reps, parse_ms, first_ms, median_ms, min_ms, max_ms}`.
+/// reusing one workspace. Returns `{kind, n, reps, parse_ms, first_ms, median_ms, min_ms, max_ms,
+/// runtime}`.
 #[wasm_bindgen]
-pub fn run_timed(input_json: &str, reps: u32) -> Result<String, JsError> {
-    js(run_timed_text(input_json, reps))
+pub fn run_timed(input_json: &str, reps: u32, assume_spec: Option<u32>) -> Result<String, JsError> {
+    js(run_timed_text(input_json, reps, assume_spec))
 }
 
-/// Runs a scenario (`{"initial": EpochInput, "epochs": [PATCH, ...]}`) as `yuma simulate` does.
+/// Runs a scenario (`{"initial": EpochInput, "epochs": [PATCH, ...]}`) as `yuma simulate` does
+/// (every epoch under the rules of `assume_spec` when given).
 ///
 /// Returns `{epochs: [EpochOutput, ...], csv, n: [..], blocks: [..], patched: [[field, ..], ..],
-/// params, parse_ms, compute_ms}`: one output per epoch, the tidy CSV of `yuma simulate --csv`,
-/// and per epoch the `n` and `current_block` it ran at and the fields its patch replaced. Errors
-/// are the CLI's (`epoch K: ...` when an epoch cannot be computed).
+/// params, runtime, rules_runs: [{rules, first, last}, ..], spec_versions: [..], epoch_info: [..],
+/// parse_ms, compute_ms}`: one output per epoch, the tidy CSV of `yuma simulate --csv`, per epoch
+/// the `n` and `current_block` it ran at, the fields its patch replaced, its state's
+/// `spec_version` and its kind (`epoch_info`), and the rules per run of epochs. Errors are the
+/// CLI's (`epoch K: ...` when an epoch cannot be computed).
 #[wasm_bindgen]
-pub fn simulate(scenario_json: &str) -> Result<String, JsError> {
-    js(simulate_text(scenario_json))
+pub fn simulate(scenario_json: &str, assume_spec: Option<u32>) -> Result<String, JsError> {
+    js(simulate_text(scenario_json, assume_spec))
 }
 
 /// `yuma explain --uid UID`: a readable account of one uid's epoch, for an `EpochInput` or an
-/// epoch vector file. Mechanisms documents are refused, as by the CLI (see [`explain_with`]).
+/// epoch vector file (under the rules of `assume_spec` when given). Mechanisms documents are
+/// refused, as by the CLI (see [`explain_with`]).
 #[wasm_bindgen]
-pub fn explain(input_json: &str, uid: u16) -> Result<String, JsError> {
-    js(explain_text(input_json, "", None, uid))
+pub fn explain(input_json: &str, uid: u16, assume_spec: Option<u32>) -> Result<String, JsError> {
+    let overrides = assume_spec.map_or(String::new(), |s| format!("{{\"assume_spec\": {s}}}"));
+    js(explain_text(input_json, &overrides, None, uid))
 }
 
-/// The page's [`explain`]: after the what-if `overrides_json` (as [`analyze`]; `""` for none),
-/// and for a mechanisms document, of mechanism `mechanism` (its input with its share of the
-/// subnet's emission, as `epoch_with_mechanisms` runs it).
+/// The page's [`explain`]: after the what-if `overrides_json` (as [`analyze`], `assume_spec`
+/// included; `""` for none), and for a mechanisms document, of mechanism `mechanism` (its input
+/// with its share of the subnet's emission and budgets, as `epoch_with_mechanisms` runs it).
 #[wasm_bindgen]
 pub fn explain_with(
     document_json: &str,
@@ -615,19 +1032,56 @@ pub fn explain_with(
 }
 
 /// [`explain`] for epoch `epoch` (from 0) of a scenario: the state that epoch ran on, replayed
-/// as [`simulate`] runs it. Errors read `epoch K: ...`.
+/// as [`simulate`] runs it (under `assume_spec` when given). Errors read `epoch K: ...`.
 #[wasm_bindgen]
-pub fn explain_epoch(scenario_json: &str, epoch: u32, uid: u16) -> Result<String, JsError> {
-    js(explain_epoch_text(scenario_json, epoch, uid))
+pub fn explain_epoch(
+    scenario_json: &str,
+    epoch: u32,
+    uid: u16,
+    assume_spec: Option<u32>,
+) -> Result<String, JsError> {
+    js(explain_epoch_text(scenario_json, epoch, uid, assume_spec))
 }
 
-/// `"yuma <version> (subtensor <commit>)"`.
+/// Which runtime rules a document (epoch, mechanisms or vector) or a scenario (its first epoch)
+/// runs under, without computing it: `{kind, rules, spec_version, assumed, assume_spec,
+/// input_rules, newest_spec, error}` (`kind`: `epoch`, `mechanisms` or `scenario`). The page
+/// calls it when a run fails, to tell an input of a newer runtime from other errors. Throws if
+/// the text is neither a document nor a scenario (the document's error).
+#[wasm_bindgen]
+pub fn runtime_of(json: &str, assume_spec: Option<u32>) -> Result<String, JsError> {
+    js(runtime_of_text(json, assume_spec))
+}
+
+/// The runtime rule sets this build reproduces, oldest first: `[{spec, name, source, specs},
+/// ...]`, where `spec` is the spec to assume for those rules.
+#[wasm_bindgen]
+pub fn known_rules() -> String {
+    known_rules_text()
+}
+
+/// `"yuma <version> (reproduces runtime specs up to 475: <source> below spec 446, <source>
+/// from 446)"`, as `yuma --version` prints it.
 #[wasm_bindgen]
 pub fn version() -> String {
+    let known = known_rules_list();
+    let parts: Vec<String> = known
+        .iter()
+        .enumerate()
+        .map(|(k, (_, r))| {
+            let source = r.source().replace('@', " ");
+            if k == 0 {
+                format!("{source} below spec {}", runtime::FIRST_NEWER_SPEC)
+            } else {
+                format!("{source} from {}", runtime::FIRST_NEWER_SPEC)
+            }
+        })
+        .collect();
     format!(
-        "yuma {} (subtensor {})",
+        "yuma {} (reproduces runtime specs up to {}: {})",
         yuma::VERSION,
-        yuma::REFERENCE_COMMIT
+        runtime::NEWEST_CHECKED_SPEC,
+        parts.join(", ")
     )
 }
 
@@ -651,7 +1105,8 @@ pub fn crate_version() -> String {
     yuma::VERSION.into()
 }
 
-/// The subtensor commit the epoch reproduces.
+/// The subtensor commit of the spec 425 rules (`opentensor/subtensor`); [`known_rules`] names
+/// the source of each rule set.
 #[wasm_bindgen]
 pub fn reference_commit() -> String {
     yuma::REFERENCE_COMMIT.into()

@@ -38,13 +38,26 @@ function analyze(text, overrides) {
 }
 const isTrap = (e) => e instanceof WebAssembly.RuntimeError || !(e instanceof Error);
 
-// ---- version
+// ---- version, and the rule sets it reproduces
 {
   const cargo = readFileSync(join(ROOT, 'Cargo.toml'), 'utf8');
   const ver = /\[package\][^[]*?\nversion\s*=\s*"([^"]+)"/.exec(cargo)[1];
   const commit = /REFERENCE_COMMIT: &str = "([0-9a-f]{40})"/.exec(readFileSync(join(ROOT, 'src', 'lib.rs'), 'utf8'))[1];
-  check('version() names the crate version and the reference commit', yuma.version() === `yuma ${ver} (subtensor ${commit})`, yuma.version());
+  // `yuma --version`'s words: the string literals after env!("CARGO_PKG_VERSION") in the CLI.
+  const main = readFileSync(join(ROOT, 'src', 'bin', 'yuma', 'main.rs'), 'utf8');
+  const lit = /version = concat!\(\s*env!\("CARGO_PKG_VERSION"\),\s*((?:"(?:[^"\\]|\\[\s\S])*"\s*)+)\)/.exec(main);
+  const cli = lit ? [...lit[1].matchAll(/"((?:[^"\\]|\\[\s\S])*)"/g)].map((m) => m[1].replace(/\\\n\s*/g, '')).join('') : null;
+  check('version() names both rule sets, as `yuma --version`', cli !== null && yuma.version() === `yuma ${ver}${cli}`, `${yuma.version()} vs ${cli}`);
+  check('version() names both sources', /14bc6f9f964b9cc362e9635dd110a487fa5d15a0 below spec 446/.test(yuma.version()) && /coldint\/subtensor 02214123eb6d1aae01812fe515f0e0535c9b9da0 from 446/.test(yuma.version()));
   check('crate_version() / reference_commit()', yuma.crate_version() === ver && yuma.reference_commit() === commit);
+  const known = JSON.parse(yuma.known_rules());
+  const runtimeRs = readFileSync(join(ROOT, 'src', 'runtime.rs'), 'utf8');
+  check(
+    'known_rules(): spec 425 and spec 475, with the sources runtime.rs names',
+    known.length === 2 && known[0].spec === 425 && known[0].name === 'spec 425' && known[1].spec === 475 && known[1].name === 'spec 475' &&
+      known.every((r) => runtimeRs.includes(`"${r.source}"`) && runtimeRs.includes(`"${r.specs}"`)),
+    JSON.stringify(known),
+  );
 }
 
 // ---- epoch / epoch_with_trace / verify agree, on an epoch vector
@@ -245,6 +258,293 @@ const isTrap = (e) => e instanceof WebAssembly.RuntimeError || !(e instanceof Er
   }
 }
 
+// ---- runtime rules: every export under an assumed spec, the rules in every report, the newer
+// runtime's vectors (liquid-alpha modes, Null consensus, mechanisms), a spec newer than any reproduced
+{
+  const spec475 = join(vectors, 'spec475');
+  const read475 = (f) => readFileSync(join(spec475, f), 'utf8');
+  const files475 = readdirSync(spec475).filter((f) => f.endsWith('.json')).sort();
+  const S425 = 'opentensor/subtensor@14bc6f9f964b9cc362e9635dd110a487fa5d15a0';
+  const S475 = 'RaoFoundation/subtensor as read at coldint/subtensor@02214123eb6d1aae01812fe515f0e0535c9b9da0';
+  const ERR500 =
+    'field `spec_version`: runtime 500 is not reproduced by this version of yuma (it reproduces runtimes up to spec 475); ' +
+    'to compute it under the newest known rules anyway, assume them explicitly (--assume-spec 475, Workspace::assume_spec)';
+  // JSON.parse keeping integers of 16 digits or more exact (as strings, on both sides).
+  const big = (t) => JSON.parse(t.replace(/([[,:]\s*)(-?\d{16,})(?=\s*[,\]}])/g, '$1"$2"'));
+  const errOf = (f) => {
+    const e = thrown(f);
+    return e instanceof Error && !isTrap(e) ? e.message : `${e ? `${e.constructor.name}: ${e.message}` : 'no exception'}`;
+  };
+  const la = read475('la-055-default-n256.json'); // auto mode, bonds_penalty 65535, a stored consensus
+  const old = read('realistic-030-v64.json'); // no spec_version
+
+  // The rules in every report.
+  const a0 = analyze(old, '');
+  check(
+    'analyze reports the rules: spec 425 for an input without spec_version',
+    a0.runtime.rules.name === 'spec 425' && a0.runtime.rules.source === S425 && a0.runtime.spec_version === null && a0.runtime.assumed === false &&
+      a0.runtime.assume_spec === null && a0.runtime.input_rules.name === 'spec 425' && a0.runtime.newest_spec === 475 && a0.runtime.error === null,
+    JSON.stringify(a0.runtime),
+  );
+  const a1 = analyze(la, '');
+  check(
+    'analyze reports the rules: spec 475 for spec_version 475',
+    a1.compared && a1.passed && a1.runtime.rules.name === 'spec 475' && a1.runtime.rules.source === S475 && a1.runtime.spec_version === 475 && !a1.runtime.assumed,
+    JSON.stringify(a1.runtime),
+  );
+  const v1 = JSON.parse(yuma.verify(la));
+  check('verify reports the rules (the library\'s name and the runtime)', v1.passed && v1.rules === 'spec 475' && v1.runtime.rules.source === S475 && v1.runtime.spec_version === 475 && v1.epoch_info.length === 1);
+  const sim0 = JSON.parse(yuma.simulate(readScenario('kappa-moves-first-y3.json')));
+  check(
+    'simulate reports the rules per run of epochs',
+    sim0.runtime.rules.name === 'spec 425' && !sim0.runtime.assumed && sim0.rules_runs.length === 1 && sim0.rules_runs[0].rules.name === 'spec 425' &&
+      sim0.rules_runs[0].first === 0 && sim0.rules_runs[0].last === 11 && sim0.spec_versions.length === 12 && sim0.spec_versions.every((v) => v === null) &&
+      sim0.epoch_info.length === 12 && sim0.epoch_info.every((i) => i.consensus === 'yuma' && i.liquid_alpha === null),
+    JSON.stringify(sim0.rules_runs),
+  );
+  const t0 = JSON.parse(yuma.run_timed(la, 1));
+  check('run_timed reports the rules', t0.runtime.rules.name === 'spec 475');
+
+  // Every export under an assumed spec.
+  check('epoch(spec 475 vector, 475) equals epoch(vector): the same rules', yuma.epoch(la, 475) === yuma.epoch(la));
+  check('epoch(no-spec vector, 425) equals epoch(vector)', yuma.epoch(old, 425) === yuma.epoch(old));
+  const under425 = JSON.parse(yuma.epoch(la, 425));
+  check(
+    'epoch(spec 475 vector, 425) computes the spec 425 epoch (no spec 475 fields, other values)',
+    !('consensus_by_mechanism' in under425) && 'consensus_by_mechanism' in JSON.parse(yuma.epoch(la)) && yuma.epoch(la, 425) !== yuma.epoch(la),
+  );
+  check('epoch_with_trace under an assumed spec', rawMember(yuma.epoch_with_trace(la, 425), 'trace') !== rawMember(yuma.epoch_with_trace(la), 'trace') && yuma.epoch_with_trace(la, 475) === yuma.epoch_with_trace(la));
+  const v425 = JSON.parse(yuma.verify(la, 425));
+  check(
+    'verify(spec 475 vector, 425): the assumed rules, which do not reproduce it',
+    !v425.passed && v425.mismatches.length > 0 && v425.rules === 'spec 425' && v425.runtime.assumed && v425.runtime.assume_spec === 425 &&
+      v425.runtime.rules.name === 'spec 425' && v425.runtime.input_rules.name === 'spec 475',
+    JSON.stringify(v425.runtime),
+  );
+  let assumedOk = 0;
+  const assumedBad = [];
+  for (const f of files475) {
+    const r = JSON.parse(yuma.verify(read475(f), 475));
+    if (r.passed && r.runtime.assumed && r.runtime.rules.name === 'spec 475') assumedOk++;
+    else assumedBad.push(f);
+  }
+  check(`verify(v, 475) passes for every spec475 vector (${assumedOk})`, assumedOk === files475.length && assumedOk === 195, assumedBad.slice(0, 5).join(', '));
+  const same = analyze(la, '{"assume_spec": 475}');
+  check('analyze assuming the rules the input names: still compared and passing, assumed', same.compared && same.passed && !same.whatif && !same.rules_changed && same.runtime.assumed && same.runtime.assume_spec === 475);
+  const other = analyze(la, '{"assume_spec": 425}');
+  check(
+    'analyze assuming other rules: a what-if (rules_changed), no comparison, those rules reported',
+    other.whatif && other.rules_changed && !other.params_changed && !other.compared && other.passed === null && other.runtime.rules.name === 'spec 425' &&
+      other.runtime.input_rules.name === 'spec 475' && other.epoch_info[0].liquid_alpha === null,
+    JSON.stringify(other.runtime),
+  );
+  const both = analyze(la, '{"assume_spec": 425, "kappa": 100}');
+  check('analyze: a what-if value and other rules together', both.whatif && both.rules_changed && both.params_changed && both.params.kappa === 100);
+  check('run_timed under an assumed spec', JSON.parse(yuma.run_timed(la, 1, 425)).runtime.rules.name === 'spec 425');
+  const e425 = yuma.explain(la, 3, 425);
+  const e475 = yuma.explain(la, 3);
+  check(
+    'explain(v, uid, 425) explains under spec 425; without it, under the input\'s spec 475',
+    e425.includes(`Runtime rules: spec 425 (${S425})`) && e475.includes(`Runtime rules: spec 475 (${S475})`) && e425 !== e475,
+    e425.split('\n')[1],
+  );
+  check('explain_with takes assume_spec in its overrides', yuma.explain_with(la, '{"assume_spec": 425}', 3) === e425 && yuma.explain_with(la, '{"assume_spec": 475}', 3) === e475);
+  const sc = readScenario('kappa-moves-first-y3.json');
+  const sim475 = JSON.parse(yuma.simulate(sc, 475));
+  check(
+    'simulate(scenario, 475): every epoch under spec 475, assumed; liquid alpha reports which consensus fed it',
+    sim475.runtime.assumed && sim475.runtime.rules.name === 'spec 475' && sim475.rules_runs.length === 1 && sim475.rules_runs[0].rules.name === 'spec 475' &&
+      sim475.rules_runs[0].last === 11 && sim475.epoch_info.every((i) => i.liquid_alpha !== null) && sim475.epoch_info[0].liquid_alpha.previous === false &&
+      sim475.epochs.every((o) => Array.isArray(o.consensus_by_mechanism)),
+    JSON.stringify(sim475.epoch_info[0]),
+  );
+  check(
+    'explain_epoch(scenario, k, uid, 475) explains under spec 475',
+    yuma.explain_epoch(sc, 3, 1, 475).includes('Runtime rules: spec 475') && yuma.explain_epoch(sc, 3, 1).includes('Runtime rules: spec 425'),
+  );
+  // A scenario whose patch moves it to the newer runtime: one run of rules each side.
+  const moved = JSON.parse(sc);
+  moved.epochs[4] = { ...moved.epochs[4], spec_version: 475 };
+  const simMoved = JSON.parse(yuma.simulate(JSON.stringify(moved)));
+  const runs = simMoved.rules_runs.map((r) => `${r.rules.name}:${r.first}-${r.last}`).join(' ');
+  check('simulate: a patch setting spec_version 475 at epoch 4 gives rules spec 425 for 0–3 and spec 475 for 4–11', runs === 'spec 425:0-3 spec 475:4-11' && simMoved.spec_versions[3] === null && simMoved.spec_versions[4] === 475, runs);
+  check('the same scenario assumed at 425 runs one run of spec 425', JSON.parse(yuma.simulate(JSON.stringify(moved), 425)).rules_runs.map((r) => `${r.rules.name}:${r.first}-${r.last}`).join() === 'spec 425:0-11');
+
+  // Liquid alpha: which consensus fed it, from the trace, for every spec475 epoch vector.
+  let laChecked = 0;
+  const laBad = [];
+  for (const f of files475) {
+    const text = read475(f);
+    const v = JSON.parse(text);
+    if (!v.trace || v.trace.liquid_alpha_applied === undefined) continue;
+    const info = analyze(text, '').epoch_info[0].liquid_alpha;
+    const prev = JSON.stringify(v.trace.liquid_alpha_consensus) !== JSON.stringify(v.trace.consensus);
+    laChecked++;
+    if (!info || info.applied !== v.trace.liquid_alpha_applied || info.previous !== prev || info.mode !== (v.input.liquid_alpha_consensus_mode || 'auto') || info.bonds_penalty !== v.input.bonds_penalty) laBad.push(f);
+  }
+  check(`epoch_info.liquid_alpha agrees with each vector's trace (applied; previous = liquid_alpha_consensus ≠ consensus) for ${laChecked} vectors`, laChecked >= 50 && laBad.length === 0, laBad.slice(0, 5).join(', '));
+  const info = (f) => analyze(read475(f), '').epoch_info[0].liquid_alpha;
+  const l055 = info('la-055-default-n256.json');
+  const l006 = info('la-006-auto-absent-bp65535-n16.json');
+  const l011 = info('la-011-auto-zeros-bp65535-n16.json');
+  const l030 = info('la-032-auto-same-bp0-n32.json');
+  check(
+    'liquid alpha: auto + bonds_penalty 65535 + stored → previous; nothing stored → current; stored zeros → previous, fixed alpha; auto + bonds_penalty 0 → current',
+    l055.previous && l055.applied && l055.mode === 'auto' && l055.stored === 256 && !l006.previous && l006.applied && l006.stored === 0 && l011.previous && !l011.applied && !l030.previous,
+    JSON.stringify([l055, l006, l011, l030]),
+  );
+  check('a spec 425 Yuma 3 + liquid alpha epoch has no liquid-alpha consensus info', analyze(old, '').epoch_info[0].liquid_alpha === null);
+
+  // Null consensus: every export on every null vector.
+  const nulls = files475.filter((f) => f.startsWith('null-'));
+  const nullBad = [];
+  for (const f of nulls) {
+    const text = read475(f);
+    const v = big(text);
+    const why = [];
+    const a = analyze(text, '');
+    if (!(a.compared && a.passed)) why.push('analyze');
+    const i = a.epoch_info[0];
+    if (i.consensus !== 'null' || i.null_winner !== v.trace.null_winner || i.liquid_alpha !== null) why.push('epoch_info');
+    if (!(a.traces[0].consensus.length === 0 && sameJson(a.traces[0].weights_normalized, v.trace.weights_masked) && sameJson(a.traces[0].clipped_weights, v.trace.weights_masked))) why.push('chart trace');
+    if (!sameJson(big(yuma.epoch(text)), v.expected)) why.push('epoch');
+    if (!sameJson(big(rawMember(yuma.epoch_with_trace(text), 'trace')), v.trace)) why.push('epoch_with_trace');
+    const r = JSON.parse(yuma.verify(text));
+    if (!(r.passed && r.epoch_info[0].consensus === 'null')) why.push('verify');
+    if (!(JSON.parse(yuma.run_timed(text, 1)).n === v.input.n)) why.push('run_timed');
+    if (v.input.n > 0) {
+      const uid = v.trace.null_winner ?? 0;
+      const t = yuma.explain(text, uid);
+      const total = /Total emission to uid \d+: (\d+) rao/.exec(t);
+      if (!(t.includes('(Null consensus)') && t.includes(`The sole validator is uid ${v.trace.null_winner}`) && total && total[1] === String(v.expected.emission[uid]))) why.push('explain');
+      if (yuma.explain_with(text, '{"kappa": 1}', uid) !== t) why.push('explain_with (kappa does not matter under Null)');
+    } else if (!/^uid 0 is not in the subnet/.test(errOf(() => yuma.explain(text, 0)))) why.push('explain n = 0');
+    if (why.length) nullBad.push(`${f} (${why.join(', ')})`);
+  }
+  check(`every export on the ${nulls.length} null vectors: analyze, epoch_info (winner), chart trace = weights_masked, epoch, trace, verify, run_timed, explain`, nulls.length === 40 && nullBad.length === 0, nullBad.slice(0, 4).join('; '));
+  const n425 = analyze(read475('null-008-realistic-n256.json'), '{"assume_spec": 425}');
+  check('a null vector assumed at spec 425 runs Yuma (spec 425 has no Null consensus)', n425.epoch_info[0].consensus === 'yuma' && n425.rules_changed && n425.traces[0].consensus.length === 256);
+
+  // Mechanisms of the newer runtime: subnet-level spec_version and epoch_consensus, budgets.
+  const mechs = files475.filter((f) => f.startsWith('mech475-'));
+  const mechBad = [];
+  for (const f of mechs) {
+    const text = read475(f);
+    const v = big(text);
+    const why = [];
+    const a = analyze(text, '');
+    const count = v.input.mechanisms.length;
+    const kind = v.input.epoch_consensus || 'yuma';
+    if (!(a.compared && a.passed && a.kind === 'mechanisms' && a.runtime.rules.name === 'spec 475' && a.runtime.spec_version === 475)) why.push('analyze');
+    if (!(a.epoch_info.length === count && a.epoch_info.every((i) => i && i.consensus === kind))) why.push('epoch_info');
+    if (!(a.traces.length === count && a.traces.every((t) => t && (kind === 'null') === (t.consensus.length === 0)))) why.push('traces');
+    if (!(a.params.spec_version === 475 && a.params.epoch_consensus === kind)) why.push('params');
+    if (!sameJson(big(yuma.epoch(text)), v.expected)) why.push('epoch');
+    if (!JSON.parse(yuma.verify(text)).passed) why.push('verify');
+    if (!(JSON.parse(yuma.run_timed(text, 1)).kind === 'mechanisms')) why.push('run_timed');
+    // Each mechanism explained as the subnet's epoch ran it: its share and budgets.
+    const n = v.input.mechanisms[0].n;
+    for (let k = 0; k < count; k++) {
+      for (let uid = 0; uid < Math.min(n, 8); uid++) {
+        const t = yuma.explain_with(text, '', uid, k);
+        const total = /Total emission to uid \d+: (\d+) rao/.exec(t);
+        if (!total || total[1] !== String(v.expected.per_mechanism[k].emission[uid])) {
+          why.push(`explain_with mechanism ${k} uid ${uid}: ${total && total[1]} vs ${v.expected.per_mechanism[k].emission[uid]}`);
+          k = count;
+          break;
+        }
+      }
+    }
+    if (why.length) mechBad.push(`${f} (${why.join(', ')})`);
+  }
+  check(`every export on the ${mechs.length} mech475 vectors: analyze (Null or Yuma per mechanism), traces, params, epoch, verify, run_timed, explain_with per mechanism`, mechs.length === 26 && mechBad.length === 0, mechBad.slice(0, 4).join('; '));
+
+  // A spec newer than any reproduced: the library's error everywhere, unless assumed.
+  const v500 = la.replace('"spec_version": 475', '"spec_version": 500');
+  check('(the spec 500 document differs from the spec 475 one)', v500 !== la);
+  const sc500 = sc.replace('"initial": {"n": 5,', '"initial": {"n": 5, "spec_version": 500,');
+  const cases = [
+    ['epoch', () => yuma.epoch(v500)],
+    ['epoch_with_trace', () => yuma.epoch_with_trace(v500)],
+    ['analyze', () => analyze(v500, '')],
+    ['analyze with what-if values', () => analyze(v500, '{"kappa": 1}')],
+    ['run_timed', () => yuma.run_timed(v500, 1)],
+    ['explain', () => yuma.explain(v500, 0)],
+    ['explain_with', () => yuma.explain_with(v500, '', 0)],
+    ['assume_spec 500 on a spec 475 input', () => yuma.epoch(la, 500)],
+  ];
+  for (const [name, f] of cases) check(`spec 500 without an assumption: ${name} throws the library's error`, errOf(f) === ERR500, errOf(f));
+  check('spec 500: simulate throws it for epoch 0', errOf(() => yuma.simulate(sc500)) === `epoch 0: ${ERR500}`, errOf(() => yuma.simulate(sc500)));
+  check('spec 500: explain_epoch throws it for epoch 0', errOf(() => yuma.explain_epoch(sc500, 2, 0)) === `epoch 0: ${ERR500}`, errOf(() => yuma.explain_epoch(sc500, 2, 0)));
+  const vr = JSON.parse(yuma.verify(v500));
+  check('spec 500: verify reports the error, no rules, the input\'s spec', !vr.passed && vr.error === ERR500 && vr.rules === null && vr.runtime.rules === null && vr.runtime.error === ERR500 && vr.runtime.spec_version === 500 && vr.runtime.input_rules === null, JSON.stringify(vr.runtime));
+  const ro = JSON.parse(yuma.runtime_of(v500));
+  check('runtime_of(spec 500): no rules, the library\'s error, newest_spec 475', ro.kind === 'epoch' && ro.rules === null && ro.error === ERR500 && ro.spec_version === 500 && ro.newest_spec === 475 && ro.input_rules === null, JSON.stringify(ro));
+  const ro2 = JSON.parse(yuma.runtime_of(v500, 475));
+  check('runtime_of(spec 500, 475): spec 475, assumed', ro2.rules.name === 'spec 475' && ro2.assumed && ro2.error === null);
+  const ros = JSON.parse(yuma.runtime_of(sc500));
+  check('runtime_of(a spec 500 scenario): kind scenario, no rules', ros.kind === 'scenario' && ros.rules === null && ros.spec_version === 500);
+  check('runtime_of(bad JSON) throws the document\'s error', /^document: EOF while parsing/.test(errOf(() => yuma.runtime_of('{'))));
+  // Assumed: the spec 475 rules reproduce the spec 475 vector behind it.
+  check('spec 500 assumed at 475: epoch equals the spec 475 epoch', yuma.epoch(v500, 475) === yuma.epoch(la));
+  const a500 = analyze(v500, '{"assume_spec": 475}');
+  check(
+    'spec 500 assumed at 475: analyze compares (not a what-if), reports the assumption and the input\'s spec',
+    a500.compared && a500.passed && !a500.whatif && !a500.rules_changed && a500.runtime.assumed && a500.runtime.rules.name === 'spec 475' &&
+      a500.runtime.spec_version === 500 && a500.runtime.input_rules === null && a500.epoch_info[0].liquid_alpha.previous,
+    JSON.stringify(a500.runtime),
+  );
+  check('spec 500 assumed at 475: verify passes', JSON.parse(yuma.verify(v500, 475)).passed);
+  check('spec 500 assumed at 475: run_timed, explain, explain_with', JSON.parse(yuma.run_timed(v500, 1, 475)).runtime.assumed && yuma.explain(v500, 3, 475) === e475 && yuma.explain_with(v500, '{"assume_spec": 475}', 3) === e475);
+  const s500 = JSON.parse(yuma.simulate(sc500, 475));
+  check('spec 500 scenario assumed at 475: simulate and explain_epoch run', s500.runtime.assumed && s500.runtime.spec_version === 500 && s500.rules_runs[0].rules.name === 'spec 475' && yuma.explain_epoch(sc500, 2, 0, 475).includes('Runtime rules: spec 475'));
+  const m500 = read475('mech475-001-null-budgets-m2-n4.json').replace('"spec_version": 475', '"spec_version": 500');
+  check('a spec 500 mechanisms document: the library\'s error; assumed at 475 it passes', errOf(() => yuma.epoch(m500)) === ERR500 && JSON.parse(yuma.verify(m500, 475)).passed && analyze(m500, '{"assume_spec": 475}').passed, errOf(() => yuma.epoch(m500)));
+
+  // The newer runtime's sequences as scenarios (each epoch's whole input as its patch): simulate
+  // reproduces them through Yuma → Null → Yuma, and explain_epoch equals explain of each vector.
+  const defaults = { spec_version: null, liquid_alpha_consensus_mode: 'auto', previous_consensus: [], last_yuma_step_block: null, epoch_consensus: 'yuma', mining_budget: null, dividend_budget: null, fallback_budget: null };
+  const seqs = new Map();
+  for (const f of files475.filter((x) => x.startsWith('seq475-'))) {
+    const name = f.replace(/-e\d+\.json$/, '');
+    if (!seqs.has(name)) seqs.set(name, []);
+    seqs.get(name).push(f);
+  }
+  const seqBad = [];
+  let seqEpochs = 0;
+  for (const [name, fs] of seqs) {
+    const raw = fs.map(read475);
+    const inputs = raw.map((t) => rawMember(t, 'input'));
+    // Exact u64 values: splice the raw input text, with the defaults of absent keys before it.
+    const exact = inputs.map((t, k) => {
+      if (k === 0) return '{}';
+      const keys = new Set(Object.keys(JSON.parse(t)));
+      const add = Object.entries(defaults).filter(([key]) => !keys.has(key)).map(([key, val]) => `"${key}": ${JSON.stringify(val)}`);
+      return add.length ? t.replace(/^\{/, `{${add.join(', ')}, `) : t;
+    });
+    const scen = `{"initial": ${inputs[0]}, "epochs": [${exact.join(', ')}]}`;
+    let r;
+    try {
+      const out = yuma.simulate(scen);
+      r = JSON.parse(out);
+      r.epochs = big(rawMember(out, 'epochs')); // (not the csv, whose long numbers sit in a string)
+    } catch (e) {
+      seqBad.push(`${name}: ${e.message}`);
+      continue;
+    }
+    raw.forEach((t, k) => {
+      const v = big(t);
+      seqEpochs++;
+      const isNull = v.trace && v.trace.null_winner !== undefined;
+      if (!sameJson(r.epochs[k], v.expected)) seqBad.push(`${fs[k]} output`);
+      else if ((r.epoch_info[k].consensus === 'null') !== isNull || (isNull && r.epoch_info[k].null_winner !== v.trace.null_winner)) seqBad.push(`${fs[k]} epoch_info`);
+      else if (yuma.explain_epoch(scen, k, 0) !== yuma.explain(t, 0)) seqBad.push(`${fs[k]} explain_epoch`);
+    });
+    if (!(r.rules_runs.length === 1 && r.rules_runs[0].rules.name === 'spec 475')) seqBad.push(`${name} rules_runs`);
+  }
+  check(`the seq475 sequences as scenarios: simulate equals every epoch (${seqEpochs}), Null epochs named with their winner, explain_epoch = explain`, seqEpochs === 44 && seqBad.length === 0, seqBad.slice(0, 4).join('; '));
+}
+
 // ---- errors: the CLI's messages (without its `yuma: <path>: ` prefix), as JS exceptions
 {
   const tiny = read('tiny-n2-cross-weights-y2.json');
@@ -324,6 +624,14 @@ const isTrap = (e) => e instanceof WebAssembly.RuntimeError || !(e instanceof Er
     .filter((f) => /^(tiny|edge|mech)-/.test(f))
     .filter((_, i) => i % 9 === 0)
     .map(read);
+  // The newer runtime's small documents too: Null, liquid-alpha modes, mechanisms with budgets.
+  const spec475 = join(vectors, 'spec475');
+  small.push(
+    ...readdirSync(spec475)
+      .filter((f) => /-n(4|8)\.json$/.test(f))
+      .filter((_, i) => i % 3 === 0)
+      .map((f) => readFileSync(join(spec475, f), 'utf8')),
+  );
   const repl = ['0', '65535', '65536', '-1', '18446744073709551615', '4294967296', 'null', 'true', '[]', '{}', '""', '1e3', '2.5', '[[0,65535]]', '[[65535,1]]'];
   let calls = 0;
   let traps = 0;
@@ -335,6 +643,11 @@ const isTrap = (e) => e instanceof WebAssembly.RuntimeError || !(e instanceof Er
     (t) => analyze(t, '{"liquid_alpha_enabled": true, "yuma3_enabled": true}'),
     (t) => yuma.run_timed(t, 1),
     (t) => yuma.explain_with(t, '{"yuma3_enabled": true}', rnd(40), rnd(3)),
+    // Under assumed rules (and one not reproduced), and the rules of the text.
+    (t) => yuma.epoch_with_trace(t, [425, 475, 500][rnd(3)]),
+    (t) => analyze(t, `{"assume_spec": ${[425, 475, 446][rnd(3)]}, "liquid_alpha_enabled": true}`),
+    (t) => yuma.verify(t, 475),
+    (t) => yuma.runtime_of(t, rnd(2) ? undefined : 475),
   ];
   for (let it = 0; it < 3000; it++) {
     const base = small[rnd(small.length)];
@@ -368,8 +681,8 @@ const isTrap = (e) => e instanceof WebAssembly.RuntimeError || !(e instanceof Er
 
   // Scenarios: mutated patches and initial states through simulate and explain_epoch.
   const scen = readdirSync(scenarios).filter((f) => f.endsWith('.json')).map(readScenario);
-  const keys = ['n', 'current_block', 'tempo', 'kappa', 'weights', 'bonds', 'validator_permit', 'alpha_stake', 'last_update', 'owner_uid', 'bonds_moving_average', 'rao_emission', 'max_allowed_validators'];
-  const vals = [...repl, '[[[0, 65535]]]', '[[], [[9, 1]]]', '[true]', '[0, 0, 0, 0, 0, 0, 0]'];
+  const keys = ['n', 'current_block', 'tempo', 'kappa', 'weights', 'bonds', 'validator_permit', 'alpha_stake', 'last_update', 'owner_uid', 'bonds_moving_average', 'rao_emission', 'max_allowed_validators', 'spec_version', 'epoch_consensus', 'previous_consensus', 'liquid_alpha_consensus_mode', 'last_yuma_step_block', 'mining_budget'];
+  const vals = [...repl, '[[[0, 65535]]]', '[[], [[9, 1]]]', '[true]', '[0, 0, 0, 0, 0, 0, 0]', '475', '"null"', '"previous"', '[65535, 0, 7]', '500'];
   let scalls = 0;
   let straps = 0;
   let sfirst = '';
@@ -388,7 +701,7 @@ const isTrap = (e) => e instanceof WebAssembly.RuntimeError || !(e instanceof Er
       const v = vals[rnd(vals.length)];
       t = rnd(2) ? base.replace('{}', `{"${k}": ${v}}`) : base.replace('{"current_block": 6', `{"${k}": ${v}, "current_block": 6`);
     }
-    for (const f of [yuma.simulate, (x) => yuma.explain_epoch(x, rnd(14), rnd(8))]) {
+    for (const f of [yuma.simulate, (x) => yuma.explain_epoch(x, rnd(14), rnd(8)), (x) => yuma.simulate(x, 475), (x) => yuma.explain_epoch(x, rnd(14), rnd(8), 475)]) {
       scalls++;
       try {
         f(t);
