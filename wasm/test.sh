@@ -7,7 +7,8 @@
 #   2. builds yuma-wasm (release, wasm32-unknown-unknown; clippy -D warnings) and runs wasm-bindgen
 #      for Node (target/wasm-build/pkg-node) and for the page (wasm/www/pkg); copies the page's
 #      example files into wasm/www/examples (build-www.sh);
-#   3. Node: the exported API (tests/api.mjs) and `verify` over every vector (tests/vectors.mjs);
+#   3. Node: the exported API (tests/api.mjs) and `verify` over every vector of tests/vectors
+#      (recursively: spec 425 and spec475/) and tests/vectors-own (tests/vectors.mjs);
 #   4. headless Chromium: the page (tests/browser.mjs), served by python3 -m http.server;
 #   5. timing of the bench inputs in Node and in Chromium (tests/timing.mjs; skipped if absent).
 #
@@ -69,8 +70,8 @@ export YUMA_WASM_NODE_PKG="$NODE_PKG"
 step "node: exported API, errors, no traps"
 node "$WASM_DIR/tests/api.mjs"
 
-step "node: verify every vector in tests/vectors"
-node "$WASM_DIR/tests/vectors.mjs" "$ROOT/tests/vectors"
+step "node: verify every vector in tests/vectors (both runtimes) and tests/vectors-own"
+node "$WASM_DIR/tests/vectors.mjs" "$ROOT/tests/vectors" "$ROOT/tests/vectors-own"
 
 step "browser: the verifier page in headless Chromium"
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
