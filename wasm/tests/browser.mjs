@@ -390,6 +390,173 @@ try {
     check('after a scenario, Load example shows the single-epoch page again', (await page.locator('#scenario').isHidden()) && (await rowCount()) === 256);
   });
 
+  // ---- runtime rules: the selector, the rules line, liquid alpha, Null epochs, a newer runtime
+  const rulesLine = () => page.locator('#rules-line').innerText();
+  const S475 = 'RaoFoundation/subtensor as read at coldint/subtensor@02214123…';
+  const S425 = 'opentensor/subtensor@14bc6f9f…';
+  const loadExample = async (name) => {
+    await page.selectOption('#example-select', name);
+    await page.click('#load-example');
+    await page.waitForFunction((n) => document.getElementById('doc-title').textContent === n && !document.getElementById('results').hidden, name.replace(/\.json$/, ''), { timeout: 20000 });
+  };
+
+  await step('the version names both rule sets', async () => {
+    const v = await page.locator('#version').innerText();
+    check('the version box names spec 425 and spec 475 with their sources', /spec 425 .*14bc6f9f964b9cc362e9635dd110a487fa5d15a0/.test(v) && /spec 475 .*02214123eb6d1aae01812fe515f0e0535c9b9da0/.test(v), v);
+  });
+
+  await step('a spec 475 vector: the rules line, liquid alpha, the selector', async () => {
+    await loadExample('la-055-default-n256.json');
+    await waitSummary(/256 \/ 256 uids match bit-exactly/);
+    const line = await rulesLine();
+    const sel = await page.locator('#spec-select').inputValue();
+    const options = await page.locator('#spec-select option').allInnerTexts();
+    check(
+      'a spec475 vector: "Runtime rules: spec 475 (…); the input\'s spec_version 475", the selector "as the input says"',
+      line === `Runtime rules: spec 475 (${S475}); the input's spec_version 475` && sel === '' &&
+        options.join('|') === 'as the input says (spec_version 475 → spec 475)|spec 425|spec 475',
+      `${line} | ${sel} | ${options.join('|')}`,
+    );
+    const la = await page.locator('#la-line').innerText();
+    check('liquid alpha (auto, bonds_penalty 65535): the line says the stored previous consensus fed it and it ran', /mode auto, bonds_penalty 65535\) was fed by the stored previous consensus \(previous_consensus, 256 entries\): liquid alpha ran/.test(la), la);
+    await page.click('#results-table tbody tr[data-uid="5"]');
+    await page.selectOption('#spec-select', '425');
+    await waitSummary(/What-if run under spec 425/);
+    const line425 = await rulesLine();
+    const laHidden = await page.locator('#la-line').isHidden();
+    check(
+      'the selector at spec 425: the rules line changes, says assumed; a what-if run (no comparison); no liquid-alpha line',
+      line425 === `Runtime rules: spec 425 (${S425}), assumed (spec 425 selected); the input's spec_version 475 names spec 475` && laHidden,
+      line425,
+    );
+    const title = await page.locator('#explain-title').innerText();
+    const explained = await page.locator('#explain-text').innerText();
+    const laText = readFileSync(join(WASM_DIR, 'www', 'examples', 'la-055-default-n256.json'), 'utf8');
+    check('the explanation follows the selected rules', /under spec 425, assumed/.test(title) && explained.trim() === node.explain(laText, 5, 425).trim(), title);
+    await page.screenshot({ path: join(artifacts, 'rules-425.png'), fullPage: true });
+    await page.selectOption('#spec-select', '475');
+    await waitSummary(/256 \/ 256 uids match bit-exactly under spec 475, assumed/);
+    check('the selector at spec 475 (the input\'s own rules): compared and matching, said assumed', /assumed \(spec 475 selected\); the input's spec_version 475 names spec 475, the same rules/.test(await rulesLine()), await rulesLine());
+    await page.selectOption('#spec-select', '425');
+    await waitSummary(/What-if run under spec 425/);
+    await page.click('#whatif-reset');
+    await waitSummary(/^✓ 256 \/ 256 uids match bit-exactly$/);
+    check('Reset goes back to the input\'s own rules', (await page.locator('#spec-select').inputValue()) === '' && (await rulesLine()).endsWith("the input's spec_version 475"));
+  });
+
+  await step('a Null vector: the label, the table, the chart', async () => {
+    await loadExample('null-008-realistic-n256.json');
+    await waitSummary(/256 \/ 256 uids match bit-exactly/);
+    const nullText = readFileSync(join(WASM_DIR, 'www', 'examples', 'null-008-realistic-n256.json'), 'utf8');
+    const winner = JSON.parse(nullText).trace.null_winner;
+    const kind = await page.locator('#epoch-kind').innerText();
+    const meta = await page.locator('#doc-meta').innerText();
+    const line = await rulesLine();
+    check(
+      'a null vector: "Null consensus: sole validator uid W" in the summary, the rules line shown',
+      kind === `Null consensus: sole validator uid ${winner}` && meta.includes(kind) && !/kappa/.test(meta) && line === `Runtime rules: spec 475 (${S475}); the input's spec_version 475`,
+      `${kind} | ${meta} | ${line}`,
+    );
+    const note = await page.locator('#table-note').innerText();
+    const na = await page.locator('#results-table thead th.na').evaluateAll((ths) => ths.map((t) => t.dataset.key).join());
+    const cons = await page.locator('#results-table tbody tr td:nth-child(5)').allInnerTexts();
+    const trust = await page.locator('#results-table tbody tr td:nth-child(8)').allInnerTexts();
+    check(
+      'a null vector: the table says consensus and trust are not computed; their columns are all zero',
+      note.startsWith(`Null consensus: sole validator uid ${winner}.`) && /not computed/.test(note) && na === 'consensus,validator_trust' &&
+        cons.length === 256 && cons.every((c) => c === '0') && trust.every((c) => c === '0'),
+      `${note} | ${na}`,
+    );
+    await page.click('#results-table tbody tr[data-uid="1"]');
+    const title = await page.locator('#miner-title').innerText();
+    const bars = await page.locator('#chart-miner svg rect.bar-w').count();
+    const consLines = await page.locator('#chart-miner svg line.cons').count();
+    const explained = await page.locator('#explain-text').innerText();
+    check(
+      'a null vector: the uid chart shows the sole validator\'s weight, no consensus line; explain as yuma explain',
+      /the sole validator's masked weight/.test(title) && bars === 1 && consLines === 0 && explained.trim() === node.explain(nullText, 1).trim(),
+      `${title}; ${bars} bars, ${consLines} consensus lines`,
+    );
+    await page.screenshot({ path: join(artifacts, 'null.png'), fullPage: true });
+  });
+
+  await step('mech475: Null in every mechanism, explained per mechanism', async () => {
+    const mText = readFileSync(join(WASM_DIR, 'www', 'examples', 'mech475-001-null-budgets-m2-n4.json'), 'utf8');
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'mech475.json', { type: 'application/json' }));
+      document.getElementById('dropzone').dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
+    }, mText);
+    await waitSummary(/4 \/ 4 uids match bit-exactly/);
+    const kind = await page.locator('#epoch-kind').innerText();
+    await page.selectOption('#view-select', '1');
+    await page.click('#results-table tbody tr[data-uid="3"]');
+    const explained = await page.locator('#explain-text').innerText();
+    check(
+      'a mech475 vector: Null consensus in every mechanism, mechanism 1 explained with its budgets',
+      kind === 'Null consensus: sole validator uid 3 (every mechanism)' && explained.trim() === node.explain_with(mText, '', 3, 1).trim() && /validator budget/.test(explained),
+      kind,
+    );
+  });
+
+  await step('an input of spec 500: the newest rules, assumed, and said so', async () => {
+    const laText = readFileSync(join(WASM_DIR, 'www', 'examples', 'la-055-default-n256.json'), 'utf8');
+    await page.fill('#paste', laText.replace('"spec_version": 475', '"spec_version": 500'));
+    await page.click('#run-paste');
+    await page.waitForFunction(() => /spec_version 500/.test(document.getElementById('rules-line').textContent), null, { timeout: 20000 });
+    const line = await rulesLine();
+    const note = page.locator('#rules-note');
+    const noteText = await note.innerText();
+    const sel = await page.locator('#spec-select').inputValue();
+    const own = await page.locator('#spec-select option[value=""]').innerText();
+    const s = await summaryText();
+    check(
+      'a spec-500 input: loads with spec 475 selected, a visible note that the rules are assumed, the rules line says so',
+      sel === '475' && (await note.isVisible()) && /spec_version 500 is newer than any runtime this version reproduces \(up to spec 475\)/.test(noteText) && /assumed/.test(noteText) &&
+        line === `Runtime rules: spec 475 (${S475}), assumed: the input's spec_version 500 is newer than any runtime this version reproduces (up to spec 475)` &&
+        own === 'as the input says (spec_version 500: not reproduced)' && /256 \/ 256 uids match bit-exactly under spec 475, assumed/.test(s),
+      `${sel} | ${noteText} | ${line} | ${own} | ${s}`,
+    );
+    await page.screenshot({ path: join(artifacts, 'spec500.png'), fullPage: true });
+    await page.selectOption('#spec-select', '');
+    await page.waitForSelector('#error:not([hidden])', { timeout: 5000 });
+    const err = await page.locator('#error').innerText();
+    check(
+      'a spec-500 input under "as the input says": the library\'s error, the assumed run kept',
+      /runtime 500 is not reproduced by this version of yuma \(it reproduces runtimes up to spec 475\)/.test(err) && (await page.locator('#spec-select').inputValue()) === '475' && (await rowCount()) === 256,
+      err,
+    );
+  });
+
+  await step('scenarios: the rules per run of epochs, the selector', async () => {
+    const sc = JSON.parse(scenarioText);
+    sc.epochs[4] = { ...sc.epochs[4], spec_version: 475 };
+    await page.fill('#paste', JSON.stringify(sc));
+    await page.click('#run-paste');
+    await page.waitForSelector('#scenario:not([hidden]) #sc-rules li', { timeout: 20000 });
+    const runs = await page.locator('#sc-rules li').allInnerTexts();
+    const rulesCol = await page.locator('#sc-epochs tbody tr td:nth-child(8)').allInnerTexts();
+    check(
+      'a scenario moving to spec 475 at epoch 4: rules spec 425 for epochs 0–3 and spec 475 for 4–11, per epoch in the table',
+      runs.length === 2 && runs[0].startsWith(`Runtime rules: spec 425 (${S425}) for epochs 0–3`) && runs[1].startsWith(`Runtime rules: spec 475 (${S475}) for epochs 4–11`) &&
+        rulesCol.join() === 'spec 425,spec 425,spec 425,spec 425,spec 475,spec 475,spec 475,spec 475,spec 475,spec 475,spec 475,spec 475',
+      `${runs.join(' / ')} | ${rulesCol.join()}`,
+    );
+    await page.selectOption('#sc-spec-select', '425');
+    await page.waitForFunction(() => document.querySelectorAll('#sc-rules li').length === 1, null, { timeout: 10000 });
+    const one = await page.locator('#sc-rules li').innerText();
+    const ex = await page.locator('#sc-explain').innerText();
+    check('the scenario selector at spec 425: one run, assumed; the explanation follows', /^Runtime rules: spec 425 .* for epochs 0–11 — assumed \(spec 425 selected\)/.test(one) && ex.includes('Runtime rules: spec 425'), one);
+    const s500 = scenarioText.replace('"initial": {"n": 5,', '"initial": {"n": 5, "spec_version": 500,');
+    await page.fill('#paste', s500);
+    await page.click('#run-paste');
+    await page.waitForSelector('#sc-rules-note:not([hidden])', { timeout: 10000 });
+    const note = await page.locator('#sc-rules-note').innerText();
+    check('a spec-500 scenario: loads under spec 475, assumed, with the note', (await page.locator('#sc-spec-select').inputValue()) === '475' && /spec_version 500 is newer/.test(note), note);
+    await page.click('#load-example');
+    await page.waitForSelector('#scenario', { state: 'hidden', timeout: 10000 });
+  });
+
   await step('a 4096-uid vector: renders 1000 rows, then all on request', async () => {
     const big = join(ROOT, 'tests', 'vectors', 'scale-04-n4096-v256.json');
     if (!existsSync(big)) return;

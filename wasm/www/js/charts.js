@@ -5,6 +5,7 @@ import { state } from './state.js';
 import { outputOf } from './table.js';
 import { selectUid } from './results.js';
 import { showEmpty, svgEl, niceMax } from './svg.js';
+import { consensusLabel } from './rules.js';
 
 // Incentive bars above the axis, dividends below, one slot per uid.
 export function renderIdChart() {
@@ -85,6 +86,8 @@ export function renderIdChart() {
 
 // For the selected uid j: each validator's normalized weight on j (light), the part kept after
 // clipping at consensus (dark), and consensus itself (dashed line). Validators sorted by stake.
+// A Null epoch has one validator, no normalization, no clipping and no consensus: its bar is the
+// sole validator's masked weight on j as a fraction of 65535 (j's incentive share).
 export function renderMinerChart() {
   const box = $('chart-miner');
   box.innerHTML = '';
@@ -99,14 +102,20 @@ export function renderMinerChart() {
   const mech = res.kind === 'epoch' || state.view === 'agg' ? 0 : state.view;
   const trace = res.traces[mech];
   const o = outputOf(res, res.kind === 'epoch' ? 'epoch' : mech);
-  $('miner-title').textContent =
-    `Weights on uid ${j}: each validator vs consensus` + (res.kind === 'mechanisms' ? ` (mechanism ${mech})` : '');
+  const info = (res.epoch_info || [])[mech];
+  const isNull = !!info && info.consensus === 'null';
+  const where = res.kind === 'mechanisms' ? ` (mechanism ${mech})` : '';
+  $('miner-title').textContent = isNull
+    ? `Weight on uid ${j}: the sole validator's masked weight${where}`
+    : `Weights on uid ${j}: each validator vs consensus${where}`;
   if (!trace) {
     meta.textContent = 'This mechanism could not be computed.';
     return;
   }
+  // Null: the masked row holds the raw u16 weights (as I32F32 bits), shown as fractions of 65535.
+  const scale = isNull ? ONE_BITS * U16 : ONE_BITS;
   const find = (row) => {
-    for (const [c, v] of row) if (c === j) return num(v) / ONE_BITS;
+    for (const [c, v] of row) if (c === j) return num(v) / scale;
     return 0;
   };
   const vals = [];
@@ -117,11 +126,14 @@ export function renderMinerChart() {
     vals.push({ i, w, c, stake: o.stake[i] });
   });
   vals.sort((a, b) => (a.stake > b.stake ? -1 : a.stake < b.stake ? 1 : a.i - b.i));
-  const cons = num(trace.consensus[j]) / ONE_BITS;
+  const cons = isNull ? 0 : num(trace.consensus[j]) / ONE_BITS;
   const weighting = vals.filter((v) => v.w > 0).length;
-  meta.textContent =
-    `consensus ${cons.toFixed(6)} (u16 ${o.consensus[j]}) · incentive ${o.incentive[j]} · ` +
-    `${weighting} of ${vals.length} validators with weights put weight on uid ${j}. Bars: light = normalized weight, dark = kept after clipping at consensus.`;
+  meta.textContent = isNull
+    ? `${consensusLabel(info)} · incentive ${o.incentive[j]} · ` +
+      (vals.length ? `its masked weight on uid ${j}: ${Math.round(vals[0].w * U16)} of 65535. ` : '') +
+      'No consensus, clipping or normalization under Null consensus.'
+    : `consensus ${cons.toFixed(6)} (u16 ${o.consensus[j]}) · incentive ${o.incentive[j]} · ` +
+      `${weighting} of ${vals.length} validators with weights put weight on uid ${j}. Bars: light = normalized weight, dark = kept after clipping at consensus.`;
   const W = 1000;
   const H = 240;
   const L = 56;
@@ -162,8 +174,10 @@ export function renderMinerChart() {
     }
   });
   svg.appendChild(svgEl('line', { x1: L, x2: W - R, y1: y(0), y2: y(0), class: 'axis' }));
-  svg.appendChild(svgEl('line', { x1: L, x2: W - R, y1: y(cons), y2: y(cons), class: 'cons' }));
-  svg.appendChild(svgEl('text', { x: W - R - 4, y: y(cons) - 4, 'text-anchor': 'end' }, `consensus ${cons.toFixed(4)}`));
-  svg.appendChild(svgEl('text', { x: L, y: H - 4 }, 'validators (uid), by stake, largest first'));
+  if (!isNull) {
+    svg.appendChild(svgEl('line', { x1: L, x2: W - R, y1: y(cons), y2: y(cons), class: 'cons' }));
+    svg.appendChild(svgEl('text', { x: W - R - 4, y: y(cons) - 4, 'text-anchor': 'end' }, `consensus ${cons.toFixed(4)}`));
+  }
+  svg.appendChild(svgEl('text', { x: L, y: H - 4 }, isNull ? 'the sole validator (uid)' : 'validators (uid), by stake, largest first'));
   box.appendChild(svg);
 }

@@ -16,7 +16,8 @@ export function renderExplain() {
   card.hidden = false;
   const mech = res.kind === 'mechanisms' ? state.view : null;
   const bits = [];
-  if (state.overrides) bits.push('with the what-if values');
+  if (res.params_changed) bits.push('with the what-if values');
+  if (res.runtime.assumed && res.runtime.rules) bits.push(`under ${res.runtime.rules.name}, assumed`);
   if (res.kind === 'mechanisms' && mech !== 'agg') bits.push(`mechanism ${mech}, with its share of the emission`);
   $('explain-title').textContent = `Explain uid ${j}` + (bits.length ? ` (${bits.join('; ')})` : '');
   const text = $('explain-text');

@@ -1,5 +1,6 @@
 // Loading a document: a picked or dropped file, pasted or dropped text, the examples; it is
-// then run as a single epoch (results.js) or, for a scenario, simulated (scenarios.js).
+// then run as a single epoch (results.js) or, for a scenario, simulated (scenarios.js), under
+// the rules its spec_version names (or, newer than any reproduced, the newest, assumed).
 import { $, showError, refuseDocument } from './util.js';
 import { yuma } from './wasm.js';
 import { state } from './state.js';
@@ -7,6 +8,7 @@ import { analyze, renderAll } from './results.js';
 import { ROW_LIMIT, setupViews } from './table.js';
 import { fillWhatIf } from './whatif.js';
 import { loadScenario } from './scenarios.js';
+import { fillSpecSelect, newerFallback, overridesJson } from './rules.js';
 
 // A scenario has top-level `initial` and `epochs` keys, which no other document has (a quote
 // preceded by a backslash is inside a string).
@@ -23,14 +25,29 @@ function loadDocument(text, label) {
     return;
   }
   let res;
+  let assume = '';
   try {
     res = analyze(text, '');
   } catch (e) {
-    refuseDocument(label, e && e.message ? e.message : e);
-    return;
+    // An input of a runtime newer than any reproduced loads under the newest known rules,
+    // assumed — and the page says so (rules.js: newerNote). Any other error refuses it.
+    assume = newerFallback(text);
+    if (assume === null) {
+      refuseDocument(label, e && e.message ? e.message : e);
+      return;
+    }
+    try {
+      res = analyze(text, overridesJson([], assume));
+    } catch (e2) {
+      refuseDocument(label, e2 && e2.message ? e2.message : e2);
+      return;
+    }
   }
   $('scenario').hidden = true;
-  state.overrides = '';
+  state.assume = assume;
+  state.defaultAssume = assume;
+  state.baseOverrides = overridesJson([], assume);
+  state.overrides = state.baseOverrides;
   state.text = text;
   state.label = label;
   state.base = res;
@@ -41,6 +58,7 @@ function loadDocument(text, label) {
   state.sortKey = 'uid';
   state.sortDir = 1;
   fillWhatIf(res.params);
+  fillSpecSelect($('spec-select'), res.runtime, assume);
   setupViews(res);
   renderAll();
 }

@@ -1,5 +1,5 @@
 // A single-epoch document's run and its rendering: analyze() (the WASM call, decoded exactly),
-// renderAll (summary, table, charts, explanation, timing) and selectUid.
+// renderAll (summary with the rules that ran, table, charts, explanation, timing) and selectUid.
 import { $, group, ms, sumU64 } from './util.js';
 import { parseExact } from './json.js';
 import { yuma } from './wasm.js';
@@ -7,6 +7,7 @@ import { state } from './state.js';
 import { indexFlags, indexChanges, renderTable } from './table.js';
 import { renderIdChart, renderMinerChart } from './charts.js';
 import { renderExplain } from './explain.js';
+import { consensusLabel, liquidAlphaSentence, newerNote, rulesSentence } from './rules.js';
 
 export function analyze(text, overrides) {
   const t0 = performance.now();
@@ -66,35 +67,82 @@ function renderOverpaid(res) {
     : '';
 }
 
+// The epoch's kind: "Null consensus: sole validator uid W" (for mechanisms, once if every
+// mechanism has the same, else per mechanism), or '' when every epoch is Yuma.
+function epochKind(res) {
+  const infos = res.epoch_info || [];
+  if (!infos.some((i) => i && i.consensus === 'null')) return '';
+  const labels = infos.map(consensusLabel);
+  if (res.kind === 'epoch' || new Set(labels).size === 1) {
+    return labels[0] + (res.kind === 'mechanisms' && infos.length > 1 ? ' (every mechanism)' : '');
+  }
+  return labels.map((l, k) => `mechanism ${k}: ${l || 'not computed'}`).join('; ');
+}
+
+// Which consensus fed liquid alpha and whether it ran, per epoch or mechanism ('' when no epoch
+// has liquid alpha under spec ≥ 446).
+function liquidAlphaLines(res) {
+  const infos = res.epoch_info || [];
+  const lines = infos.map((info, k) => {
+    const t = liquidAlphaSentence(info);
+    return t && res.kind === 'mechanisms' ? `Mechanism ${k}: ${t}` : t;
+  });
+  return lines.filter(Boolean).join('\n');
+}
+
+function renderRules(res) {
+  const rt = res.runtime;
+  const line = $('rules-line');
+  line.textContent = rulesSentence(rt);
+  line.title = rt.rules ? `${rt.rules.name}: ${rt.rules.source} (${rt.rules.specs})` : '';
+  line.classList.toggle('assumed', rt.assumed);
+  $('spec-select').value = state.assume;
+  const note = newerNote(rt);
+  $('rules-note').hidden = !note;
+  $('rules-note').textContent = note;
+  const kind = epochKind(res);
+  $('epoch-kind').hidden = !kind;
+  $('epoch-kind').textContent = kind;
+  const la = liquidAlphaLines(res);
+  $('la-line').hidden = !la;
+  $('la-line').textContent = la;
+}
+
 function renderSummary(res, other, badUids, changedUids) {
   const title = res.name || state.label;
   $('doc-title').textContent = title;
   const p = res.params || {};
+  const kind = epochKind(res);
+  const allNull = kind && !kind.includes(';');
   const bits = [
     res.kind === 'mechanisms' ? `${res.mechanisms} mechanisms` : 'epoch',
     res.category ? `category ${res.category}` : null,
     `n = ${res.n}`,
-    p.yuma3_enabled ? 'Yuma 3' : 'Yuma 2',
-    p.liquid_alpha_enabled ? 'liquid alpha' : null,
-    `kappa ${p.kappa}`,
-    `bonds_penalty ${p.bonds_penalty}`,
+    ...(allNull
+      ? [kind]
+      : [p.yuma3_enabled ? 'Yuma 3' : 'Yuma 2', p.liquid_alpha_enabled ? 'liquid alpha' : null, `kappa ${p.kappa}`, `bonds_penalty ${p.bonds_penalty}`]),
     `source: ${state.label}`,
   ].filter(Boolean);
   $('doc-meta').textContent = bits.join(' · ');
+  renderRules(res);
 
   const s = $('summary');
   s.className = 'summary';
   if (res.compared) {
     const good = res.n - badUids.size;
     const nm = res.mismatches.length;
+    const rt = res.runtime;
     s.textContent =
       `${good} / ${res.n} uids match bit-exactly` +
+      (rt.assumed && rt.rules ? ` under ${rt.rules.name}, assumed` : '') +
       (nm ? ` — ${nm} differing value${nm === 1 ? '' : 's'}` + (other.length ? `, ${other.length} not per uid` : '') : '');
     s.classList.add(nm ? 'bad' : 'ok');
     if (!nm) s.textContent = `✓ ${s.textContent}`;
     else s.textContent = `✗ ${s.textContent}`;
   } else if (res.whatif) {
-    s.textContent = `What-if run: ${changedUids.size} / ${res.n} uids changed from the file's values (outlined). Comparison with expected is off.`;
+    const rt = res.runtime;
+    const under = res.rules_changed ? ` under ${rt.rules.name} (the input names ${rt.input_rules.name})` : '';
+    s.textContent = `What-if run${under}: ${changedUids.size} / ${res.n} uids changed from the file's values (outlined). Comparison with expected is off.`;
     s.classList.add('info');
   } else {
     s.textContent = `Computed ${res.n} uids. The document carries no expected values, so there is nothing to compare.`;

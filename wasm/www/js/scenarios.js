@@ -1,9 +1,11 @@
-// Scenarios (`{initial, epochs}`, as `yuma simulate`): the run, the line charts per uid over the
-// epochs, the per-epoch table, the picked uid and epoch explained, the CSV download.
-import { $, U16, num, group, esc, frac, ms, sumU64, refuseDocument } from './util.js';
+// Scenarios (`{initial, epochs}`, as `yuma simulate`): the run under the rules selected (the
+// rules per run of epochs), the line charts per uid over the epochs, the per-epoch table, the
+// picked uid and epoch explained, the CSV download.
+import { $, U16, num, group, esc, frac, ms, sumU64, refuseDocument, showError } from './util.js';
 import { parseExact } from './json.js';
 import { yuma } from './wasm.js';
 import { showEmpty, svgEl, niceMax } from './svg.js';
+import { consensusLabel, fillSpecSelect, liquidAlphaCell, liquidAlphaSentence, newerFallback, newerNote, rulesSentence, shortSource } from './rules.js';
 
 // ---------------------------------------------------------------- scenarios (multi-epoch)
 
@@ -14,7 +16,16 @@ const sc = {
   uids: 0, // the largest n of any epoch
   uid: 0, // explained uid
   epoch: 0, // explained epoch
+  assume: '', // the Rules selector: '' (as the scenario says) or the spec assumed for every epoch
 };
+
+// simulate() under `assume` ('' for the scenario's own rules), decoded exactly.
+function runScenario(text, assume) {
+  const t0 = performance.now();
+  const res = parseExact(yuma.simulate(text, assume ? Number(assume) : undefined)); // u64 values stay exact
+  res.call_ms = performance.now() - t0;
+  return res;
+}
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#7f7f7f'];
 const uidColor = (j) => (j < PALETTE.length ? PALETTE[j] : `hsl(${(j * 137.508) % 360}, 55%, 42%)`);
@@ -28,22 +39,42 @@ function topOf(arr) {
 
 export function loadScenario(text, label) {
   let res;
-  const t0 = performance.now();
+  let assume = '';
   try {
-    res = parseExact(yuma.simulate(text)); // u64 values stay exact
+    res = runScenario(text, '');
   } catch (e) {
-    refuseDocument(label, e && e.message ? e.message : e);
-    return;
+    // A runtime newer than any reproduced: every epoch under the newest known rules, assumed
+    // (and said so); any other error refuses the scenario.
+    assume = newerFallback(text);
+    if (assume === null) {
+      refuseDocument(label, e && e.message ? e.message : e);
+      return;
+    }
+    try {
+      res = runScenario(text, assume);
+    } catch (e2) {
+      refuseDocument(label, e2 && e2.message ? e2.message : e2);
+      return;
+    }
   }
-  res.call_ms = performance.now() - t0;
   sc.text = text;
   sc.label = label;
+  sc.assume = assume;
+  fillSpecSelect($('sc-spec-select'), res.runtime, assume);
+  showScenario(res);
+}
+
+// Shows a simulate() result of sc.text: a load, or (`keepPick`) a run under other rules, which
+// keeps the picked uid and epoch.
+function showScenario(res, keepPick = false) {
   sc.res = res;
   sc.uids = Math.max(0, ...res.n);
-  sc.epoch = Math.max(0, res.epochs.length - 1);
-  // Start with the uid that earned the most dividends in the last epoch (uid 0 if none did).
-  const last = res.epochs[sc.epoch];
-  sc.uid = last && last.dividends.length ? last.dividends.reduce((b, v, i, a) => (num(v) > num(a[b]) ? i : b), 0) : 0;
+  if (!keepPick || sc.epoch >= res.epochs.length || sc.uid >= sc.uids) {
+    sc.epoch = Math.max(0, res.epochs.length - 1);
+    // Start with the uid that earned the most dividends in the last epoch (uid 0 if none did).
+    const last = res.epochs[sc.epoch];
+    sc.uid = last && last.dividends.length ? last.dividends.reduce((b, v, i, a) => (num(v) > num(a[b]) ? i : b), 0) : 0;
+  }
   $('results').hidden = true;
   $('scenario').hidden = false;
   renderScenario();
@@ -77,6 +108,7 @@ function renderScenario() {
   $('sc-summary').textContent = last
     ? `After epoch ${E - 1}: ${said(last.incentive, 'incentive')}, ${said(last.dividends, 'dividends')}.`
     : 'The scenario has no epochs.';
+  renderScenarioRules();
   fillScenarioSelects();
   renderScenarioLegend();
   renderScenarioCharts();
@@ -85,6 +117,35 @@ function renderScenario() {
   $('sc-timing').textContent =
     `${E} epochs computed in ${ms(res.compute_ms)} ms in WASM (JSON parse ${ms(res.parse_ms)} ms); ` +
     `the whole call took ${ms(res.call_ms)} ms, rendering ${ms(performance.now() - t0)} ms.`;
+}
+
+// The rules per run of epochs ("Runtime rules: spec 425 (…) for epochs 0–3; …"), whether they
+// were assumed, and the note of a scenario newer than any reproduced runtime.
+function renderScenarioRules() {
+  const res = sc.res;
+  const rt = res.runtime;
+  $('sc-spec-select').value = sc.assume;
+  const specsOf = (first, last) => {
+    const seen = [...new Set(res.spec_versions.slice(first, last + 1).map((v) => (v === null ? 'none' : String(v))))];
+    return seen.map((v) => (v === 'none' ? 'no spec_version' : `spec_version ${v}`)).join(', ');
+  };
+  const runs = res.rules_runs.map((r) => {
+    const span = r.first === r.last ? `epoch ${r.first}` : `epochs ${r.first}–${r.last}`;
+    const why = rt.assumed ? `assumed (spec ${rt.assume_spec} selected); the states have ${specsOf(r.first, r.last)}` : specsOf(r.first, r.last);
+    return { text: `Runtime rules: ${r.rules.name} (${shortSource(r.rules.source)}) for ${span} — ${why}`, title: `${r.rules.source} (${r.rules.specs})` };
+  });
+  if (!runs.length) runs.push({ text: rulesSentence(rt), title: '' });
+  $('sc-rules').innerHTML = runs.map((r) => `<li title="${esc(r.title)}">${esc(r.text)}</li>`).join('');
+  $('sc-rules').classList.toggle('assumed', rt.assumed);
+  const note = newerNote(rt);
+  $('sc-rules-note').hidden = !note;
+  $('sc-rules-note').textContent = note;
+}
+
+// The rules each epoch ran under (from the runs).
+function rulesOfEpoch(k) {
+  const r = sc.res.rules_runs.find((x) => x.first <= k && k <= x.last);
+  return r ? r.rules.name : '—';
 }
 
 function fillScenarioSelects() {
@@ -225,7 +286,9 @@ function renderEpochTable() {
       `<tr data-epoch="${k}"${k === sc.epoch ? ' class="selected"' : ''}>` +
       `<td>${k}</td><td>${group(res.blocks[k])}</td><td class="patch" title="${esc(patched)}">${esc(patched)}</td>` +
       `<td>${group(sumU64(o.server_emission))}</td><td>${group(sumU64(o.validator_emission))}</td>` +
-      `<td>${esc(topOf(o.incentive))}</td><td>${esc(topOf(o.dividends))}</td></tr>`
+      `<td>${esc(topOf(o.incentive))}</td><td>${esc(topOf(o.dividends))}</td>` +
+      `<td>${esc(rulesOfEpoch(k))}</td><td>${esc(consensusLabel(res.epoch_info[k]))}</td>` +
+      `<td title="${esc(liquidAlphaSentence(res.epoch_info[k]))}">${esc(liquidAlphaCell(res.epoch_info[k]))}</td></tr>`
     );
   });
   $('sc-epochs').tBodies[0].innerHTML = html.join('');
@@ -257,7 +320,7 @@ function renderScenarioExplain() {
     return;
   }
   try {
-    pre.textContent = yuma.explain_epoch(sc.text, sc.epoch, sc.uid);
+    pre.textContent = yuma.explain_epoch(sc.text, sc.epoch, sc.uid, sc.assume ? Number(sc.assume) : undefined);
   } catch (e) {
     pre.textContent = `Cannot explain uid ${sc.uid} at epoch ${sc.epoch}: ${e && e.message ? e.message : e}`;
   }
@@ -285,6 +348,24 @@ function downloadCsv() {
 
 export function wireScenario() {
   $('sc-csv').addEventListener('click', downloadCsv);
+  // The Rules selector: every epoch again under the rules picked; a scenario that cannot run
+  // under them shows the library's error and keeps the run shown.
+  $('sc-spec-select').addEventListener('change', (e) => {
+    const assume = e.target.value;
+    showError('');
+    let res;
+    try {
+      res = runScenario(sc.text, assume);
+    } catch (err) {
+      const label = e.target.selectedOptions[0] ? e.target.selectedOptions[0].text : assume;
+      const shown = sc.res.rules_runs.map((r) => r.rules.name).join(', ') || 'the previous rules';
+      showError(`Running under the rules "${label}" failed:\n${err && err.message ? err.message : err}\nStill showing the run under ${shown}.`);
+      e.target.value = sc.assume;
+      return;
+    }
+    sc.assume = assume;
+    showScenario(res, true);
+  });
   $('sc-legend').addEventListener('click', (e) => {
     const b = e.target.closest('button[data-uid]');
     if (!b) return;

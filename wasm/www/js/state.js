@@ -1,5 +1,5 @@
-// The single-epoch page's state: the document, its runs (file and what-if), the view, sorting,
-// the selected uid and the highlighting indexes. (Scenarios keep theirs in scenarios.js.)
+// The single-epoch page's state: the document, its runs (file and what-if), the rules selected,
+// the view, sorting, the selected uid and the highlighting indexes. (Scenarios keep theirs in scenarios.js.)
 
 export const state = {
   text: null, // the document as loaded
@@ -10,7 +10,10 @@ export const state = {
   sortKey: 'uid',
   sortDir: 1,
   selected: null, // uid shown in the miner chart and explained
-  overrides: '', // the what-if overrides of `cur` ('' when `cur` is the file's run)
+  overrides: '', // the overrides JSON `cur` ran with (what-if values, assume_spec); baseOverrides for `base`
+  baseOverrides: '', // '' — or, for an input newer than any reproduced runtime, the newest rules assumed
+  assume: '', // the Rules selector: '' (as the input says) or the spec assumed
+  defaultAssume: '', // the selector's value for `base` ('' unless the input is newer than any reproduced)
   limit: 1000, // rows rendered (a large subnet starts with ROW_LIMIT; `show …` raises it)
   flags: new Map(), // `${view}|${uid}` -> [{col, field, got, expected}]
   changed: new Map(), // `${view}|${uid}|${col}` -> baseline display value

@@ -5,6 +5,7 @@ import { state } from './state.js';
 import { selectUid } from './results.js';
 import { renderIdChart, renderMinerChart } from './charts.js';
 import { renderExplain } from './explain.js';
+import { consensusLabel, infoOfView, isNullView } from './rules.js';
 
 // ---------------------------------------------------------------- columns
 
@@ -148,9 +149,27 @@ function rowDiff(x) {
   return [head, ...shown].join('\n');
 }
 
+// Null consensus computes no consensus and no validator trust: their columns are all zero.
+const NOT_UNDER_NULL = new Set(['consensus', 'validator_trust']);
+
+// The note above a Null epoch's table: who the sole validator is and what the columns hold.
+function renderTableNote(res, view) {
+  const note = $('table-note');
+  const isNull = isNullView(res, view);
+  note.hidden = !isNull;
+  if (!isNull) return;
+  const info = infoOfView(res, view);
+  const who = info ? `${consensusLabel(info)}.` : 'Null consensus in every mechanism (sole validators differ; pick a mechanism under "View").';
+  note.textContent =
+    `${who} Incentive is the sole validator's masked weights, dividends are stake shares; consensus and validator trust ` +
+    `are not computed under Null consensus (all zero), and bonds are not written.`;
+}
+
 export function renderTable() {
   const res = state.cur;
   const o = outputOf(res, state.view);
+  const isNull = isNullView(res, state.view);
+  renderTableNote(res, state.view);
   const head = $('results-table').tHead.rows[0];
   head.innerHTML = '';
   for (const col of COLS) {
@@ -160,6 +179,10 @@ export function renderTable() {
     th.scope = 'col';
     th.tabIndex = 0; // sortable from the keyboard (Enter or Space)
     if (col.tip) th.title = col.tip;
+    if (isNull && NOT_UNDER_NULL.has(col.key)) {
+      th.classList.add('na');
+      th.title = 'Null consensus: not computed (all zero)';
+    }
     if (state.sortKey === col.key) th.setAttribute('aria-sort', state.sortDir > 0 ? 'ascending' : 'descending');
     head.appendChild(th);
   }

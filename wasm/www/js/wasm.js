@@ -4,15 +4,18 @@ import { $, esc, showError } from './util.js';
 
 export let yuma = null; // the wasm-bindgen module, once loaded
 
-// Loads ../pkg/yuma_wasm.js, shows its version; on failure, says how to build and serve it.
+// Loads ../pkg/yuma_wasm.js, shows its version and rule sets; on failure, says how to build and
+// serve it.
 export async function loadWasm() {
   try {
     const mod = await import('../pkg/yuma_wasm.js');
     await mod.default();
     yuma = mod;
+    // Both rule sets it reproduces, as `yuma --version` names them.
+    const rules = JSON.parse(mod.known_rules());
     $('version').innerHTML =
       `<div>yuma ${esc(mod.crate_version())} (WASM)</div>` +
-      `<div>reference: opentensor/subtensor @ ${esc(mod.reference_commit())}</div>`;
+      rules.map((r) => `<div>${esc(r.name)} (${esc(r.specs)}): ${esc(r.source)}</div>`).join('');
     $('version').title = mod.version();
     document.body.dataset.ready = '1';
   } catch (e) {
