@@ -217,7 +217,53 @@ fn explained(msg: &str) -> String {
     if let Some(at) = msg.strip_prefix("trailing characters") {
         return format!("array has more elements than expected (a weight or bond entry is a [uid, value] pair){at}");
     }
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        if let Some((field, known)) = rest.split_once("`, expected one of ") {
+            let candidates = known
+                .split(", ")
+                .map(|c| c.split(" at line ").next().unwrap_or(c).trim_matches('`'));
+            if let Some(best) = closest(field, candidates) {
+                return format!(
+                    "unknown field `{field}` (did you mean `{best}`?), expected one of {known}"
+                );
+            }
+        }
+    }
     String::from(msg)
+}
+
+/// The candidate nearest to `word` by edit distance, when it is near enough to be a typo: at
+/// most 2 edits, and fewer than half of the word's letters.
+fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 2).min(2);
+    candidates
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|&(d, _)| d > 0 && d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance between two strings (by `char`).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row.first().copied().unwrap_or(0);
+        if let Some(first) = row.first_mut() {
+            *first = i.saturating_add(1);
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let up = row.get(j.saturating_add(1)).copied().unwrap_or(usize::MAX);
+            let left = row.get(j).copied().unwrap_or(usize::MAX);
+            let cost = diag.saturating_add(usize::from(ca != *cb));
+            let best = cost.min(up.saturating_add(1)).min(left.saturating_add(1));
+            diag = up;
+            if let Some(cell) = row.get_mut(j.saturating_add(1)) {
+                *cell = best;
+            }
+        }
+    }
+    row.last().copied().unwrap_or(0)
 }
 
 fn is_mechanisms(m: &Members) -> bool {

@@ -958,3 +958,87 @@ fn simulate_names_what_a_non_scenario_file_is() {
     assert_rejected("vector file to simulate", &r, "this is a vector file");
     assert!(r.stderr.contains("yuma verify"), "{}", r.stderr);
 }
+
+/// The frictions a new user met, each now a clear line.
+#[test]
+fn frictions_read_as_what_to_do() {
+    let dir = scratch("frictions");
+    // `epoch` on a directory says which commands take one.
+    let r = run(&["epoch", dir.to_str().unwrap()], None);
+    assert_rejected("epoch DIR", &r, "is a directory");
+    assert!(
+        r.stderr
+            .contains("`yuma verify` and `yuma bench` take directories"),
+        "{}",
+        r.stderr
+    );
+
+    // A misspelled field suggests the one meant.
+    let mut input: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(example("data/epoch-small.json")).unwrap()).unwrap();
+    let kappa = input.as_object_mut().unwrap().remove("kappa").unwrap();
+    input["kapa"] = kappa;
+    let r = run(&["epoch", "-"], Some(input.to_string().as_bytes()));
+    assert_rejected("kapa", &r, "unknown field `kapa` (did you mean `kappa`?)");
+
+    // `verify` of an EpochInput says it has no expected results and what computes it.
+    let r = run(&["verify", &example("data/epoch-small.json")], None);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("it is an EpochInput, with no expected results to compare: compute it with `yuma epoch`"), "{}", r.stderr);
+
+    // A failing vector is named with its path.
+    let mut v: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(example("tests/vectors/tiny-n2-cross-weights-y2.json")).unwrap(),
+    )
+    .unwrap();
+    v["expected"]["consensus"][0] = 5.into();
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, v.to_string()).unwrap();
+    let r = run(&["verify", bad.to_str().unwrap()], None);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "FAIL tiny-n2-cross-weights-y2 ({}): consensus uid 0",
+            bad.display()
+        )),
+        "{stdout}"
+    );
+
+    // `explain` on a scenario without epochs does not mention an `--epoch` nobody gave.
+    let small = std::fs::read_to_string(example("data/epoch-small.json")).unwrap();
+    let empty = dir.join("empty-scenario.json");
+    std::fs::write(&empty, format!("{{\"initial\": {small}, \"epochs\": []}}")).unwrap();
+    let r = run(&["explain", empty.to_str().unwrap(), "--uid", "0"], None);
+    assert_rejected(
+        "explain of an empty scenario",
+        &r,
+        "the scenario has no epochs to explain",
+    );
+    assert!(!r.stderr.contains("--epoch"), "{}", r.stderr);
+
+    // `synth` refuses what it would otherwise clamp.
+    let r = run(&["synth", "--n", "8", "--validators", "20"], None);
+    assert_rejected(
+        "synth --validators > n",
+        &r,
+        "--validators 20 exceeds --n 8",
+    );
+    let r = run(
+        &[
+            "synth",
+            "--n",
+            "8",
+            "--validators",
+            "4",
+            "--weights-per-row",
+            "9",
+        ],
+        None,
+    );
+    assert_rejected(
+        "synth --weights-per-row > n",
+        &r,
+        "--weights-per-row 9 exceeds --n 8",
+    );
+}

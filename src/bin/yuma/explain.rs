@@ -31,6 +31,12 @@ pub(crate) fn cmd_explain(
     let input = match yuma::scenario::parse_scenario(&bytes) {
         Ok(scenario) => {
             let count = scenario.epochs.len();
+            if count == 0 {
+                return Err(bad_input(format!(
+                    "{}: the scenario has no epochs to explain",
+                    shown(file)
+                )));
+            }
             let k = epoch.unwrap_or(count.saturating_sub(1));
             if k >= count {
                 return Err(bad_input(format!(

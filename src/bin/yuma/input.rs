@@ -17,6 +17,11 @@ pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, Fail> {
             .read_to_end(&mut buf)
             .map_err(|e| bad_input(format!("stdin: {e}")))?;
         Ok(buf)
+    } else if path.is_dir() {
+        Err(bad_input(format!(
+            "{}: is a directory; give one file (`yuma verify` and `yuma bench` take directories)",
+            path.display()
+        )))
     } else {
         std::fs::read(path).map_err(|e| match e.kind() {
             // The same words as `verify` and `bench` use for a path that does not exist.

@@ -43,10 +43,16 @@ pub(crate) fn cmd_verify(
         }
         let vector: Box<VectorFile> = match load(f) {
             Ok(Document::Vector(v)) => v,
-            Ok(_) => {
+            Ok(other) => {
                 clear(progress);
+                let what = match other {
+                    Document::Epoch(_) => {
+                        "it is an EpochInput, with no expected results to compare: compute it with `yuma epoch`"
+                    }
+                    _ => "it is a MechanismsInput, with no expected results to compare: compute it with `yuma epoch`",
+                };
                 eprintln!(
-                    "yuma: {}: not a vector file (no `input`/`expected`)",
+                    "yuma: {}: not a vector file (no `input`/`expected`); {what}",
                     f.display()
                 );
                 unreadable = unreadable.saturating_add(1);
@@ -60,10 +66,11 @@ pub(crate) fn cmd_verify(
             }
         };
         // A vector without a `name` is reported by its path.
+        // A vector is reported by its name and its path (by its path alone without a name).
         let name = if vector.name.is_empty() {
             f.display().to_string()
         } else {
-            vector.name.clone()
+            format!("{} ({})", vector.name, f.display())
         };
         // A file passes when it passes on every implementation asked for.
         let mut all_passed = true;
