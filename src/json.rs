@@ -282,6 +282,9 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, JsonError> {
     }
     let members: Members =
         serde_json::from_str(text).map_err(|e| JsonError(one_line(&format!("document: {e}"))))?;
+    if let Some(v) = snapshot_of(&members)? {
+        return Ok(Document::Vector(Box::new(v)));
+    }
     let Some(input) = members.get("input") else {
         return if is_mechanisms(&members) {
             parse_as(text, "").map(Document::Mechanisms)
@@ -338,6 +341,53 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, JsonError> {
         expected,
         trace,
     })))
+}
+
+/// A chain snapshot (`yuma fetch`'s document, `format` `yuma-chain-snapshot/…`) as a vector
+/// file without claimed results: its `input`, named by the subnet and block of its `meta`
+/// (category `chain-snapshot`). Its stored results are compared by `yuma verify`
+/// (`chain::snapshot::verify`), not here. `None` when the document is not a snapshot.
+fn snapshot_of(members: &Members) -> Result<Option<VectorFile>, JsonError> {
+    let Some(format) = members.get("format") else {
+        return Ok(None);
+    };
+    let format: String = parse_as(format.get(), "format")?;
+    if !format.starts_with("yuma-chain-snapshot/") {
+        return Ok(None);
+    }
+    let input = members
+        .get("input")
+        .ok_or_else(|| JsonError(String::from("chain snapshot: no `input`")))?;
+    let input_members: Members = serde_json::from_str(input.get())
+        .map_err(|e| JsonError(one_line(&format!("input: {e}"))))?;
+    let input = if is_mechanisms(&input_members) {
+        VectorInput::Mechanisms(parse_as(input.get(), "input")?)
+    } else {
+        VectorInput::Epoch(parse_as(input.get(), "input")?)
+    };
+    #[derive(Deserialize)]
+    struct Where {
+        netuid: Option<u16>,
+        block: Option<u64>,
+    }
+    let at = members
+        .get("meta")
+        .and_then(|m| serde_json::from_str::<Where>(m.get()).ok());
+    let name = match at {
+        Some(Where {
+            netuid: Some(n),
+            block: Some(b),
+        }) => format!("subnet {n} at block {b}"),
+        _ => String::from("chain snapshot"),
+    };
+    Ok(Some(VectorFile {
+        name,
+        category: String::from("chain-snapshot"),
+        description: String::from("an epoch fetched from a node (`yuma fetch`)"),
+        input,
+        expected: None,
+        trace: None,
+    }))
 }
 
 /// One differing cell between a computed and a claimed result.

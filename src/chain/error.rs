@@ -46,6 +46,9 @@ pub enum ChainError {
     },
     /// A snapshot file that is not what `yuma fetch` writes (exit 2).
     Snapshot(String),
+    /// A [`super::replay::Replay`] lacks answers: its driver sends the calls it queued and runs
+    /// the fetch again (exit 3 if it ever escapes).
+    Pending,
 }
 
 impl ChainError {
@@ -56,7 +59,10 @@ impl ChainError {
             ChainError::Argument(_)
             | ChainError::UnsupportedRuntime { .. }
             | ChainError::Snapshot(_) => 2,
-            ChainError::Network { .. } | ChainError::Node { .. } | ChainError::Decode { .. } => 3,
+            ChainError::Network { .. }
+            | ChainError::Node { .. }
+            | ChainError::Decode { .. }
+            | ChainError::Pending => 3,
         }
     }
 }
@@ -65,6 +71,7 @@ impl fmt::Display for ChainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ChainError::Argument(m) | ChainError::Snapshot(m) => f.write_str(m),
+            ChainError::Pending => f.write_str("the fetch is waiting for answers from the node"),
             ChainError::UnsupportedRuntime {
                 spec_version,
                 block,

@@ -7,12 +7,21 @@
 //!   version, storage values and key listings at a block) — a node ([`rpc::RpcClient`], feature
 //!   `rpc`), a recorded file, an indexer or a runtime test can stand behind it.
 
+pub mod decode;
 pub mod error;
+pub mod fetch;
+pub mod items;
 pub mod keys;
+pub mod replay;
 #[cfg(feature = "rpc")]
 pub mod rpc;
+pub mod rpc_json;
+pub mod snapshot;
+pub mod stake;
 
 pub use error::ChainError;
+pub use fetch::{fetch_epoch, FetchOptions, Progress, Target};
+pub use snapshot::{parse_snapshot, verify, ChainSnapshot, SnapshotReport};
 
 use alloc::vec::Vec;
 
@@ -47,4 +56,24 @@ pub trait Reader {
     ) -> Result<Vec<Option<Vec<u8>>>, ChainError>;
     /// Every key under `prefix` in the state of block `hash`.
     fn keys(&mut self, at: &Hash, prefix: &StorageKey) -> Result<Vec<StorageKey>, ChainError>;
+
+    /// [`Reader::storage`] for several blocks at once (one round trip where the reader can).
+    fn storage_many(
+        &mut self,
+        reads: &[(Hash, Vec<StorageKey>)],
+    ) -> Result<Vec<Vec<Option<Vec<u8>>>>, ChainError> {
+        reads
+            .iter()
+            .map(|(at, keys)| self.storage(at, keys))
+            .collect()
+    }
+
+    /// [`Reader::keys`] for several prefixes at once (one round trip per page where the reader
+    /// can).
+    fn keys_many(
+        &mut self,
+        prefixes: &[(Hash, StorageKey)],
+    ) -> Result<Vec<Vec<StorageKey>>, ChainError> {
+        prefixes.iter().map(|(at, p)| self.keys(at, p)).collect()
+    }
 }

@@ -20,9 +20,14 @@ use std::io::ErrorKind;
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::keys::{from_hex, StorageKey};
+use super::keys::StorageKey;
+use super::rpc_json::{
+    block_hash_call, get_storage_call, header_call, keys_paged_call, match_answers,
+    parse_block_hash, parse_changes, parse_header, parse_keys_page, parse_spec_version,
+    parse_storage, query_storage_at_call, request_body, runtime_version_call, Call,
+};
 use super::{ChainError, Hash, Header, Reader};
 
 /// How the client talks to the node.
@@ -111,21 +116,6 @@ fn host_port(url: &str) -> Option<(String, u16, bool)> {
         None => default,
     };
     Some((host, port, tls))
-}
-
-/// Whether a node's error reads like "busy, try later".
-fn busy(message: &str) -> bool {
-    let m = message.to_ascii_lowercase();
-    [
-        "busy",
-        "too many",
-        "rate limit",
-        "limit exceeded",
-        "try again",
-        "overloaded",
-    ]
-    .iter()
-    .any(|w| m.contains(w))
 }
 
 /// A failed attempt: worth retrying, or final.
@@ -283,8 +273,9 @@ impl RpcClient {
         }
     }
 
-    /// Calls `(method, params)` in one batch; each call's `result`, in order.
-    pub fn batch(&mut self, calls: &[(&str, Value)]) -> Result<Vec<Value>, ChainError> {
+    /// Makes `calls` in batches of [`RpcOptions::calls_per_batch`]; each call's `result`, in
+    /// order.
+    pub fn batch(&mut self, calls: &[Call]) -> Result<Vec<Value>, ChainError> {
         let mut out = Vec::with_capacity(calls.len());
         for chunk in calls.chunks(self.opts.calls_per_batch.max(1)) {
             out.extend(self.batch_once(chunk)?);
@@ -292,25 +283,22 @@ impl RpcClient {
         Ok(out)
     }
 
-    fn batch_once(&mut self, calls: &[(&str, Value)]) -> Result<Vec<Value>, ChainError> {
+    fn batch_once(&mut self, calls: &[Call]) -> Result<Vec<Value>, ChainError> {
         let first = self.next_id;
-        let requests: Vec<Value> = calls
-            .iter()
-            .zip(first..)
-            .map(|((m, p), id)| json!({"jsonrpc": "2.0", "id": id, "method": m, "params": p}))
-            .collect();
+        let body = request_body(calls, first);
         self.next_id = first.saturating_add(calls.len() as u64);
-        let body = if requests.len() == 1 {
-            requests.first().cloned().unwrap_or(Value::Null)
-        } else {
-            Value::Array(requests)
-        };
         let mut wait = self.opts.backoff;
         let mut tries = 0u32;
         let answer = loop {
-            let attempt = self
-                .round_trip(&body)
-                .and_then(|v| self.results(calls, first, v));
+            let attempt = self.round_trip(&body).and_then(|v| {
+                match_answers(calls, first, v).map_err(|e| {
+                    if e.busy {
+                        Attempt::Retry(e.error)
+                    } else {
+                        Attempt::Fail(e.error)
+                    }
+                })
+            });
             match attempt {
                 Ok(results) => break results,
                 // A busy or unreachable node: reconnect and try again, a little later each time.
@@ -326,138 +314,24 @@ impl RpcClient {
         Ok(answer)
     }
 
-    /// Each call's `result` from a JSON-RPC answer (one object or a batch array, any order).
-    fn results(
-        &self,
-        calls: &[(&str, Value)],
-        first: u64,
-        v: Value,
-    ) -> Result<Vec<Value>, Attempt> {
-        let items = match v {
-            Value::Array(a) => a,
-            one => alloc::vec![one],
-        };
-        let mut out: Vec<Option<Value>> = alloc::vec![None; calls.len()];
-        for item in items {
-            let id = item.get("id").and_then(Value::as_u64);
-            let slot = id
-                .and_then(|id| id.checked_sub(first))
-                .and_then(|k| usize::try_from(k).ok())
-                .filter(|&k| k < calls.len());
-            let method = slot
-                .and_then(|k| calls.get(k))
-                .map_or("a JSON-RPC request", |c| c.0);
-            if let Some(err) = item.get("error") {
-                let message = err
-                    .get("message")
-                    .and_then(Value::as_str)
-                    .unwrap_or("an error")
-                    .to_owned();
-                let code = err.get("code").and_then(Value::as_i64).unwrap_or(0);
-                let e = ChainError::Node {
-                    method: method.to_owned(),
-                    message: format!("error {code}: {message}"),
-                };
-                return Err(if busy(&message) || code == -32005 {
-                    Attempt::Retry(e)
-                } else {
-                    Attempt::Fail(e)
-                });
-            }
-            let Some(k) = slot else {
-                return Err(Attempt::Fail(ChainError::Node {
-                    method: method.to_owned(),
-                    message: "an answer to a request it was not sent".into(),
-                }));
-            };
-            if let Some(dst) = out.get_mut(k) {
-                *dst = Some(item.get("result").cloned().unwrap_or(Value::Null));
-            }
-        }
-        out.into_iter()
-            .zip(calls)
-            .map(|(r, (m, _))| {
-                r.ok_or_else(|| {
-                    Attempt::Fail(ChainError::Node {
-                        method: (*m).to_owned(),
-                        message: "no answer to one of the batched calls".into(),
-                    })
-                })
-            })
-            .collect()
-    }
-
     /// One call's `result`.
-    pub fn call(&mut self, method: &str, params: Value) -> Result<Value, ChainError> {
-        self.batch(&[(method, params)])
+    pub fn call(&mut self, call: Call) -> Result<Value, ChainError> {
+        self.batch(core::slice::from_ref(&call))
             .map(|mut v| v.pop().unwrap_or(Value::Null))
     }
 }
 
-fn bad(method: &str, what: &str) -> ChainError {
-    ChainError::Node {
-        method: method.to_owned(),
-        message: format!("an answer that is not {what}"),
-    }
-}
-
-/// A `0x…` hex string as bytes.
-fn hex_value(method: &str, v: &Value) -> Result<Vec<u8>, ChainError> {
-    v.as_str()
-        .and_then(from_hex)
-        .ok_or_else(|| bad(method, "hex data"))
-}
-
-/// A `0x…` hash.
-fn hash_value(method: &str, v: &Value) -> Result<Hash, ChainError> {
-    let bytes = hex_value(method, v)?;
-    Hash::try_from(bytes.as_slice()).map_err(|_| bad(method, "a 32-byte block hash"))
-}
-
 impl Reader for RpcClient {
     fn block_hash(&mut self, number: Option<u64>) -> Result<Option<Hash>, ChainError> {
-        let params = match number {
-            Some(n) => json!([n]),
-            None => json!([]),
-        };
-        let v = self.call("chain_getBlockHash", params)?;
-        if v.is_null() {
-            return Ok(None);
-        }
-        hash_value("chain_getBlockHash", &v).map(Some)
+        parse_block_hash(&self.call(block_hash_call(number))?)
     }
 
     fn header(&mut self, hash: &Hash) -> Result<Option<Header>, ChainError> {
-        let v = self.call("chain_getHeader", json!([super::keys::to_hex(hash)]))?;
-        if v.is_null() {
-            return Ok(None);
-        }
-        let number = v
-            .get("number")
-            .and_then(Value::as_str)
-            .and_then(|s| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok())
-            .ok_or_else(|| bad("chain_getHeader", "a header with a hex block number"))?;
-        let parent = hash_value(
-            "chain_getHeader",
-            v.get("parentHash").unwrap_or(&Value::Null),
-        )?;
-        Ok(Some(Header { number, parent }))
+        parse_header(&self.call(header_call(hash))?)
     }
 
     fn spec_version(&mut self, hash: &Hash) -> Result<u32, ChainError> {
-        let v = self.call(
-            "state_getRuntimeVersion",
-            json!([super::keys::to_hex(hash)]),
-        )?;
-        v.get("specVersion")
-            .and_then(Value::as_u64)
-            .and_then(|x| u32::try_from(x).ok())
-            .ok_or_else(|| {
-                bad(
-                    "state_getRuntimeVersion",
-                    "a runtime version with specVersion",
-                )
-            })
+        parse_spec_version(&self.call(runtime_version_call(hash))?)
     }
 
     fn storage(
@@ -465,21 +339,36 @@ impl Reader for RpcClient {
         at: &Hash,
         keys: &[StorageKey],
     ) -> Result<Vec<Option<Vec<u8>>>, ChainError> {
-        let at_hex = super::keys::to_hex(at);
-        let mut out = Vec::with_capacity(keys.len());
+        let mut all = self.storage_many(&[(*at, keys.to_vec())])?;
+        Ok(all.pop().unwrap_or_default())
+    }
+
+    fn storage_many(
+        &mut self,
+        reads: &[(Hash, Vec<StorageKey>)],
+    ) -> Result<Vec<Vec<Option<Vec<u8>>>>, ChainError> {
         if !self.no_query_at {
-            let chunks: Vec<&[StorageKey]> = keys.chunks(self.opts.keys_per_query.max(1)).collect();
-            let calls: Vec<(&str, Value)> = chunks
-                .iter()
-                .map(|c| {
-                    let hexes: Vec<String> = c.iter().map(StorageKey::hex).collect();
-                    ("state_queryStorageAt", json!([hexes, at_hex]))
-                })
-                .collect();
+            // Every chunk of every block in one batch.
+            let per = self.opts.keys_per_query.max(1);
+            let mut calls = Vec::new();
+            let mut owners: Vec<(usize, &[StorageKey])> = Vec::new();
+            for (r, (at, keys)) in reads.iter().enumerate() {
+                for chunk in keys.chunks(per) {
+                    calls.push(query_storage_at_call(chunk, at));
+                    owners.push((r, chunk));
+                }
+            }
             match self.batch(&calls) {
                 Ok(answers) => {
-                    for (chunk, answer) in chunks.iter().zip(answers) {
-                        out.extend(changes(chunk, &answer)?);
+                    let mut out: Vec<Vec<Option<Vec<u8>>>> = reads
+                        .iter()
+                        .map(|(_, k)| Vec::with_capacity(k.len()))
+                        .collect();
+                    for ((r, chunk), answer) in owners.into_iter().zip(answers) {
+                        let values = parse_changes(chunk, &answer)?;
+                        if let Some(o) = out.get_mut(r) {
+                            o.extend(values);
+                        }
                     }
                     return Ok(out);
                 }
@@ -490,77 +379,60 @@ impl Reader for RpcClient {
                 Err(e) => return Err(e),
             }
         }
-        let calls: Vec<(&str, Value)> = keys
-            .iter()
-            .map(|k| ("state_getStorage", json!([k.hex(), at_hex])))
-            .collect();
-        for v in self.batch(&calls)? {
-            out.push(if v.is_null() {
-                None
-            } else {
-                Some(hex_value("state_getStorage", &v)?)
-            });
+        let mut out = Vec::with_capacity(reads.len());
+        for (at, keys) in reads {
+            let calls: Vec<Call> = keys.iter().map(|k| get_storage_call(k, at)).collect();
+            let values = self
+                .batch(&calls)?
+                .iter()
+                .map(parse_storage)
+                .collect::<Result<Vec<_>, _>>()?;
+            out.push(values);
         }
         Ok(out)
     }
 
     fn keys(&mut self, at: &Hash, prefix: &StorageKey) -> Result<Vec<StorageKey>, ChainError> {
-        let at_hex = super::keys::to_hex(at);
-        let mut out: Vec<StorageKey> = Vec::new();
-        loop {
-            let start = out.last().map(StorageKey::hex);
-            let v = self.call(
-                "state_getKeysPaged",
-                json!([prefix.hex(), self.opts.keys_per_page, start, at_hex]),
-            )?;
-            let page = v
-                .as_array()
-                .ok_or_else(|| bad("state_getKeysPaged", "a list of keys"))?;
-            let got = page.len();
-            for k in page {
-                let key = StorageKey(hex_value("state_getKeysPaged", k)?);
-                if !key.0.starts_with(&prefix.0) {
-                    return Err(bad("state_getKeysPaged", "keys under the prefix asked for"));
-                }
-                out.push(key);
-            }
-            if got < self.opts.keys_per_page as usize {
-                return Ok(out);
-            }
-        }
+        let mut all = self.keys_many(&[(*at, prefix.clone())])?;
+        Ok(all.pop().unwrap_or_default())
     }
-}
 
-/// The values of `keys` from one `state_queryStorageAt` answer (`[{block, changes: [[key,
-/// value|null], …]}]`), in the order of `keys`.
-fn changes(keys: &[StorageKey], answer: &Value) -> Result<Vec<Option<Vec<u8>>>, ChainError> {
-    const M: &str = "state_queryStorageAt";
-    let sets = answer
-        .as_array()
-        .ok_or_else(|| bad(M, "a list of change sets"))?;
-    let mut found: alloc::collections::BTreeMap<Vec<u8>, Option<Vec<u8>>> =
-        alloc::collections::BTreeMap::new();
-    for set in sets {
-        let list = set
-            .get("changes")
-            .and_then(Value::as_array)
-            .ok_or_else(|| bad(M, "change sets with `changes`"))?;
-        for pair in list {
-            let (Some(k), v) = (pair.get(0), pair.get(1)) else {
-                return Err(bad(M, "[key, value] pairs"));
-            };
-            let k = hex_value(M, k)?;
-            let v = match v {
-                None | Some(Value::Null) => None,
-                Some(v) => Some(hex_value(M, v)?),
-            };
-            found.insert(k, v);
+    fn keys_many(
+        &mut self,
+        prefixes: &[(Hash, StorageKey)],
+    ) -> Result<Vec<Vec<StorageKey>>, ChainError> {
+        // Page every listing together: one batch per round of pages.
+        let page = self.opts.keys_per_page;
+        let mut out: Vec<Vec<StorageKey>> = alloc::vec![Vec::new(); prefixes.len()];
+        let mut open: Vec<usize> = (0..prefixes.len()).collect();
+        while !open.is_empty() {
+            let calls: Vec<Call> = open
+                .iter()
+                .filter_map(|&i| {
+                    let (at, prefix) = prefixes.get(i)?;
+                    let start = out.get(i).and_then(|o| o.last());
+                    Some(keys_paged_call(prefix, page, start, at))
+                })
+                .collect();
+            let answers = self.batch(&calls)?;
+            let mut still = Vec::new();
+            for (&i, answer) in open.iter().zip(answers) {
+                let Some((_, prefix)) = prefixes.get(i) else {
+                    continue;
+                };
+                let keys = parse_keys_page(prefix, &answer)?;
+                let full = keys.len() >= page as usize;
+                if let Some(o) = out.get_mut(i) {
+                    o.extend(keys);
+                }
+                if full {
+                    still.push(i);
+                }
+            }
+            open = still;
         }
+        Ok(out)
     }
-    Ok(keys
-        .iter()
-        .map(|k| found.get(&k.0).cloned().flatten())
-        .collect())
 }
 
 #[cfg(test)]
@@ -587,7 +459,7 @@ mod tests {
         );
         assert_eq!(host_port("ftp://x"), None);
         assert_eq!(host_port("wss://"), None);
-        assert!(busy("Too many requests"));
-        assert!(!busy("Invalid params"));
+        assert!(super::super::rpc_json::busy("Too many requests"));
+        assert!(!super::super::rpc_json::busy("Invalid params"));
     }
 }

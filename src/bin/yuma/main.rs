@@ -3,6 +3,7 @@
 mod bench;
 mod epoch;
 mod explain;
+mod fetch;
 mod input;
 mod output;
 mod simulate;
@@ -15,6 +16,7 @@ use std::process::ExitCode;
 use crate::bench::cmd_bench;
 use crate::epoch::cmd_epoch;
 use crate::explain::cmd_explain;
+use crate::fetch::cmd_fetch;
 use crate::input::Fail;
 use crate::simulate::cmd_simulate;
 use crate::synth::cmd_synth;
@@ -36,13 +38,16 @@ Inputs are JSON in the schema of the crate's golden vectors (every field is docu
 yuma::EpochInput at https://docs.rs/yuma): an EpochInput, a MechanismsInput (an object with a \
 `mechanisms` key), or a golden-vector file (an object with `input` and `expected`). \
 `yuma synth` writes one to start from.\n\n\
-Exit codes: 0 success, 1 a vector did not match, 2 bad input or usage.",
+Exit codes: 0 success, 1 a vector or snapshot did not match, 2 bad input or usage (and a \
+runtime this version does not reproduce), 3 a node or network failure.",
     after_help = "Examples:\n  \
 yuma synth --n 256 --validators 64 > subnet.json   # a synthetic busy subnet\n  \
 yuma epoch --table subnet.json                     # its epoch, one row per uid\n  \
 yuma explain subnet.json --uid 3                   # how uid 3's payout was formed\n  \
 yuma epoch --trace vector.json                     # every intermediate, as raw bits\n  \
 yuma verify vectors/                               # check golden vectors (recursively)\n  \
+yuma fetch --rpc wss://entrypoint-finney.opentensor.ai:443 --netuid 1 --epoch latest -o e.json\n  \
+yuma verify e.json                                 # recompute a real epoch, compare with the chain\n  \
 yuma simulate scenario.json --csv epochs.csv       # many epochs, state carried forward\n  \
 yuma bench subnet.json --reps 20                   # time the fast pipeline and the reference"
 )]
@@ -74,7 +79,8 @@ enum Command {
         #[arg(long)]
         reference: bool,
     },
-    /// Check vector files (or directories of them) against their `expected` results.
+    /// Check vector files and chain snapshots (or directories of them) against their `expected`
+    /// results, or against what the chain stored.
     ///
     /// Directories are searched recursively for `.json` files. Prints one line per failing
     /// vector (the first differing field and uid) and a summary `N passed, M failed` counting
@@ -91,6 +97,44 @@ enum Command {
         /// Print every mismatch of a failing vector, not just the first.
         #[arg(long)]
         all: bool,
+    },
+    /// Fetch one epoch of a real subnet from a node: the state it read (block B − 1, with block
+    /// B's pre-epoch corrections), the results it stored (block B), and how (a chain snapshot).
+    ///
+    /// Uses only the node's standard JSON-RPC (http(s):// or ws(s)://; state at B − 1 and B, so an
+    /// archive node for old blocks). Progress on stderr. The snapshot is written only once
+    /// complete. `yuma verify SNAPSHOT` recomputes it and compares with the chain; `yuma epoch
+    /// --table` and `yuma explain` read it as an input. Exit 2 for bad arguments (a block or subnet
+    /// that does not exist, a block where no epoch ran) or a runtime this version does not
+    /// reproduce; 3 when the node fails, times out or answers what the runtime cannot have stored.
+    Fetch {
+        /// The node's JSON-RPC endpoint (e.g. wss://entrypoint-finney.opentensor.ai:443; an
+        /// archive node such as wss://archive.chain.opentensor.ai:443 for blocks it has pruned).
+        #[arg(long, value_name = "URL")]
+        rpc: String,
+        /// The subnet.
+        #[arg(long)]
+        netuid: u16,
+        /// The epoch block B (the block whose on_initialize ran the subnet's epoch).
+        #[arg(
+            long,
+            value_name = "B",
+            conflicts_with = "epoch",
+            required_unless_present = "epoch"
+        )]
+        block: Option<u64>,
+        /// `latest`: the subnet's most recent epoch.
+        #[arg(long, value_name = "latest", value_parser = ["latest"])]
+        epoch: Option<String>,
+        /// Write the snapshot here (default: stdout).
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Seconds one request may take.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
+        /// Retries of a request a busy or unreachable node failed.
+        #[arg(long, default_value_t = 4)]
+        retries: u32,
     },
     /// Time the fast pipeline and the reference (JSON parsing excluded).
     ///
@@ -210,6 +254,24 @@ fn main() -> ExitCode {
             csv,
         } => cmd_simulate(scenario, json.as_deref(), csv.as_deref(), assume),
         Command::Explain { file, uid, epoch } => cmd_explain(file, *uid, *epoch, assume),
+        Command::Fetch {
+            rpc,
+            netuid,
+            block,
+            epoch,
+            output,
+            timeout,
+            retries,
+        } => cmd_fetch(
+            rpc,
+            *netuid,
+            *block,
+            epoch.is_some(),
+            output.as_deref(),
+            *timeout,
+            *retries,
+            assume,
+        ),
         Command::Synth {
             n,
             validators,

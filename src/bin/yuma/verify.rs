@@ -26,6 +26,7 @@ pub(crate) fn cmd_verify(
     };
     let progress = std::io::stderr().is_terminal();
     let (mut passed, mut failed, mut unreadable) = (0usize, 0usize, 0usize);
+    let mut not_reproduced = 0usize;
     // Files per runtime rules, for the summary.
     let mut by_rules: std::collections::BTreeMap<&'static str, (String, usize)> =
         std::collections::BTreeMap::new();
@@ -40,6 +41,17 @@ pub(crate) fn cmd_verify(
                 total,
                 f.display()
             );
+        }
+        let bytes = std::fs::read(f).unwrap_or_default();
+        if yuma::chain::snapshot::is_snapshot(&bytes) {
+            clear(progress);
+            match verify_snapshot(f, &bytes, all, assume)? {
+                Checked::Passed => passed = passed.saturating_add(1),
+                Checked::Failed => failed = failed.saturating_add(1),
+                Checked::NotReproduced => not_reproduced = not_reproduced.saturating_add(1),
+                Checked::Unreadable => unreadable = unreadable.saturating_add(1),
+            }
+            continue;
         }
         let vector: Box<VectorFile> = match load(f) {
             Ok(Document::Vector(v)) => v,
@@ -129,9 +141,19 @@ pub(crate) fn cmd_verify(
     } else {
         ""
     };
-    if unreadable > 0 {
+    let not = if not_reproduced > 0 {
+        format!(", {not_reproduced} of a runtime this version does not reproduce")
+    } else {
+        String::new()
+    };
+    if unreadable > 0 || not_reproduced > 0 {
+        let unread = if unreadable > 0 {
+            format!(", {unreadable} not readable as vectors or snapshots")
+        } else {
+            String::new()
+        };
         say_line(format_args!(
-            "{passed} passed, {failed} failed, {unreadable} not readable as vectors{on}"
+            "{passed} passed, {failed} failed{unread}{not}{on}"
         ))?;
         Err(Fail(String::new(), 2))
     } else {
@@ -142,4 +164,86 @@ pub(crate) fn cmd_verify(
             Ok(())
         }
     }
+}
+
+enum Checked {
+    Passed,
+    Failed,
+    NotReproduced,
+    Unreadable,
+}
+
+/// Recomputes a chain snapshot and compares it with what the chain stored.
+fn verify_snapshot(
+    path: &std::path::Path,
+    bytes: &[u8],
+    all: bool,
+    assume: Option<u32>,
+) -> Result<Checked, Fail> {
+    let snap = match yuma::chain::parse_snapshot(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("yuma: {}: {e}", path.display());
+            return Ok(Checked::Unreadable);
+        }
+    };
+    let r = yuma::chain::verify(&snap, assume);
+    let name = format!(
+        "subnet {} at block {} ({})",
+        r.netuid,
+        r.block,
+        path.display()
+    );
+    let skipped = if r.skipped.is_empty() {
+        String::new()
+    } else {
+        let uids: Vec<String> = r.skipped.iter().map(|m| m.uid.to_string()).collect();
+        format!(
+            "; uid {} not compared (re-registered after the epoch)",
+            uids.join(", ")
+        )
+    };
+    if r.unsupported_runtime {
+        say_line(format_args!(
+            "NOT REPRODUCED {name}: {}",
+            r.error.as_deref().unwrap_or("")
+        ))?;
+        return Ok(Checked::NotReproduced);
+    }
+    if let Some(e) = &r.error {
+        say_line(format_args!("FAIL {name}: error: {e}"))?;
+        return Ok(Checked::Failed);
+    }
+    let rules = r.rules.as_deref().unwrap_or("?");
+    if r.passed {
+        if all {
+            say_line(format_args!(
+                "ok {name}: {} stored values equal under {rules}{skipped}",
+                r.compared
+            ))?;
+        }
+        return Ok(Checked::Passed);
+    }
+    let shown = if all { r.mismatches.len() } else { 10 };
+    say_line(format_args!(
+        "FAIL {name}: {} of {} stored values differ under {rules}{skipped}",
+        r.mismatches.len(),
+        r.compared
+    ))?;
+    for m in r.mismatches.iter().take(shown) {
+        say_line(format_args!(
+            "     {}{}: computed {}, chain stored {}",
+            m.field,
+            m.uid.map(|u| format!(" uid {u}")).unwrap_or_default(),
+            m.got,
+            m.expected
+        ))?;
+    }
+    if r.mismatches.len() > shown {
+        say_line(format_args!(
+            "     … and {} more (--all shows every one)",
+            r.mismatches.len().saturating_sub(shown)
+        ))?;
+    }
+    Ok(Checked::Failed)
 }
