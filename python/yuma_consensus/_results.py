@@ -3,7 +3,8 @@ verification reports and the lazy simulation."""
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 __all__ = [
@@ -398,8 +399,8 @@ class Mismatch:
     got: Any
     #: The claimed value.
     expected: Any
-    got_json: str = field(repr=False, default="")
-    expected_json: str = field(repr=False, default="")
+    got_json: str = dc_field(repr=False, default="")
+    expected_json: str = dc_field(repr=False, default="")
 
     def __str__(self) -> str:
         """As ``yuma verify`` words it: ``incentive uid 3: got 5, expected 6``."""
