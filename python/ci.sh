@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Python package's CI, from a clean clone: lint the glue, build the wheel the way
 # `pip install ./python` does (maturin as the PEP 517 backend, one release build), install it into
-# a fresh virtualenv with pytest, numpy and pandas, run the README's example and pytest against
-# the vectors and the `yuma` CLI, and print a short summary.
+# a fresh virtualenv with pytest, numpy, pandas and mypy, run the README's example, check the type
+# stubs against the installed package (mypy.stubtest) and run pytest against the vectors and the
+# `yuma` CLI, and print a short summary.
 #
 #   bash python/ci.sh            # from anywhere; everything goes under target/python-ci/
 #
@@ -27,11 +28,11 @@ say "lint (cargo fmt --check, clippy -D warnings) of the Rust glue"
 cargo fmt --manifest-path python/Cargo.toml -- --check
 quiet cargo clippy --manifest-path python/Cargo.toml --all-targets --quiet -- -D warnings
 
-say "a fresh virtualenv ($($python --version)) with pip, pytest, numpy, pandas"
+say "a fresh virtualenv ($($python --version)) with pip, pytest, numpy, pandas, mypy"
 quiet "$python" -m venv "$work/venv"
 py=$work/venv/bin/python
 quiet "$py" -m pip install --upgrade pip
-quiet "$py" -m pip install pytest numpy pandas
+quiet "$py" -m pip install pytest numpy pandas mypy pandas-stubs
 
 say "the wheel (pip wheel ./python: maturin, release)"
 quiet "$py" -m pip wheel --no-deps ./python -w "$work/wheels"
@@ -64,10 +65,13 @@ if r.returncode:
     sys.exit(r.stderr)
 EOF
 
-say "pytest (the installed package; tests in python/tests)"
-# Run from the work directory, so `import yuma_consensus` is the installed wheel, not ./python.
+# From the work directory, so `import yuma_consensus` is the installed wheel, not ./python.
 cd "$work"
 "$py" -c "import yuma_consensus as y; assert '/site-packages/' in y.__file__, y.__file__"
+say "the type stubs against the installed package (mypy.stubtest)"
+quiet "$py" -m mypy.stubtest yuma_consensus
+
+say "pytest (the installed package; tests in python/tests)"
 set +e
 "$py" -m pytest -q -p no:cacheprovider "$root/python/tests" 2>&1 | tee "$work/pytest.txt" | grep -vE '^\.+ *\[ *[0-9]+%\]$'
 code=${PIPESTATUS[0]}

@@ -11,6 +11,35 @@ from typing import Any, Dict, Iterable, Iterator, List, Literal, NamedTuple, Opt
 import numpy
 import pandas
 
+__all__ = [
+    "epoch",
+    "epoch_with_trace",
+    "epoch_with_mechanisms",
+    "verify",
+    "verify_all",
+    "simulate",
+    "runtime_of",
+    "known_rules",
+    "version",
+    "to_numpy",
+    "InputError",
+    "EpochResult",
+    "EpochArrays",
+    "MechanismsResult",
+    "MechanismsArrays",
+    "SparseRows",
+    "Runtime",
+    "Report",
+    "Mismatch",
+    "VerifySummary",
+    "Simulation",
+    "Document",
+    "CSV_COLUMNS",
+    "REFERENCE_COMMIT",
+    "NEWEST_SPEC",
+    "__version__",
+]
+
 __version__: str
 REFERENCE_COMMIT: str
 NEWEST_SPEC: int
@@ -132,6 +161,7 @@ class VerifySummary:
     def lines(self, all: bool = ...) -> List[str]: ...
 
 class Simulation(Iterator[Union[EpochResult, EpochArrays]]):
+    def __init__(self, native: Any, as_numpy: bool) -> None: ...
     def __iter__(self) -> Simulation: ...
     def __next__(self) -> Union[EpochResult, EpochArrays]: ...
     def __len__(self) -> int: ...

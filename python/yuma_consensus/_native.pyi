@@ -1,8 +1,10 @@
 # The native half of yuma_consensus (PyO3): use the package, not this module. Documents are JSON
 # bytes or a path; array buffers are `(dtype, bytearray)` or `("csr", indptr, indices, dtype, data)`.
 
-from typing import Any, Dict, Iterator, List, Literal, Optional, Union
+from typing import Any, Dict, Iterator, List, Literal, Optional, Union, final
 import os
+
+__all__ = ["epoch", "verify", "runtime_of", "known_rules", "version", "Simulation", "VERSION", "REFERENCE_COMMIT", "NEWEST_SPEC", "MAX_ENTRIES"]
 
 VERSION: str
 REFERENCE_COMMIT: str
@@ -25,8 +27,9 @@ def runtime_of(src: _Src, *, assume_spec: Optional[int] = ...) -> Dict[str, Any]
 def known_rules() -> List[Dict[str, Any]]: ...
 def version() -> str: ...
 
+@final
 class Simulation(Iterator[Dict[str, Any]]):
-    def __init__(self, src: _Src, *, assume_spec: Optional[int] = ..., numpy: bool = ...) -> None: ...
+    def __new__(cls, src: _Src, *, assume_spec: Optional[int] = ..., numpy: bool = ...) -> Simulation: ...
     def __len__(self) -> int: ...
     @property
     def done(self) -> int: ...

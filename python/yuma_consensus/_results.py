@@ -197,7 +197,25 @@ def _arrays(d: Mapping, dtypes: dict, sparse: dict) -> dict:
     return out
 
 
-def to_numpy(output: Mapping) -> dict:
+def _epoch_arrays(output: Mapping) -> "EpochArrays":
+    return EpochArrays(_arrays(output, _OUTPUT_DTYPES, _OUTPUT_SPARSE), None, [])
+
+
+def _mechanisms_arrays(output: Mapping) -> "MechanismsArrays":
+    out: Dict[str, Any] = {}
+    for k, v in output.items():
+        if k == "split":
+            out[k] = _np().array(v, dtype="uint64")
+        elif k == "per_mechanism":
+            out[k] = [_epoch_arrays(o) for o in v]
+        elif k == "aggregated":
+            out[k] = _arrays(v, _OUTPUT_DTYPES, {})
+        else:
+            out[k] = v
+    return MechanismsArrays(out, None, [])
+
+
+def to_numpy(output: Mapping) -> Union["EpochArrays", "MechanismsArrays"]:
     """Any epoch or mechanisms output dict (a result, or a vector's ``expected``) with its
     per-uid fields as numpy arrays (``uint16`` fractions, ``uint64`` rao and stake, ``bool``
     flags; a trace's raw bits ``int64``) and its sparse rows as :class:`SparseRows`.
@@ -208,18 +226,8 @@ def to_numpy(output: Mapping) -> dict:
     array([500000000, 500000000], dtype=uint64)
     """
     if "per_mechanism" in output:
-        out = {}
-        for k, v in output.items():
-            if k == "split":
-                out[k] = _np().array(v, dtype="uint64")
-            elif k == "per_mechanism":
-                out[k] = [to_numpy(o) for o in v]
-            elif k == "aggregated":
-                out[k] = _arrays(v, _OUTPUT_DTYPES, {})
-            else:
-                out[k] = v
-        return MechanismsArrays(out, None, [])
-    return EpochArrays(_arrays(output, _OUTPUT_DTYPES, _OUTPUT_SPARSE), None, [])
+        return _mechanisms_arrays(output)
+    return _epoch_arrays(output)
 
 
 # ------------------------------------------------------------------------------ data frames
@@ -267,6 +275,11 @@ class _WithRuntime:
 
     runtime: Optional[Runtime]
     notes: List[str]
+    # Set on a simulation's epochs only.
+    epoch: int
+    block: int
+    n: int
+    patched: List[str]
 
     @property
     def rules(self) -> Optional[str]:
@@ -292,7 +305,7 @@ class EpochResult(_WithRuntime, dict):
 
     def to_numpy(self) -> "EpochArrays":
         """The same output with numpy arrays per field (see :func:`to_numpy`)."""
-        a = to_numpy(self)
+        a = _epoch_arrays(self)
         a.__dict__.update(self.__dict__)  # runtime, notes; a simulation's epoch, block, ...
         return a
 
@@ -335,7 +348,7 @@ class MechanismsResult(_WithRuntime, dict):
 
     def to_numpy(self) -> "MechanismsArrays":
         """The same output with numpy arrays per field."""
-        a = to_numpy(self)
+        a = _mechanisms_arrays(self)
         a.__dict__.update(self.__dict__)
         return a
 
