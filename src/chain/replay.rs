@@ -33,7 +33,7 @@ use super::rpc_json::{
 use super::{ChainError, Hash, Header, Reader};
 
 /// Keys per `state_queryStorageAt` call.
-pub const KEYS_PER_QUERY: usize = 512;
+pub const KEYS_PER_QUERY: usize = 256;
 /// Keys per `state_getKeysPaged` page.
 pub const KEYS_PER_PAGE: u32 = 1000;
 

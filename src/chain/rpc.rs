@@ -53,8 +53,10 @@ impl Default for RpcOptions {
             timeout: Duration::from_secs(30),
             retries: 4,
             backoff: Duration::from_millis(250),
-            keys_per_query: 512,
-            calls_per_batch: 16,
+            // At most 256 keys × 8 calls per round trip: a few MB of answer even for rows of
+            // full 256-uid subnets, under a node's default 15 MiB response limit.
+            keys_per_query: 256,
+            calls_per_batch: 8,
             keys_per_page: 1000,
         }
     }

@@ -23,6 +23,8 @@
 //! | `runtime_of(json, assume_spec?)` | which rules a document or scenario runs under, without computing it |
 //! | `known_rules()` | the rule sets this build reproduces: `[{spec, name, source, specs}, ...]` |
 //! | `version()` | `"yuma 0.1.0 (reproduces runtime specs up to 475: …)"`, as `yuma --version` |
+//! | `new ChainFetch(netuid, block?, rpc, fetched_at, assume_spec?)` | a fetch of one epoch from a node, driven by the caller's transport (`step`, `answer`, `snapshot`), as `yuma fetch` |
+//! | `verify_snapshot(json, assume_spec?)` | `{netuid, block, rules, passed, error, unsupported_runtime, compared, mismatches, skipped, n, output, chain, meta}`, as `yuma verify SNAPSHOT` |
 //!
 //! The reports carry the rules that ran: `runtime` is `{rules: {name, source, specs} | null,
 //! spec_version, assumed, assume_spec, input_rules, newest_spec, error}` (`spec_version` is the
@@ -1110,4 +1112,166 @@ pub fn crate_version() -> String {
 #[wasm_bindgen]
 pub fn reference_commit() -> String {
     yuma::REFERENCE_COMMIT.into()
+}
+
+// ---------------------------------------------------------------- chain snapshots
+
+/// JSON-RPC calls per request body [`ChainFetch::step`] hands out.
+const CALLS_PER_BODY: usize = 8;
+
+/// A fetch of one epoch from a node (`yuma fetch`), with the transport left to JavaScript: the
+/// page sends the request bodies [`ChainFetch::step`] returns (HTTP POST, or WebSocket text
+/// messages, to the node) and hands each answer back to [`ChainFetch::answer`], until `step`
+/// says `done`.
+///
+/// ```js
+/// const f = new ChainFetch(netuid, block /* or undefined: latest */, url, new Date().toISOString());
+/// for (;;) {
+///   const s = JSON.parse(f.step());      // {done, error, exit_code, stage, step, steps, bodies: [{first, body}], calls}
+///   if (s.done) break;
+///   for (const b of s.bodies) f.answer(b.first, await send(b.body));
+/// }
+/// const snapshot = f.snapshot();          // the document `yuma fetch -o` writes
+/// ```
+#[wasm_bindgen]
+pub struct ChainFetch {
+    replay: yuma::chain::replay::Replay,
+    netuid: u16,
+    target: yuma::chain::Target,
+    opts: yuma::chain::FetchOptions,
+    result: Option<Result<String, (String, u8)>>,
+    runs: u32,
+}
+
+#[wasm_bindgen]
+impl ChainFetch {
+    /// A fetch of subnet `netuid`'s epoch at block `block` (the epoch block B; `undefined`: the
+    /// latest epoch), recorded as read from `rpc` at `fetched_at`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        netuid: u16,
+        block: Option<f64>,
+        rpc: String,
+        fetched_at: String,
+        assume_spec: Option<u32>,
+    ) -> Result<ChainFetch, JsError> {
+        let target = match block {
+            None => yuma::chain::Target::Latest,
+            Some(b) if b.is_finite() && b >= 0.0 && b.fract() == 0.0 && b < 9.007_199_254_740_992e15 => {
+                yuma::chain::Target::Block(b as u64)
+            }
+            Some(b) => return Err(JsError::new(&format!("block {b} is not a block number"))),
+        };
+        Ok(ChainFetch {
+            replay: yuma::chain::replay::Replay::new(),
+            netuid,
+            target,
+            opts: yuma::chain::FetchOptions {
+                assume_spec,
+                source: rpc,
+                fetched_at,
+            },
+            result: None,
+            runs: 0,
+        })
+    }
+
+    /// Runs the fetch as far as the answers received go. Returns `{done, error, exit_code,
+    /// stage, step, steps, bodies, calls}`: when not `done`, `bodies` (`[{first, body}]`) are the
+    /// JSON-RPC request texts to send next; when `done`, `error` is null (the snapshot is ready)
+    /// or the line `yuma fetch` prints, with its `exit_code` (2 arguments or runtime, 3 node).
+    pub fn step(&mut self) -> String {
+        let mut last = (String::new(), 0u8, 0u8);
+        if self.result.is_none() {
+            self.runs = self.runs.saturating_add(1);
+            self.replay.next_run();
+            let mut progress = |p: yuma::chain::Progress| last = (p.stage.to_string(), p.step, p.steps);
+            let got = yuma::chain::fetch_epoch(&mut self.replay, self.netuid, self.target, &self.opts, &mut progress);
+            match got {
+                Err(yuma::chain::ChainError::Pending) => {}
+                Ok(s) => self.result = Some(s.to_json().map_err(|e| (e.to_string(), e.exit_code()))),
+                Err(e) => self.result = Some(Err((e.to_string(), e.exit_code()))),
+            }
+        }
+        let bodies: Vec<Value> = if self.result.is_none() {
+            self.replay
+                .bodies(CALLS_PER_BODY)
+                .into_iter()
+                .map(|(body, first)| json!({"first": first, "body": body.to_string()}))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let (error, code) = match &self.result {
+            Some(Err((e, c))) => (Some(e.clone()), Some(*c)),
+            _ => (None, None),
+        };
+        json!({
+            "done": self.result.is_some(),
+            "error": error,
+            "exit_code": code,
+            "stage": last.0,
+            "step": last.1,
+            "steps": last.2,
+            "bodies": bodies,
+            "calls": self.replay.calls_answered,
+            "runs": self.runs,
+        })
+        .to_string()
+    }
+
+    /// Takes the node's answer (its text) to the body that started at id `first`. Throws on an
+    /// answer that is not JSON or not the answer to those calls (the fetch can be stepped again
+    /// to resend them); a JSON-RPC error answer ends the fetch with that error.
+    pub fn answer(&mut self, first: f64, answer_text: &str) -> Result<(), JsError> {
+        let value: Value = serde_json::from_str(answer_text).map_err(|e| {
+            JsError::new(&format!("the node answered with something that is not JSON ({e})"))
+        })?;
+        let first = if first.is_finite() && first >= 1.0 { first as u64 } else { 0 };
+        if let Err(e) = self.replay.answer(first, CALLS_PER_BODY, value) {
+            self.result = Some(Err((e.to_string(), e.exit_code())));
+        }
+        Ok(())
+    }
+
+    /// The snapshot document (as `yuma fetch -o` writes it), once `step` said `done` without an
+    /// error; `undefined` before.
+    pub fn snapshot(&self) -> Option<String> {
+        match &self.result {
+            Some(Ok(s)) => Some(s.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Recomputes a chain snapshot and compares it with what the chain stored (`yuma verify
+/// SNAPSHOT`): `{netuid, block, rules, passed, error, unsupported_runtime, compared,
+/// mismatches: [{field, uid, got, expected}], skipped: [{uid, reason}], n, output, chain,
+/// meta}` — `output` the recomputed epoch (an epoch output, or a mechanisms output), `chain` and
+/// `meta` the snapshot's. Throws if the text is not a snapshot.
+#[wasm_bindgen]
+pub fn verify_snapshot(snapshot_json: &str, assume_spec: Option<u32>) -> Result<String, JsError> {
+    let snap = yuma::chain::parse_snapshot(snapshot_json.as_bytes())
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    let report = yuma::chain::verify(&snap, assume_spec);
+    let output = match yuma::chain::snapshot::recompute(&snap.input, assume_spec) {
+        Ok(yuma::chain::snapshot::Recomputed::Epoch(o)) => serde_json::to_value(&o).unwrap_or(Value::Null),
+        Ok(yuma::chain::snapshot::Recomputed::Mechanisms(m)) => serde_json::to_value(&m).unwrap_or(Value::Null),
+        Err(_) => Value::Null,
+    };
+    let mut v = serde_json::to_value(&report).map_err(|e| JsError::new(&e.to_string()))?;
+    if let Value::Object(m) = &mut v {
+        m.insert("n".into(), json!(snap.input.n()));
+        m.insert("output".into(), output);
+        m.insert("chain".into(), serde_json::to_value(&snap.chain).unwrap_or(Value::Null));
+        m.insert("meta".into(), serde_json::to_value(&snap.meta).unwrap_or(Value::Null));
+    }
+    Ok(v.to_string())
+}
+
+/// Whether a JSON text is a chain snapshot (`format` `yuma-chain-snapshot/…`), as `yuma verify`
+/// tells them from vectors.
+#[wasm_bindgen]
+pub fn is_snapshot(json: &str) -> bool {
+    yuma::chain::snapshot::is_snapshot(json.as_bytes())
 }
