@@ -1125,7 +1125,9 @@ const CALLS_PER_BODY: usize = 8;
 /// says `done`.
 ///
 /// ```js
-/// const f = new ChainFetch(netuid, block /* or undefined: latest */, url, new Date().toISOString());
+/// // block: the epoch block, or undefined for the latest epoch. (No block comments in this
+/// // example: wasm-bindgen copies it into a JSDoc comment of the generated JS, which one would end.)
+/// const f = new ChainFetch(netuid, block, url, new Date().toISOString());
 /// for (;;) {
 ///   const s = JSON.parse(f.step());      // {done, error, exit_code, stage, step, steps, bodies: [{first, body}], calls}
 ///   if (s.done) break;
@@ -1157,7 +1159,12 @@ impl ChainFetch {
     ) -> Result<ChainFetch, JsError> {
         let target = match block {
             None => yuma::chain::Target::Latest,
-            Some(b) if b.is_finite() && b >= 0.0 && b.fract() == 0.0 && b < 9.007_199_254_740_992e15 => {
+            Some(b)
+                if b.is_finite()
+                    && b >= 0.0
+                    && b.fract() == 0.0
+                    && b < 9.007_199_254_740_992e15 =>
+            {
                 yuma::chain::Target::Block(b as u64)
             }
             Some(b) => return Err(JsError::new(&format!("block {b} is not a block number"))),
@@ -1185,11 +1192,20 @@ impl ChainFetch {
         if self.result.is_none() {
             self.runs = self.runs.saturating_add(1);
             self.replay.next_run();
-            let mut progress = |p: yuma::chain::Progress| last = (p.stage.to_string(), p.step, p.steps);
-            let got = yuma::chain::fetch_epoch(&mut self.replay, self.netuid, self.target, &self.opts, &mut progress);
+            let mut progress =
+                |p: yuma::chain::Progress| last = (p.stage.to_string(), p.step, p.steps);
+            let got = yuma::chain::fetch_epoch(
+                &mut self.replay,
+                self.netuid,
+                self.target,
+                &self.opts,
+                &mut progress,
+            );
             match got {
                 Err(yuma::chain::ChainError::Pending) => {}
-                Ok(s) => self.result = Some(s.to_json().map_err(|e| (e.to_string(), e.exit_code()))),
+                Ok(s) => {
+                    self.result = Some(s.to_json().map_err(|e| (e.to_string(), e.exit_code())))
+                }
                 Err(e) => self.result = Some(Err((e.to_string(), e.exit_code()))),
             }
         }
@@ -1225,9 +1241,15 @@ impl ChainFetch {
     /// to resend them); a JSON-RPC error answer ends the fetch with that error.
     pub fn answer(&mut self, first: f64, answer_text: &str) -> Result<(), JsError> {
         let value: Value = serde_json::from_str(answer_text).map_err(|e| {
-            JsError::new(&format!("the node answered with something that is not JSON ({e})"))
+            JsError::new(&format!(
+                "the node answered with something that is not JSON ({e})"
+            ))
         })?;
-        let first = if first.is_finite() && first >= 1.0 { first as u64 } else { 0 };
+        let first = if first.is_finite() && first >= 1.0 {
+            first as u64
+        } else {
+            0
+        };
         if let Err(e) = self.replay.answer(first, CALLS_PER_BODY, value) {
             self.result = Some(Err((e.to_string(), e.exit_code())));
         }
@@ -1255,16 +1277,26 @@ pub fn verify_snapshot(snapshot_json: &str, assume_spec: Option<u32>) -> Result<
         .map_err(|e| JsError::new(&e.to_string()))?;
     let report = yuma::chain::verify(&snap, assume_spec);
     let output = match yuma::chain::snapshot::recompute(&snap.input, assume_spec) {
-        Ok(yuma::chain::snapshot::Recomputed::Epoch(o)) => serde_json::to_value(&o).unwrap_or(Value::Null),
-        Ok(yuma::chain::snapshot::Recomputed::Mechanisms(m)) => serde_json::to_value(&m).unwrap_or(Value::Null),
+        Ok(yuma::chain::snapshot::Recomputed::Epoch(o)) => {
+            serde_json::to_value(&o).unwrap_or(Value::Null)
+        }
+        Ok(yuma::chain::snapshot::Recomputed::Mechanisms(m)) => {
+            serde_json::to_value(&m).unwrap_or(Value::Null)
+        }
         Err(_) => Value::Null,
     };
     let mut v = serde_json::to_value(&report).map_err(|e| JsError::new(&e.to_string()))?;
     if let Value::Object(m) = &mut v {
         m.insert("n".into(), json!(snap.input.n()));
         m.insert("output".into(), output);
-        m.insert("chain".into(), serde_json::to_value(&snap.chain).unwrap_or(Value::Null));
-        m.insert("meta".into(), serde_json::to_value(&snap.meta).unwrap_or(Value::Null));
+        m.insert(
+            "chain".into(),
+            serde_json::to_value(&snap.chain).unwrap_or(Value::Null),
+        );
+        m.insert(
+            "meta".into(),
+            serde_json::to_value(&snap.meta).unwrap_or(Value::Null),
+        );
     }
     Ok(v.to_string())
 }
