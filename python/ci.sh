@@ -8,7 +8,8 @@
 #   bash python/ci.sh            # from anywhere; everything goes under target/python-ci/
 #
 # Environment: YUMA_BIN (the CLI to compare with; default: `cargo build --release --bin yuma`,
-# a no-op after `cargo test --release`), PYTHON (default python3), PY_CI_DIR (default
+# a no-op after `cargo test --release`), FAKE_NODE (the fake JSON-RPC node the chain tests fetch
+# from; default: built from tests/fake-node), PYTHON (default python3), PY_CI_DIR (default
 # target/python-ci).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,7 +51,12 @@ if [ -z "${YUMA_BIN:-}" ]; then
   quiet env -u CARGO_TARGET_DIR cargo build --release --bin yuma
   YUMA_BIN=$root/target/release/yuma
 fi
-export YUMA_BIN YUMA_REPO=$root
+if [ -z "${FAKE_NODE:-}" ]; then
+  say "the fake node the chain tests fetch from (cargo build --release -p yuma-fake-node)"
+  quiet env -u CARGO_TARGET_DIR cargo build --release -p yuma-fake-node --bin fake-node
+  FAKE_NODE=$root/target/release/fake-node
+fi
+export YUMA_BIN FAKE_NODE YUMA_REPO=$root
 
 say "the README's example (python/README.md), from the repository root"
 "$py" - <<'EOF'

@@ -17,6 +17,7 @@
 )]
 
 mod arrays;
+mod chain;
 mod source;
 mod topy;
 
@@ -553,6 +554,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runtime_of, m)?)?;
     m.add_function(wrap_pyfunction!(known_rules, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
+    m.add_function(wrap_pyfunction!(chain::fetch, m)?)?;
+    m.add_function(wrap_pyfunction!(chain::is_snapshot, m)?)?;
+    m.add_function(wrap_pyfunction!(chain::verify_snapshot, m)?)?;
     m.add_class::<Simulation>()?;
     m.add("VERSION", yuma::VERSION)?;
     m.add("REFERENCE_COMMIT", yuma::REFERENCE_COMMIT)?;

@@ -72,6 +72,52 @@ def cli():
     return Cli(path)
 
 
+class Node:
+    """A `fake-node` serving one vector laid out in storage, as the chain holds it."""
+
+    def __init__(self, binary: str, vector, *args):
+        self.proc = subprocess.Popen(
+            [binary, str(vector), *map(str, args)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        line = self.proc.stdout.readline().split()
+        if line[:2] != ["listening", "on"]:
+            self.proc.kill()
+            raise RuntimeError(f"fake-node: {line} {self.proc.stderr.read()}")
+        # listening on http://127.0.0.1:PORT netuid N block B
+        self.url, self.netuid, self.block = line[2], int(line[4]), int(line[6])
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def fake_node():
+    """Starts fake-nodes (`$FAKE_NODE`, else target/release/fake-node; skipped when absent:
+    `cargo build --release -p yuma-fake-node`); stops them at the end."""
+    path = os.environ.get("FAKE_NODE")
+    if path:
+        assert os.access(path, os.X_OK), f"FAKE_NODE={path} is not an executable"
+    else:
+        default = REPO / "target" / "release" / "fake-node"
+        if not default.exists():
+            pytest.skip("no fake-node: set FAKE_NODE or run `cargo build --release -p yuma-fake-node`")
+        path = str(default)
+    nodes = []
+
+    def start(vector, *args):
+        n = Node(path, vector, *args)
+        nodes.append(n)
+        return n
+
+    yield start
+    for n in nodes:
+        n.stop()
+
+
 @pytest.fixture()
 def in_repo(monkeypatch):
     """Runs the test with the repository root as the working directory (the docs' paths)."""

@@ -15,8 +15,9 @@ of the chain's own code) from Python: the same documents as the ``yuma`` CLI (an
 Functions:
 
 * :func:`epoch`, :func:`epoch_with_trace`, :func:`epoch_with_mechanisms` — one epoch;
-* :func:`verify`, :func:`verify_all` — vector files against their claimed results, as
-  ``yuma verify``;
+* :func:`verify`, :func:`verify_all` — vector files (and chain snapshots) against their claimed
+  (stored) results, as ``yuma verify``;
+* :func:`fetch`, :func:`verify_snapshot` — a real epoch from a node, and its check;
 * :func:`simulate` — a multi-epoch scenario, lazily;
 * :func:`runtime_of`, :func:`known_rules`, :func:`version` — which runtime rules apply;
 * :func:`to_numpy` — any output dict as numpy arrays.
@@ -31,18 +32,21 @@ Runtime versions: an input's ``spec_version`` picks the rules (spec 425 below 44
 rules instead, as the CLI's ``--assume-spec``. Every result says which rules ran
 (``result.runtime``, ``report.runtime``).
 
-Not yet here: ``fetch(rpc, netuid, block=None)`` (a real epoch's state and stored results from a
-node) and ``verify_snapshot(...)`` arrive with the crate's chain bridge (``yuma::chain``, issue
-20), which is being written.
+The chain bridge: :func:`fetch` reads one epoch of a real subnet from a node (the state it read
+and the results it stored: a :class:`ChainSnapshot`, what ``yuma fetch`` writes), and
+:func:`verify_snapshot` (or :func:`verify`) recomputes it and compares with the chain, per uid
+and field.
 """
 
+import datetime
 import os
-from typing import Any, Iterable, List, Optional, Union
+from typing import Any, Callable, Iterable, List, Optional, Union
 
 from . import _native
-from ._errors import InputError
+from ._errors import ChainError, InputError
 from ._results import (
     CSV_COLUMNS,
+    ChainSnapshot,
     EpochArrays,
     EpochResult,
     MechanismsArrays,
@@ -51,7 +55,9 @@ from ._results import (
     Report,
     Runtime,
     Simulation,
+    SnapshotReport,
     SparseRows,
+    StoredMismatch,
     VerifySummary,
     _result,
     to_numpy,
@@ -64,12 +70,15 @@ __all__ = [
     "epoch_with_mechanisms",
     "verify",
     "verify_all",
+    "fetch",
+    "verify_snapshot",
     "simulate",
     "runtime_of",
     "known_rules",
     "version",
     "to_numpy",
     "InputError",
+    "ChainError",
     "EpochResult",
     "EpochArrays",
     "MechanismsResult",
@@ -79,6 +88,9 @@ __all__ = [
     "Report",
     "Mismatch",
     "VerifySummary",
+    "ChainSnapshot",
+    "SnapshotReport",
+    "StoredMismatch",
     "Simulation",
     "Document",
     "CSV_COLUMNS",
@@ -181,20 +193,21 @@ def epoch_with_mechanisms(
 
 def verify(
     vector: Document, *, assume_spec: Optional[int] = None, implementation: str = "main"
-) -> Report:
+) -> Union[Report, SnapshotReport]:
     """Checks one golden-vector file (``{"name", "input", "expected", "trace"?}``) against its
     claimed results, as ``yuma verify FILE`` does: every output field and, when the file has
-    one, every traced intermediate, per uid.
+    one, every traced intermediate, per uid. A chain snapshot (:func:`fetch`) is checked
+    against what the chain stored instead: see :func:`verify_snapshot`.
 
     Args:
         vector: the vector, as a path, a dict or JSON text.
         assume_spec: as :func:`epoch`.
         implementation: ``"main"`` (the fast pipeline) or ``"reference"`` (the upstream-shaped
-            one; quadratic in n).
+            one; quadratic in n). Snapshots always use the main one.
 
     Returns:
         A :class:`Report`: ``passed``, ``mismatches`` (field, uid, got, expected), ``error``,
-        ``rules`` / ``runtime``.
+        ``rules`` / ``runtime``; for a snapshot a :class:`SnapshotReport`.
 
     Raises:
         InputError: not a readable vector file (an ``EpochInput`` has nothing to compare: use
@@ -212,8 +225,105 @@ def verify(
     (65535, 'spec 425')
     """
     src, path = to_native(vector)
+    if _is_snapshot(src):
+        return verify_snapshot(vector, assume_spec=assume_spec)
     d = _native.verify(src, assume_spec=_spec(assume_spec), implementation=implementation)
     return Report._of(d, path)
+
+
+def _is_snapshot(src: Union[bytes, str]) -> bool:
+    if isinstance(src, str):
+        try:
+            with open(src, "rb") as f:
+                src = f.read()
+        except OSError:
+            return False  # the native reader words the error
+    return _native.is_snapshot(src)
+
+
+def verify_snapshot(snapshot: Union[ChainSnapshot, Document], *, assume_spec: Optional[int] = None) -> SnapshotReport:
+    """Recomputes a chain snapshot's epoch (from :func:`fetch`, or a file ``yuma fetch`` wrote)
+    and compares it with what the chain stored at the epoch block, per uid and field, as
+    ``yuma verify SNAPSHOT`` does. Uids re-registered after the epoch are skipped, not reported;
+    a runtime this version does not reproduce is ``unsupported_runtime``, never a mismatch
+    (unless ``assume_spec`` names known rules).
+
+    Returns:
+        A :class:`SnapshotReport`: ``passed``, ``compared`` (cells), ``mismatches`` (``field``
+        the stored item — ``emission``, ``incentive[0]``, ``bonds[0]`` — ``uid``, ``got``,
+        ``expected``), ``skipped``, ``rules``.
+
+    Raises:
+        InputError: not a snapshot ``yuma fetch`` writes.
+
+    >>> import yuma_consensus as yc
+    >>> yc.verify_snapshot(b'{"format": "yuma-chain-snapshot/1"}')
+    Traceback (most recent call last):
+    ...
+    yuma_consensus._errors.InputError: snapshot: missing field `input` at line 1 column 35
+    """
+    if isinstance(snapshot, ChainSnapshot):
+        src: Union[bytes, str] = snapshot.to_json().encode("utf-8")
+        path = None
+    else:
+        src, path = to_native(snapshot)
+    d = _native.verify_snapshot(src, assume_spec=_spec(assume_spec))
+    return SnapshotReport._of(d, path)
+
+
+def fetch(
+    rpc: str,
+    netuid: int,
+    block: Optional[int] = None,
+    *,
+    timeout: int = 30,
+    retries: int = 4,
+    assume_spec: Optional[int] = None,
+    progress: Optional[Callable[[int, int, str], Any]] = None,
+) -> ChainSnapshot:
+    """Reads one epoch of subnet ``netuid`` from a node, as ``yuma fetch`` does: the state the
+    epoch read (block B − 1, with block B's corrections), the results the chain stored (block
+    B) and how (a :class:`ChainSnapshot`). Only the node's standard JSON-RPC, over
+    ``http(s)://`` or ``ws(s)://`` (an archive node for old blocks), batched; the reads run with
+    the GIL released.
+
+    Args:
+        rpc: the node's endpoint (e.g. ``wss://entrypoint-finney.opentensor.ai:443``).
+        netuid: the subnet.
+        block: the epoch block B (the block whose ``on_initialize`` ran the subnet's epoch);
+            ``None``: the subnet's latest epoch.
+        timeout: seconds one request may take.
+        retries: retries of a request a busy or unreachable node failed.
+        assume_spec: fetch a runtime this version does not reproduce under these rules.
+        progress: ``progress(step, steps, stage)`` at each stage of the fetch.
+
+    Raises:
+        InputError: a bad argument (a block or subnet that does not exist, a block where no
+            epoch ran, a malformed URL) or a runtime this version does not reproduce — the
+            CLI's exit 2.
+        ChainError: the node unreachable, failing, timing out, or answering what the runtime
+            cannot have stored — the CLI's exit 3.
+
+    >>> import yuma_consensus as yc
+    >>> yc.fetch("http://127.0.0.1:9", 0)
+    Traceback (most recent call last):
+    ...
+    yuma_consensus._errors.InputError: netuid 0 is the root subnet, which runs no Yuma epoch
+    """
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = _native.fetch(
+        rpc,
+        netuid,
+        block,
+        timeout=timeout,
+        retries=retries,
+        assume_spec=_spec(assume_spec),
+        fetched_at=now,
+        progress=progress,
+    )
+    import json
+
+    return ChainSnapshot(json.loads(text), text)
 
 
 def _json_files_under(directory: str, out: List[str]) -> None:
@@ -232,8 +342,8 @@ def verify_all(
     assume_spec: Optional[int] = None,
     implementation: str = "main",
 ) -> VerifySummary:
-    """Checks vector files and every ``.json`` file under directories (recursively), as
-    ``yuma verify PATH...``: ``str(summary)`` is its output (a ``FAIL`` line per failing file,
+    """Checks vector files and chain snapshots, and every ``.json`` file under directories
+    (recursively), as ``yuma verify PATH...``: ``str(summary)`` is its output (a ``FAIL`` line per failing file,
     the files per runtime rules, ``N passed, M failed``). Files that are not readable vectors
     are collected in ``summary.unreadable`` and the rest are still checked.
 
@@ -267,7 +377,7 @@ def verify_all(
             raise InputError(
                 f"{p}: no such file or directory", "no such file or directory", None, p
             )
-    reports: List[Report] = []
+    reports: List[Union[Report, SnapshotReport]] = []
     unreadable = []
     for f in files:
         try:
@@ -350,18 +460,3 @@ def version() -> str:
     True
     """
     return _native.version()
-
-
-_CHAIN = {
-    "fetch": "fetch(rpc, netuid, block=None)",
-    "verify_snapshot": "verify_snapshot(snapshot)",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _CHAIN:
-        raise AttributeError(
-            f"yuma_consensus.{_CHAIN[name]} arrives with the crate's chain bridge (yuma::chain, "
-            f"issue 20), which this version does not have yet"
-        )
-    raise AttributeError(f"module 'yuma_consensus' has no attribute {name!r}")

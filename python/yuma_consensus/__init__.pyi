@@ -1,12 +1,10 @@
 # Type stub of yuma_consensus: every public signature, with overloads for `as_numpy`.
 #
-# Not yet here: `fetch(rpc, netuid, block=None)` and `verify_snapshot(...)` arrive with the
-# crate's chain bridge (yuma::chain, issue 20); until then, looking them up raises AttributeError.
 
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, Iterator, List, Literal, NamedTuple, Optional, Tuple, Union, overload
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Literal, NamedTuple, Optional, Tuple, Union, overload
 
 import numpy
 import pandas
@@ -17,12 +15,15 @@ __all__ = [
     "epoch_with_mechanisms",
     "verify",
     "verify_all",
+    "fetch",
+    "verify_snapshot",
     "simulate",
     "runtime_of",
     "known_rules",
     "version",
     "to_numpy",
     "InputError",
+    "ChainError",
     "EpochResult",
     "EpochArrays",
     "MechanismsResult",
@@ -32,6 +33,9 @@ __all__ = [
     "Report",
     "Mismatch",
     "VerifySummary",
+    "ChainSnapshot",
+    "SnapshotReport",
+    "StoredMismatch",
     "Simulation",
     "Document",
     "CSV_COLUMNS",
@@ -59,6 +63,11 @@ class InputError(ValueError):
         field: Optional[str] = ...,
         source: Optional[str] = ...,
     ) -> None: ...
+
+class ChainError(RuntimeError):
+    message: str
+    code: int
+    def __init__(self, message: str, code: int = ...) -> None: ...
 
 class Runtime(NamedTuple):
     rules: str
@@ -144,18 +153,57 @@ class Report:
     def label(self) -> str: ...
     def lines(self, all: bool = ...) -> List[str]: ...
 
+class ChainSnapshot(Dict[str, Any]):
+    def __init__(self, document: Dict[str, Any], text: Optional[str] = ...) -> None: ...
+    @property
+    def input(self) -> Dict[str, Any]: ...
+    @property
+    def chain(self) -> Dict[str, Any]: ...
+    @property
+    def meta(self) -> Dict[str, Any]: ...
+    def to_json(self) -> str: ...
+    def save(self, path: Union[str, os.PathLike[str]]) -> None: ...
+
+@dataclass(frozen=True)
+class StoredMismatch:
+    field: str
+    uid: Optional[int]
+    got: Any
+    expected: Any
+    got_json: str = ...
+    expected_json: str = ...
+
+@dataclass(frozen=True)
+class SnapshotReport:
+    netuid: int
+    block: int
+    rules: Optional[str]
+    passed: bool
+    error: Optional[str]
+    unsupported_runtime: bool
+    compared: int
+    mismatches: List[StoredMismatch]
+    skipped: List[Tuple[int, str]]
+    path: Optional[str] = ...
+    def __bool__(self) -> bool: ...
+    @property
+    def label(self) -> str: ...
+    def lines(self, all: bool = ...) -> List[str]: ...
+
 @dataclass
 class VerifySummary:
-    reports: List[Report]
+    reports: List[Union[Report, SnapshotReport]]
     unreadable: List[Tuple[str, Exception]]
     @property
     def passed(self) -> int: ...
+    @property
+    def not_reproduced(self) -> int: ...
     @property
     def failed(self) -> int: ...
     @property
     def ok(self) -> bool: ...
     def __bool__(self) -> bool: ...
-    def __iter__(self) -> Iterator[Report]: ...
+    def __iter__(self) -> Iterator[Union[Report, SnapshotReport]]: ...
     def __len__(self) -> int: ...
     def rules(self) -> Dict[str, int]: ...
     def lines(self, all: bool = ...) -> List[str]: ...
@@ -199,7 +247,20 @@ def verify(
     *,
     assume_spec: Optional[int] = ...,
     implementation: Literal["main", "reference"] = ...,
-) -> Report: ...
+) -> Union[Report, SnapshotReport]: ...
+def verify_snapshot(
+    snapshot: Union[ChainSnapshot, Document], *, assume_spec: Optional[int] = ...
+) -> SnapshotReport: ...
+def fetch(
+    rpc: str,
+    netuid: int,
+    block: Optional[int] = ...,
+    *,
+    timeout: int = ...,
+    retries: int = ...,
+    assume_spec: Optional[int] = ...,
+    progress: Optional[Callable[[int, int, str], Any]] = ...,
+) -> ChainSnapshot: ...
 def verify_all(
     paths: Union[Document, Iterable[Document]],
     *,

@@ -2,7 +2,7 @@
 
 from typing import Optional
 
-__all__ = ["InputError"]
+__all__ = ["InputError", "ChainError"]
 
 
 class InputError(ValueError):
@@ -43,3 +43,18 @@ class InputError(ValueError):
 
     def __reduce__(self):  # pickles with its attributes
         return (type(self), (self.message, self.detail, self.field, self.source))
+
+
+class ChainError(RuntimeError):
+    """A node that could not be read: unreachable, timing out, answering with an error or with
+    a value the runtime cannot have stored (``yuma fetch``'s exit 3). ``str(error)`` is the
+    CLI's message; ``code`` its exit code. (Bad arguments — a block or subnet that does not
+    exist, a runtime this version does not reproduce — are :class:`InputError`.)"""
+
+    def __init__(self, message: str, code: int = 3) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+    def __reduce__(self):
+        return (type(self), (self.message, self.code))

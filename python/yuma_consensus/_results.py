@@ -17,6 +17,9 @@ __all__ = [
     "Mismatch",
     "Report",
     "VerifySummary",
+    "ChainSnapshot",
+    "SnapshotReport",
+    "StoredMismatch",
     "Simulation",
     "to_numpy",
     "CSV_COLUMNS",
@@ -501,12 +504,14 @@ class Report:
 @dataclass
 class VerifySummary:
     """Many files checked, as ``yuma verify PATH...`` checks them. ``str(summary)`` is what
-    ``yuma verify`` prints on stdout: a ``FAIL`` line per failing file, the files per runtime
-    rules, and ``N passed, M failed``."""
+    ``yuma verify`` prints on stdout: a ``FAIL`` line per failing file, the vector files per
+    runtime rules, and ``N passed, M failed``."""
 
-    reports: List[Report]
-    #: Files that are not readable vectors: ``(path, InputError)`` (``yuma verify`` reports them
-    #: on stderr and exits 2).
+    #: One :class:`Report` per vector file, one :class:`SnapshotReport` per chain snapshot, in
+    #: the order checked.
+    reports: List[Union[Report, "SnapshotReport"]]
+    #: Files that are neither readable vectors nor snapshots: ``(path, InputError)``
+    #: (``yuma verify`` reports them on stderr and exits 2).
     unreadable: List[Tuple[str, Exception]]
 
     @property
@@ -514,29 +519,34 @@ class VerifySummary:
         return sum(1 for r in self.reports if r.passed)
 
     @property
+    def not_reproduced(self) -> int:
+        """Snapshots of a runtime this version does not reproduce (neither passed nor failed)."""
+        return sum(1 for r in self.reports if getattr(r, "unsupported_runtime", False))
+
+    @property
     def failed(self) -> int:
-        return sum(1 for r in self.reports if not r.passed)
+        return len(self.reports) - self.passed - self.not_reproduced
 
     @property
     def ok(self) -> bool:
-        """Every file was a vector and passed (``yuma verify`` exits 0)."""
-        return not self.unreadable and self.failed == 0
+        """Every file was checked and passed (``yuma verify`` exits 0)."""
+        return not self.unreadable and self.failed == 0 and self.not_reproduced == 0
 
     def __bool__(self) -> bool:
         return self.ok
 
-    def __iter__(self) -> Iterator[Report]:
+    def __iter__(self) -> Iterator[Union[Report, "SnapshotReport"]]:
         return iter(self.reports)
 
     def __len__(self) -> int:
         return len(self.reports)
 
     def rules(self) -> Dict[str, int]:
-        """Files per runtime rules, keyed as ``yuma verify`` names them
+        """Vector files per runtime rules, keyed as ``yuma verify`` names them
         (``spec 425 (opentensor/subtensor@…)``), in its order."""
         counts: Dict[Tuple[str, str], int] = {}
         for r in self.reports:
-            if r.runtime is not None:
+            if isinstance(r, Report) and r.runtime is not None:
                 key = (r.runtime.rules, f"{r.runtime.rules} ({r.runtime.source})")
                 counts[key] = counts.get(key, 0) + 1
         return {label: c for (_, label), c in sorted(counts.items())}
@@ -546,17 +556,154 @@ class VerifySummary:
         out = [line for r in self.reports for line in r.lines(all)]
         for label, c in self.rules().items():
             out.append(f"runtime rules {label}: {c} {'file' if c == 1 else 'files'}")
+        summary = f"{self.passed} passed, {self.failed} failed"
         if self.unreadable:
-            out.append(
-                f"{self.passed} passed, {self.failed} failed, "
-                f"{len(self.unreadable)} not readable as vectors"
-            )
-        else:
-            out.append(f"{self.passed} passed, {self.failed} failed")
+            summary += f", {len(self.unreadable)} not readable as vectors or snapshots"
+        if self.not_reproduced:
+            summary += f", {self.not_reproduced} of a runtime this version does not reproduce"
+        out.append(summary)
         return out
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+
+# ------------------------------------------------------------------------------ chain snapshots
+
+
+class ChainSnapshot(dict):
+    """One epoch of a real subnet as ``yuma fetch`` writes it: a ``dict`` of the snapshot
+    document — ``format``, ``input`` (an ``EpochInput``, or a ``MechanismsInput`` for several
+    mechanisms; :func:`epoch` takes the snapshot itself), ``chain`` (what the chain stored at
+    the epoch block) and ``meta`` (netuid, block, hashes, spec_version, rules, how
+    ``rao_emission`` was recovered, masked uids, warnings)."""
+
+    def __init__(self, document: dict, text: Optional[str] = None):
+        dict.__init__(self, document)
+        self._text = text
+
+    @property
+    def input(self) -> dict:
+        """What the epoch read."""
+        return self["input"]
+
+    @property
+    def chain(self) -> dict:
+        """What the chain stored."""
+        return self["chain"]
+
+    @property
+    def meta(self) -> dict:
+        """Where and how it was read."""
+        return self["meta"]
+
+    def to_json(self) -> str:
+        """The document as ``yuma fetch`` writes it (pretty-printed, ending in a newline)."""
+        if self._text is not None:
+            return self._text
+        return json.dumps(self, indent=2) + "\n"
+
+    def save(self, path: Any) -> None:
+        """Writes :meth:`to_json` to ``path`` (``yuma verify PATH`` checks it)."""
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self.to_json())
+
+
+@dataclass(frozen=True)
+class StoredMismatch:
+    """A stored cell the recomputed epoch disagrees with."""
+
+    #: The stored item: ``emission``, ``incentive[1]``, ``bonds[0]``, …
+    field: str
+    uid: Optional[int]
+    #: The recomputed value (``"(not stored)"`` when the chain holds none).
+    got: Any
+    #: What the chain stored.
+    expected: Any
+    got_json: str = dc_field(repr=False, default="")
+    expected_json: str = dc_field(repr=False, default="")
+
+
+@dataclass(frozen=True)
+class SnapshotReport:
+    """A chain snapshot recomputed and compared with what the chain stored, as ``yuma verify
+    SNAPSHOT``: ``bool(report)`` is ``passed``; ``str(report)`` its lines."""
+
+    netuid: int
+    block: int
+    #: The rules the epoch was recomputed under (``None`` when none applies).
+    rules: Optional[str]
+    #: Every compared cell equal, and the epoch computed.
+    passed: bool
+    #: Why the epoch could not be recomputed (never a mismatch).
+    error: Optional[str]
+    #: ``error`` is a runtime this version does not reproduce.
+    unsupported_runtime: bool
+    #: Cells compared.
+    compared: int
+    mismatches: List[StoredMismatch]
+    #: ``(uid, reason)`` of the uids left out (re-registered after the epoch).
+    skipped: List[Tuple[int, str]]
+    #: The file checked, if it was read from one.
+    path: Optional[str] = None
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    @property
+    def label(self) -> str:
+        """``subnet N at block B (path)``, as ``yuma verify`` names it."""
+        at = f"subnet {self.netuid} at block {self.block}"
+        return at if self.path is None else f"{at} ({self.path})"
+
+    def lines(self, all: bool = False) -> List[str]:
+        """``yuma verify``'s lines for this snapshot (``all``: as ``--all``)."""
+        skipped = ""
+        if self.skipped:
+            uids = ", ".join(str(u) for u, _ in self.skipped)
+            skipped = f"; uid {uids} not compared (re-registered after the epoch)"
+        if self.unsupported_runtime:
+            return [f"NOT REPRODUCED {self.label}: {self.error or ''}"]
+        if self.error is not None:
+            return [f"FAIL {self.label}: error: {self.error}"]
+        rules = self.rules or "?"
+        if self.passed:
+            if all:
+                return [f"ok {self.label}: {self.compared} stored values equal under {rules}{skipped}"]
+            return []
+        shown = len(self.mismatches) if all else 10
+        out = [
+            f"FAIL {self.label}: {len(self.mismatches)} of {self.compared} stored values differ "
+            f"under {rules}{skipped}"
+        ]
+        for m in self.mismatches[:shown]:
+            uid = "" if m.uid is None else f" uid {m.uid}"
+            out.append(f"     {m.field}{uid}: computed {m.got_json}, chain stored {m.expected_json}")
+        if len(self.mismatches) > shown:
+            out.append(f"     … and {len(self.mismatches) - shown} more (--all shows every one)")
+        return out
+
+    def __str__(self) -> str:
+        lines = self.lines()
+        return "\n".join(lines) if lines else f"PASS {self.label}"
+
+    @classmethod
+    def _of(cls, d: dict, path: Optional[str]) -> "SnapshotReport":
+        return cls(
+            netuid=d["netuid"],
+            block=d["block"],
+            rules=d["rules"],
+            passed=d["passed"],
+            error=d["error"],
+            unsupported_runtime=d["unsupported_runtime"],
+            compared=d["compared"],
+            mismatches=[
+                StoredMismatch(m["field"], m["uid"], _value(m["got"]), _value(m["expected"]), m["got"], m["expected"])
+                for m in d["mismatches"]
+            ],
+            skipped=[(m["uid"], m["reason"]) for m in d["skipped"]],
+            path=path,
+        )
 
 
 # ------------------------------------------------------------------------------ simulation
