@@ -58,13 +58,16 @@ if [ -z "${FAKE_NODE:-}" ]; then
 fi
 export YUMA_BIN FAKE_NODE YUMA_REPO=$root
 
-say "the README's example (python/README.md), from the repository root"
+say "the README's example (python/README.md, README.md), from the repository root"
 "$py" - <<'EOF'
 import re, subprocess, sys
 text = open("python/README.md", encoding="utf-8").read()
 code = re.search(r"<!-- example -->\s*```python\n(.*?)```", text, re.S).group(1)
 lines = [l for l in code.splitlines() if l.strip()]
 assert len(lines) == 5, f"the example has {len(lines)} lines"
+# The root README's Python section shows the same five lines.
+root = open("README.md", encoding="utf-8").read().split("## Python", 1)[-1]
+assert re.search(r"```python\n(.*?)```", root, re.S).group(1) == code, "README.md's example differs"
 r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
 sys.stdout.write(r.stdout)
 if r.returncode:
