@@ -183,7 +183,7 @@ const isTrap = (e) => e instanceof WebAssembly.RuntimeError || !(e instanceof Er
 
   // Errors: the CLI's text after `yuma: <path>: `.
   const cases = [
-    ['an invalid patch key names it', () => yuma.simulate(text.replace('"current_block": 8,', '"current_blok": 8,')), /^`epochs\[3\]\.current_blok`: unknown field `current_blok`, expected one of `n`, /],
+    ['an invalid patch key names it', () => yuma.simulate(text.replace('"current_block": 8,', '"current_blok": 8,')), /^`epochs\[3\]\.current_blok`: unknown field `current_blok` \(did you mean `current_block`\?\), expected one of `n`, /],
     ['an invalid initial key', () => yuma.simulate(text.replace('"initial": {"n": 5,', '"initial": {"n": 5, "bogus": 1,')), /^`initial\.bogus`: unknown field `bogus`/],
     ['a duplicate patch key', () => yuma.simulate(text.replace('"current_block": 8,', '"current_block": 8, "current_block": 9,')), /^`epochs\[3\]`: duplicate field `current_block`/],
     ['a top-level key other than initial/epochs', () => yuma.simulate(text.replace('"epochs"', '"epoch"')), /^`epoch`: unknown field `epoch`, expected `initial` or `epochs`/],
