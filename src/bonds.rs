@@ -60,6 +60,11 @@ pub fn yuma3_fixed_alpha(bonds_moving_average: u64) -> I32F32 {
 pub struct BondsScratch {
     /// Stored bonds after conversion and masking.
     pub bonds: Csr,
+    /// Yuma 2: also keep `colnorm(B')` — the bonds dividends are computed from, before the
+    /// column max-upscale — in `normalized` (for explanations; off in the pipeline).
+    pub(crate) keep_normalized: bool,
+    /// `colnorm(B')` of the last Yuma 2 epoch, when `keep_normalized` is set.
+    pub(crate) normalized: Csr,
     /// Interpolated weights for bonds (only when `0 < penalty < 1`).
     pub interp: Csr,
     delta: Csr,
@@ -453,6 +458,9 @@ pub fn yuma2(
         dividends.push(d);
     }
     normalize(dividends);
+    if s.keep_normalized {
+        s.normalized.copy_from(ema);
+    }
     ema.divide_cols(&sums, &mut s.ema_divs);
     s.sums = sums;
 }
@@ -514,8 +522,24 @@ fn yuma2_dense(
         new_divs,
         old_divs,
         ema_divs,
+        keep_normalized,
+        normalized,
         ..
     } = s;
+    // The kept cells of the dense rows as CSR rows `0..n`.
+    let emit = |dense: &[I32F32], out: &mut Csr| {
+        let mut rows = active.iter().zip(dense.chunks_exact(n)).peekable();
+        out.rebuild(cells, |out| {
+            for i in 0..n {
+                if let Some((_, row)) = rows.next_if(|&(&a, _)| a as usize == i) {
+                    for (j, &v) in (0u16..).zip(row) {
+                        out.push_if(j, v, v.to_bits() != NO_ENTRY);
+                    }
+                }
+                out.end_row();
+            }
+        });
+    };
     let lt = last_tempo(input, rules);
     live.clear();
     let reg = &input.block_at_registration;
@@ -591,6 +615,9 @@ fn yuma2_dense(
         }
     }
     normalize(dividends);
+    if *keep_normalized {
+        emit(dense, normalized);
+    }
     // Column max-upscale in place (marks kept), then the kept cells emitted as CSR.
     prepare_divisors(sums, ema_divs);
     for row in dense.chunks_exact_mut(n) {
@@ -600,17 +627,7 @@ fn yuma2_dense(
             }
         }
     }
-    let mut rows = active.iter().zip(dense.chunks_exact(n)).peekable();
-    ema.rebuild(cells, |out| {
-        for i in 0..n {
-            if let Some((_, row)) = rows.next_if(|&(&a, _)| a as usize == i) {
-                for (j, &v) in (0u16..).zip(row) {
-                    out.push_if(j, v, v.to_bits() != NO_ENTRY);
-                }
-            }
-            out.end_row();
-        }
-    });
+    emit(dense, ema);
     true
 }
 

@@ -95,6 +95,17 @@ impl Workspace {
     pub fn rules(&self) -> Option<Rules> {
         self.rules
     }
+
+    /// Keeps Yuma 2's column-normalized EMA bonds — what its dividends are computed from,
+    /// before the column max-upscale that the trace and the output show — for explanations.
+    pub(crate) fn keep_normalized_bonds(&mut self) {
+        self.bonds.keep_normalized = true;
+    }
+
+    /// The bonds [`Workspace::keep_normalized_bonds`] kept from the last Yuma 2 epoch.
+    pub(crate) fn normalized_bonds(&self) -> &crate::sparse::Csr {
+        &self.bonds.normalized
+    }
 }
 
 /// Computes one epoch.

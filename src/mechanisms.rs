@@ -413,6 +413,32 @@ fn subnet_budgets(input: &MechanismsInput) -> Result<(u64, u64, u64), Error> {
     }
 }
 
+/// Mechanism `k` of `input` as the subnet's epoch ran it, as a standalone [`EpochInput`]: its
+/// share of the emission (`out.split[k]`, from [`epoch_with_mechanisms`] of `input`) and, spec ≥
+/// 446, its budgets, with the subnet's `spec_version` and `epoch_consensus`. Computing it gives
+/// `out.per_mechanism[k]` (what `yuma explain --mechanism K` explains). `None` when `k` is out
+/// of range.
+pub fn mechanism_as_run(
+    input: &MechanismsInput,
+    out: &MechanismsOutput,
+    k: usize,
+) -> Option<EpochInput> {
+    let mut i = input.mechanisms.get(k)?.clone();
+    i.rao_emission = *out.split.get(k)?;
+    if let Some(b) = out.mechanism_budgets.as_ref().and_then(|b| b.get(k)) {
+        i.mining_budget = Some(b.mining_budget);
+        i.dividend_budget = Some(b.dividend_budget);
+        i.fallback_budget = Some(b.fallback_budget);
+    }
+    if input.spec_version.is_some() {
+        i.spec_version = input.spec_version;
+    }
+    if let Some(c) = input.epoch_consensus {
+        i.epoch_consensus = c;
+    }
+    Some(i)
+}
+
 /// Checks the mechanisms, splits the emission, runs `epoch(mechanism, what it is paid, the
 /// subnet's items, its output)` for each into `out.per_mechanism` and aggregates into
 /// `out.aggregated`.

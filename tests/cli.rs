@@ -117,14 +117,53 @@ fn examples_run() {
         "Stake",
         "As a miner",
         "As a validator",
-        "consensus",
+        "Σ terms",
         "dividends[4]",
+        "as stored        30880 / 65535 = 0.47120",
+        "the other 22 terms sum to",
+        "= 71982193757 rao",
     ] {
         assert!(
             text.contains(needle),
             "explain output lacks {needle}:\n{text}"
         );
     }
+    // A miner of the same subnet: its consensus, clipped weights and rank.
+    let miner = yuma(&["explain", "data/subnet-256.json", "--uid", "252", "--all"]);
+    let text = String::from_utf8_lossy(&miner.stdout);
+    assert!(miner.status.success());
+    for needle in [
+        "consensus[252]",
+        "= rank",
+        "/ Σ every uid's rank",
+        "incentive[252]",
+    ] {
+        assert!(
+            text.contains(needle),
+            "explain output lacks {needle}:\n{text}"
+        );
+    }
+    assert!(
+        !text.contains("the other "),
+        "--all lists every term:\n{text}"
+    );
+    // A mechanisms document needs --mechanism.
+    let mech = yuma(&["explain", "tests/vectors/mech-013-m2-n8.json", "--uid", "1"]);
+    assert_eq!(mech.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&mech.stderr).contains("add --mechanism K (0 to 1)"));
+    let mech = yuma(&[
+        "explain",
+        "tests/vectors/mech-013-m2-n8.json",
+        "--uid",
+        "1",
+        "--mechanism",
+        "1",
+    ]);
+    assert!(
+        mech.status.success(),
+        "{}",
+        String::from_utf8_lossy(&mech.stderr)
+    );
     let bad = yuma(&["explain", "data/subnet-256.json", "--uid", "300"]);
     assert_eq!(bad.status.code(), Some(2));
 }

@@ -20,6 +20,7 @@
 //! | `explain(json, uid, assume_spec?)` | the text of `yuma explain --uid UID` |
 //! | `explain_with(json, overrides, uid, mechanism)` | the same after what-if overrides (and `assume_spec`) / of one mechanism |
 //! | `explain_epoch(scenario, epoch, uid, assume_spec?)` | the same for one epoch of a scenario |
+//! | `explain_data(json, overrides, uid, mechanism)` | the same account as data (`yuma::explain::Explanation`), for charts |
 //! | `runtime_of(json, assume_spec?)` | which rules a document or scenario runs under, without computing it |
 //! | `known_rules()` | the rule sets this build reproduces: `[{spec, name, source, specs}, ...]` |
 //! | `version()` | `"yuma 0.1.0 (reproduces runtime specs up to 475: …)"`, as `yuma --version` |
@@ -272,20 +273,7 @@ impl EpochInfo {
 /// share of the emission, from spec 446 its budgets, and the subnet's `spec_version` and
 /// `epoch_consensus`, so one epoch of it is that mechanism's epoch.
 fn mechanism_input(m: &MechanismsInput, out: &MechanismsOutput, k: usize) -> Option<EpochInput> {
-    let mut i = m.mechanisms.get(k)?.clone();
-    i.rao_emission = *out.split.get(k)?;
-    if let Some(b) = out.mechanism_budgets.as_ref().and_then(|b| b.get(k)) {
-        i.mining_budget = Some(b.mining_budget);
-        i.dividend_budget = Some(b.dividend_budget);
-        i.fallback_budget = Some(b.fallback_budget);
-    }
-    if m.spec_version.is_some() {
-        i.spec_version = m.spec_version;
-    }
-    if let Some(c) = m.epoch_consensus {
-        i.epoch_consensus = c;
-    }
-    Some(i)
+    yuma::mechanisms::mechanism_as_run(m, out, k)
 }
 
 /// One epoch under `assume`, with its trace.
@@ -890,6 +878,36 @@ fn explain_text(
     yuma::explain::explain_assuming(&input, uid, assume).map_err(|e| e.to_string())
 }
 
+/// [`explain_with`]'s account as data (`yuma::explain::Explanation` as JSON).
+fn explain_data_text(
+    text: &str,
+    overrides: &str,
+    mechanism: Option<u32>,
+    uid: u16,
+) -> Result<String, String> {
+    let o = Overrides::parse(overrides)?;
+    let assume = o.assume_spec;
+    let mut input = match (load(text)?.input, mechanism) {
+        (Input::Epoch(i), _) => i,
+        (Input::Mechanisms(_), None) => {
+            return Err("expected an epoch input, not mechanisms".into())
+        }
+        (Input::Mechanisms(mut m), Some(k)) => {
+            let count = m.mechanisms.len();
+            let k = usize::try_from(k).unwrap_or(usize::MAX);
+            for i in &mut m.mechanisms {
+                o.apply(i);
+            }
+            let out = run_mechanisms(&m, assume)?;
+            mechanism_input(&m, &out, k)
+                .ok_or_else(|| format!("mechanism {k}: the document has {count} mechanisms"))?
+        }
+    };
+    o.apply(&mut input);
+    let e = yuma::explain::explanation(&input, uid, assume).map_err(|e| e.to_string())?;
+    serde_json::to_string(&e).map_err(|e| e.to_string())
+}
+
 fn explain_epoch_text(
     text: &str,
     epoch: u32,
@@ -1031,6 +1049,27 @@ pub fn explain_with(
     mechanism: Option<u32>,
 ) -> Result<String, JsError> {
     js(explain_text(document_json, overrides_json, mechanism, uid))
+}
+
+/// [`explain_with`]'s account as data: `yuma::explain::Explanation` as JSON — `{uid, n, block,
+/// rules, consensus, liquid_alpha, owner, stake, miner, validator, null, emission,
+/// discrepancies}`, I32F32 values as raw bits (÷ 2³² for the fraction). `miner.terms` are the
+/// validators' `{validator, active_stake, weight, clipped, term}` (term = active_stake ×
+/// clipped), `validator.terms` the miners' `{miner, bond, ema_bond, incentive, term}` (term =
+/// normalized bond × incentive), largest first: what the page charts.
+#[wasm_bindgen]
+pub fn explain_data(
+    document_json: &str,
+    overrides_json: &str,
+    uid: u16,
+    mechanism: Option<u32>,
+) -> Result<String, JsError> {
+    js(explain_data_text(
+        document_json,
+        overrides_json,
+        mechanism,
+        uid,
+    ))
 }
 
 /// [`explain`] for epoch `epoch` (from 0) of a scenario: the state that epoch ran on, replayed

@@ -173,8 +173,10 @@ enum Command {
         #[arg(long, value_name = "OUT")]
         csv: Option<PathBuf>,
     },
-    /// Explain one uid's epoch: stake and permit, weights received vs consensus and clipping,
-    /// trust, bonds and how its dividends were formed — each figure tagged with its trace field.
+    /// Explain one uid's epoch so that it adds up: stake and permit; as a miner each validator's
+    /// stake × weight clipped at consensus, their sum, its share of all ranks (the incentive);
+    /// as a validator each miner's normalized bond × incentive, their sum, its share over
+    /// validators (the dividends); then the u16 values and the rao paid.
     Explain {
         /// EpochInput, vector file or scenario; `-` reads stdin.
         file: PathBuf,
@@ -184,6 +186,13 @@ enum Command {
         /// For a scenario: which epoch, counted from 0 (default: the last).
         #[arg(long)]
         epoch: Option<usize>,
+        /// For a subnet with several mechanisms: which one, counted from 0 (its share of the
+        /// emission as the subnet's epoch paid it).
+        #[arg(long, value_name = "K")]
+        mechanism: Option<usize>,
+        /// Print every term of every sum (default: the ten largest, then the rest as one sum).
+        #[arg(long)]
+        all: bool,
     },
     /// Print a deterministic synthetic EpochInput shaped like a busy subnet (for benchmarks).
     Synth {
@@ -253,7 +262,13 @@ fn main() -> ExitCode {
             json,
             csv,
         } => cmd_simulate(scenario, json.as_deref(), csv.as_deref(), assume),
-        Command::Explain { file, uid, epoch } => cmd_explain(file, *uid, *epoch, assume),
+        Command::Explain {
+            file,
+            uid,
+            epoch,
+            mechanism,
+            all,
+        } => cmd_explain(file, *uid, *epoch, *mechanism, *all, assume),
         Command::Fetch {
             rpc,
             netuid,
