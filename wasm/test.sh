@@ -7,8 +7,9 @@
 #   2. builds yuma-wasm (release, wasm32-unknown-unknown; clippy -D warnings) and runs wasm-bindgen
 #      for Node (target/wasm-build/pkg-node) and for the page (wasm/www/pkg); copies the page's
 #      example files into wasm/www/examples (build-www.sh);
-#   3. Node: the exported API (tests/api.mjs) and `verify` over every vector of tests/vectors
-#      (recursively: spec 425 and spec475/) and tests/vectors-own (tests/vectors.mjs);
+#   3. Node: the exported API (tests/api.mjs, which starts its own fake nodes, tests/fake-node,
+#      for ChainFetch) and `verify` over every vector of tests/vectors (recursively: spec 425 and
+#      spec475/) and tests/vectors-own (tests/vectors.mjs);
 #   4. headless Chromium: the page (tests/browser.mjs), served by python3 -m http.server;
 #   5. timing of the bench inputs in Node and in Chromium (tests/timing.mjs; skipped if absent).
 #
@@ -66,6 +67,10 @@ bash "$WASM_DIR/build-www.sh"
 echo "wasm: $(wc -c < "$WEB_PKG/yuma_wasm_bg.wasm") bytes"
 cargo clippy -p yuma-wasm --no-deps --release --target wasm32-unknown-unknown -- -D warnings
 export YUMA_WASM_NODE_PKG="$NODE_PKG"
+
+step "build the fake node (tests/fake-node, release)"
+cargo build --release -p yuma-fake-node
+export YUMA_FAKE_NODE="$CARGO_TARGET_DIR/release/fake-node"
 
 step "node: exported API, errors, no traps"
 node "$WASM_DIR/tests/api.mjs"

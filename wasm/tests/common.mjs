@@ -107,3 +107,40 @@ export function summary(label) {
   console.log(`${label}: ${passes} passed, ${failures} failed`);
   return failures;
 }
+
+/// The fake node binary (tests/fake-node): $YUMA_FAKE_NODE, or target/wasm-build/release/fake-node
+/// (test.sh builds it there).
+export function fakeNodeBin() {
+  return process.env.YUMA_FAKE_NODE || join(ROOT, 'target', 'wasm-build', 'release', 'fake-node');
+}
+
+/// Starts `fake-node VECTOR --port 0 [args]` and resolves, once it prints its
+/// `listening on http://127.0.0.1:PORT netuid N block B` line, to {url, ws, netuid, block, stop}.
+export async function startFakeNode(vector, args = []) {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(fakeNodeBin(), [vector, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const ready = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`fake-node did not start within 20 s: ${err.trim()}`)), 20000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run ${fakeNodeBin()} (cargo build --release -p yuma-fake-node): ${e.message}`));
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`fake-node exited with ${code}: ${err.trim()}`));
+    });
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+) netuid (\d+) block (\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1], netuid: Number(m[2]), block: Number(m[3]) });
+      }
+    });
+  });
+  child.removeAllListeners('exit');
+  return { ...ready, ws: ready.url.replace(/^http/, 'ws'), stop: () => child.kill() };
+}
