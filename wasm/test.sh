@@ -10,7 +10,8 @@
 #   3. Node: the exported API (tests/api.mjs, which starts its own fake nodes, tests/fake-node,
 #      for ChainFetch) and `verify` over every vector of tests/vectors (recursively: spec 425 and
 #      spec475/) and tests/vectors-own (tests/vectors.mjs);
-#   4. headless Chromium: the page (tests/browser.mjs), served by python3 -m http.server;
+#   4. headless Chromium: the page (tests/browser.mjs), served by python3 -m http.server, its
+#      "Fetch from a node" against two fake nodes started here (one of runtime spec 500);
 #   5. timing of the bench inputs in Node and in Chromium (tests/timing.mjs; skipped if absent).
 #
 # Cargo uses its own target dir (target/wasm-build) so it never waits on another build's lock.
@@ -79,16 +80,37 @@ step "node: verify every vector in tests/vectors (both runtimes) and tests/vecto
 node "$WASM_DIR/tests/vectors.mjs" "$ROOT/tests/vectors" "$ROOT/tests/vectors-own"
 
 step "browser: the verifier page in headless Chromium"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$WASM_DIR/www" >"$CARGO_TARGET_DIR/http.log" 2>&1 &
-SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
+PIDS+=($!)
+# A fake node on a free port: sets FN_URL, FN_NETUID, FN_BLOCK from the line it prints when ready
+# (`listening on http://127.0.0.1:PORT netuid N block B`); killed on exit.
+start_fake_node() {
+  local log="$CARGO_TARGET_DIR/fake-node-${#PIDS[@]}.log" line=""
+  "$YUMA_FAKE_NODE" "$@" --port 0 >"$log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do
+    line=$(grep -m1 '^listening on ' "$log" || true)
+    [ -n "$line" ] && break
+    sleep 0.1
+  done
+  if [ -z "$line" ]; then echo "fake-node $* did not start:"; cat "$log"; exit 1; fi
+  read -r _ _ FN_URL _ FN_NETUID _ FN_BLOCK <<<"$line"
+  echo "fake node $*: $line"
+}
+start_fake_node "$ROOT/tests/vectors/mech-013-m2-n8.json"
+NODE_ARGS=(--node "$FN_URL" --netuid "$FN_NETUID" --block "$FN_BLOCK")
+start_fake_node "$ROOT/tests/vectors/mech-013-m2-n8.json" --spec 500
+NODE_ARGS+=(--node-spec500 "$FN_URL")
 URL="http://127.0.0.1:$PORT/"
 for _ in $(seq 1 50); do
   if python3 -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "$URL" 2>/dev/null; then break; fi
   sleep 0.1
 done
-node "$WASM_DIR/tests/browser.mjs" "$URL"
+node "$WASM_DIR/tests/browser.mjs" "$URL" "${NODE_ARGS[@]}"
 echo "screenshots: $WASM_DIR/tests/artifacts/"
 
 step "timing (bench inputs, when ../shared/bench is present)"

@@ -1,7 +1,11 @@
 // Drives the verifier page in headless Chromium (playwright-core, system /usr/bin/chromium).
-// Usage: node wasm/tests/browser.mjs URL   (the page served over HTTP, e.g. by wasm/test.sh)
+// Usage: node wasm/tests/browser.mjs URL --node NODE_URL --netuid N --block B --node-spec500 NODE_URL
+//   URL: the page served over HTTP (e.g. by wasm/test.sh); the fake nodes (tests/fake-node), which
+//   test.sh starts: one serving a vector as subnet N with its epoch at block B, one whose runtime
+//   is spec 500. Without them the "Fetch from a node" checks fail.
 // Screenshots go to wasm/tests/artifacts/. Exits 1 on any failure.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -9,9 +13,14 @@ import { CHROMIUM_ARGS, HERE, ROOT, WASM_DIR, alterExpected, check, loadNodePkg,
 
 const url = process.argv[2];
 if (!url) {
-  console.error('usage: node browser.mjs URL');
+  console.error('usage: node browser.mjs URL --node NODE_URL --netuid N --block B --node-spec500 NODE_URL');
   process.exit(2);
 }
+const opt = (name) => {
+  const k = process.argv.indexOf(name);
+  return k > 2 ? process.argv[k + 1] : undefined;
+};
+const fakeNode = { url: opt('--node'), netuid: Number(opt('--netuid')), block: Number(opt('--block')), spec500: opt('--node-spec500') };
 const artifacts = join(HERE, 'artifacts');
 mkdirSync(artifacts, { recursive: true });
 const exampleText = readFileSync(join(WASM_DIR, 'www', 'examples', 'realistic-030-v64.json'), 'utf8');
@@ -33,10 +42,20 @@ const context = await chromium.launchPersistentContext(userDataDir, {
 const page = context.pages()[0] || (await context.newPage());
 const pageErrors = [];
 page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+// Console errors of the connections the fetch checks make to a closed port on purpose (Chromium
+// logs each refused one) are expected; any other is a failure.
+const expectedRefusals = [];
 page.on('console', (m) => {
-  if (m.type() === 'error') pageErrors.push(`console.error: ${m.text()}`);
+  if (m.type() !== 'error') return;
+  const where = `${m.text()} ${m.location().url || ''}`;
+  if (expectedRefusals.some((hostPort) => where.includes(hostPort))) return;
+  pageErrors.push(`console.error: ${m.text()}`);
 });
 page.on('crash', () => pageErrors.push('page crashed'));
+// Every URL the page asks for (the page works offline: only its own files, and the nodes asked).
+const requested = [];
+page.on('request', (r) => requested.push(r.url()));
+page.on('websocket', (w) => requested.push(w.url()));
 
 const summaryText = () => page.locator('#summary').innerText();
 const rowCount = () => page.locator('#results-table tbody tr[data-uid]').count();
@@ -598,6 +617,246 @@ try {
       `${first}, ${more}, ${last}, ${full}, ${left} buttons left, "show all" ${all}`,
     );
   });
+
+  // ---- Fetch from a node: the fake nodes over HTTP and WebSocket, errors, cancel, a newer
+  // runtime; snapshot files through the file input; the comparison view
+  const haveNode = !!fakeNode.url && Number.isInteger(fakeNode.netuid) && Number.isInteger(fakeNode.block) && !!fakeNode.spec500;
+  check('a fake node was given (--node URL --netuid N --block B --node-spec500 URL)', haveNode, process.argv.slice(3).join(' '));
+  const panelState = () => page.locator('#fetch-panel').getAttribute('data-state');
+  // Fills the panel, records every value the progress bar takes, clicks Fetch, waits for the end.
+  async function fetchFrom(rpc, netuid, block, { assume = false } = {}) {
+    await page.fill('#rpc-url', rpc);
+    await page.fill('#fetch-netuid', String(netuid));
+    if (block === null) await page.check('#fetch-latest');
+    else {
+      await page.uncheck('#fetch-latest');
+      await page.fill('#fetch-block', String(block));
+    }
+    if (assume) await page.check('#fetch-assume');
+    else await page.uncheck('#fetch-assume');
+    await page.evaluate(() => {
+      const bar = document.getElementById('fetch-progress');
+      window.__progress = [];
+      window.__progressObserver?.disconnect();
+      window.__progressObserver = new MutationObserver(() => window.__progress.push([Number(bar.value), Number(bar.max), Number(bar.dataset.calls)]));
+      window.__progressObserver.observe(bar, { attributes: true });
+    });
+    await page.click('#fetch-run');
+    await page.waitForFunction(() => ['done', 'error', 'cancelled'].includes(document.getElementById('fetch-panel').dataset.state), null, { timeout: 30000 });
+    return {
+      state: await panelState(),
+      progress: await page.evaluate(() => window.__progress),
+      status: await page.locator('#fetch-status').innerText(),
+      error: (await page.locator('#fetch-error').isVisible()) ? await page.locator('#fetch-error').innerText() : '',
+    };
+  }
+  const verdict = () => page.locator('#chain-verdict').innerText();
+  const chainRows = () => page.locator('#chain-table tbody tr').count();
+  let snapshotText = null;
+
+  if (haveNode) {
+    const { netuid, block } = fakeNode;
+    const vectorText = readFileSync(join(ROOT, 'tests', 'vectors', 'mech-013-m2-n8.json'), 'utf8');
+    const n = 8;
+
+    await step('Fetch from a node: the panel as the page opens', async () => {
+      const rpc = await page.locator('#rpc-url').inputValue();
+      const latest = await page.locator('#fetch-latest').isChecked();
+      const cancel = await page.locator('#fetch-cancel').isDisabled();
+      check('the panel: the public Finney endpoint prefilled, latest epoch ticked, Cancel disabled', rpc === 'wss://entrypoint-finney.opentensor.ai:443' && latest && cancel, `${rpc} ${latest} ${cancel}`);
+    });
+
+    await step('Fetch over HTTP from the fake node', async () => {
+      const r = await fetchFrom(fakeNode.url, netuid, block);
+      const values = r.progress.map((p) => p[0]);
+      const calls = r.progress.map((p) => p[2]);
+      check(
+        'HTTP fetch: the progress bar went stage by stage to the last, calls answered rising',
+        r.state === 'done' && values.length >= 4 && values.every((v, i) => i === 0 || v >= values[i - 1]) && new Set(values).size >= 4 && values.at(-1) === r.progress.at(-1)[1] && calls.at(-1) > calls[0],
+        `${r.state} ${r.error} | ${JSON.stringify(r.progress)}`,
+      );
+      check('HTTP fetch: the status line counts calls and round trips', new RegExp(`^Fetched subnet ${netuid}'s epoch at block ${block}: \\d+ calls in \\d+ round trips, [\\d.]+ s\\.$`).test(r.status), r.status);
+      await page.waitForSelector('#chain-card:not([hidden])', { timeout: 10000 });
+      const v = await verdict();
+      const rows = await chainRows();
+      const flagged = await page.locator('#chain-table td.mismatch').count();
+      check(`HTTP fetch: the verdict says every stored value equals the recomputed one; ${n} rows, none flagged`, /^✓ 88 stored values equal the recomputed epoch under spec 425 \(8 uids\)\.$/.test(v) && rows === n && flagged === 0, `${v} | ${rows} rows, ${flagged} flagged`);
+      const heads = await page.locator('#chain-table thead th').allInnerTexts();
+      check('the comparison table: uid and every compared item, per mechanism', heads.join('|') === 'uid|active|emission|consensus|dividends|validator trust|permit|stake weight|incentive [0]|incentive [1]|bonds [0]|bonds [1]', heads.join('|'));
+      // The stored values shown are the chain's: uid 3's incentive in mechanism 1.
+      const vec = JSON.parse(vectorText);
+      const cell = await page.locator('#chain-table tbody tr[data-uid="3"] td:nth-child(10)').innerText();
+      check('a cell shows the stored value (incentive [1] of uid 3 = the vector\'s)', cell === String(vec.expected.per_mechanism[1].incentive[3]), cell);
+      const meta = await page.locator('#chain-meta').innerText();
+      check(
+        'meta: block, hashes, runtime and rules, rao_emission and how it was obtained, where it was read',
+        meta.includes(`${block} (state read at B − 1, results at B)`) && /0x[0-9a-f]{64}/.test(meta) && meta.includes('spec_version 425 (the runtime that executed block B) → spec 425') &&
+          /confirmed by the stored Emission/.test(meta) && /pending pools/.test(meta) && meta.includes(fakeNode.url),
+        meta,
+      );
+      check('no masked uids, no warnings', (await page.locator('#chain-masked').innerText()) === 'none' && (await page.locator('#chain-warnings').innerText()) === 'none');
+      // The snapshot is loaded like a file: the page's table and charts show the recomputed epoch.
+      const title = await page.locator('#doc-title').innerText();
+      const s = await summaryText();
+      check('the snapshot is loaded like a file: its table has n rows, the summary points at the comparison', title === `subnet ${netuid} at block ${block}` && (await rowCount()) === n && /^Recomputed 8 uids from the chain snapshot/.test(s), `${title} | ${s}`);
+      await page.screenshot({ path: join(artifacts, 'fetch-http.png'), fullPage: true });
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), page.click('#chain-download')]);
+      snapshotText = readFileSync(await download.path(), 'utf8');
+      const snap = JSON.parse(snapshotText);
+      const report = JSON.parse(node.verify_snapshot(snapshotText));
+      check(
+        'Download snapshot: subnet-N-block-B.json, a snapshot that parses and verifies in Node',
+        download.suggestedFilename() === `subnet-${netuid}-block-${block}.json` && snap.format === 'yuma-chain-snapshot/1' && snap.meta.block === block && snap.meta.rpc === fakeNode.url && node.is_snapshot(snapshotText) && report.passed === true,
+        `${download.suggestedFilename()} ${snap.format}`,
+      );
+      check('the downloaded snapshot recomputes to what epoch() gives for the vector', node.epoch(snapshotText) === node.epoch(vectorText));
+    });
+
+    await step('Fetch over WebSocket from the fake node (latest epoch)', async () => {
+      const ws = fakeNode.url.replace(/^http/, 'ws');
+      const r = await fetchFrom(ws, netuid, null);
+      const values = r.progress.map((p) => p[0]);
+      check('WebSocket fetch (latest): the progress bar advanced to the last stage', r.state === 'done' && new Set(values).size >= 4 && values.at(-1) === r.progress.at(-1)[1], `${r.state} ${r.error} | ${values.join(',')}`);
+      const v = await verdict();
+      check(`WebSocket fetch: the same epoch block, all stored values equal, ${n} rows`, /^✓ 88 stored values equal/.test(v) && (await chainRows()) === n && (await page.locator('#chain-meta dd[data-key="read from"]').innerText()).startsWith(ws), v);
+      check('WebSocket fetch: the page opened a WebSocket to the node', requested.some((u) => u.startsWith(ws)), requested.slice(-3).join(' '));
+      await page.screenshot({ path: join(artifacts, 'fetch-ws.png') });
+    });
+
+    await step('Fetch errors: one line each', async () => {
+      let r = await fetchFrom(fakeNode.url, 99, null);
+      check(
+        'a netuid that does not exist: its one line, the stage it stopped at',
+        r.state === 'error' && r.error === `subnet 99 does not exist at block ${block + 1} (NetworksAdded[99] is not set)` && /^Stopped at stage 1 of \d+: finding the epoch block\.$/.test(r.status),
+        `${r.state} | ${r.error} | ${r.status}`,
+      );
+      await page.screenshot({ path: join(artifacts, 'fetch-error.png') });
+      const prev = JSON.parse(vectorText).input.mechanisms[0].last_mechanism_step_block;
+      r = await fetchFrom(fakeNode.url.replace(/^http/, 'ws'), netuid, block - 1);
+      check(
+        'a block where no epoch ran (over WebSocket): its line, in the page\'s words',
+        r.error === `no epoch of subnet ${netuid} ran at block ${block - 1}: its last epoch by then ran at block ${prev} (LastMechansimStepBlock[${netuid}] at ${block - 1}); fetch block ${prev}, or the latest epoch`,
+        r.error,
+      );
+      const closed = await new Promise((ok) => {
+        const srv = createServer();
+        srv.listen(0, '127.0.0.1', () => {
+          const p = srv.address().port;
+          srv.close(() => ok(p));
+        });
+      });
+      expectedRefusals.push(`127.0.0.1:${closed}`);
+      r = await fetchFrom(`http://127.0.0.1:${closed}`, netuid, null);
+      check('a node that cannot be reached (HTTP): "cannot reach URL: …", one line', r.state === 'error' && r.error.startsWith(`cannot reach http://127.0.0.1:${closed}: the request failed twice (`) && !r.error.includes('\n'), r.error);
+      r = await fetchFrom(`ws://127.0.0.1:${closed}`, netuid, null);
+      check('a node that cannot be reached (WebSocket): "cannot reach URL: …", one line', r.state === 'error' && r.error.startsWith(`cannot reach ws://127.0.0.1:${closed}: the WebSocket connection failed (closed with code `) && !r.error.includes('\n'), r.error);
+      r = await fetchFrom('ftp://127.0.0.1/', netuid, null);
+      check('a URL that is not http(s) or ws(s): refused before any request', r.error === 'ftp://127.0.0.1/ is not an http://, https://, ws:// or wss:// URL', r.error);
+      await page.fill('#rpc-url', fakeNode.url);
+      await page.fill('#fetch-netuid', '70000');
+      await page.click('#fetch-run');
+      await page.waitForFunction(() => !document.getElementById('fetch-error').hidden && /netuid/.test(document.getElementById('fetch-error').textContent), null, { timeout: 5000 });
+      check('a netuid out of range: refused with a line', /^netuid: enter a whole number from 0 to 65535/.test(await page.locator('#fetch-error').innerText()));
+      // The results of the last good fetch stay on screen.
+      check('after errors the last fetched snapshot is still shown', /^✓ 88 stored values equal/.test(await verdict()) && (await chainRows()) === n);
+    });
+
+    await step('Cancel a fetch under way', async () => {
+      // The node's answers are held back until the fetch is cancelled.
+      let release;
+      const held = new Promise((ok) => (release = ok));
+      await page.route(fakeNode.url + '/', async (route) => {
+        await held;
+        await route.abort().catch(() => {});
+      });
+      await page.fill('#rpc-url', fakeNode.url + '/');
+      await page.fill('#fetch-netuid', String(netuid));
+      await page.check('#fetch-latest');
+      await page.click('#fetch-run');
+      await page.waitForFunction(() => document.getElementById('fetch-panel').dataset.state === 'running', null, { timeout: 5000 });
+      const cancelEnabled = await page.locator('#fetch-cancel').isEnabled();
+      const runDisabled = await page.locator('#fetch-run').isDisabled();
+      await page.click('#fetch-cancel');
+      await page.waitForFunction(() => document.getElementById('fetch-panel').dataset.state === 'cancelled', null, { timeout: 5000 });
+      release();
+      await page.unroute(fakeNode.url + '/');
+      const status = await page.locator('#fetch-status').innerText();
+      check(
+        'Cancel: enabled while fetching (Fetch disabled), stops the fetch, says so, no error line, Fetch enabled again',
+        cancelEnabled && runDisabled && /^Cancelled at stage \d+ of \d+, after 0 calls\.$/.test(status) && (await page.locator('#fetch-error').isHidden()) && (await page.locator('#fetch-run').isEnabled()),
+        `${cancelEnabled} ${runDisabled} ${status}`,
+      );
+    });
+
+    await step('a runtime newer than any reproduced (a spec 500 fake node)', async () => {
+      let r = await fetchFrom(fakeNode.spec500, netuid, null);
+      check(
+        'spec 500, not ticked: the one line saying runtime 500 is not reproduced, in the page\'s words',
+        r.state === 'error' && r.error === `block ${block} ran runtime 500, which is not reproduced by this version of yuma (it reproduces specs up to 475); tick "newer runtime: fetch under the newest rules, assumed" to fetch it under spec 475 anyway`,
+        r.error,
+      );
+      r = await fetchFrom(fakeNode.spec500, netuid, null, { assume: true });
+      check('spec 500, ticked: fetched under spec 475, assumed', r.state === 'done', `${r.state} ${r.error}`);
+      const v = await verdict();
+      const flagged = await page.locator('#chain-table td.mismatch').count();
+      const detail = await page.locator('#chain-detail').innerText();
+      check(
+        'spec 500 snapshot: "Runtime 500 is not reproduced by this version", nothing flagged, the stored values listed',
+        v === 'Runtime 500 is not reproduced by this version: the stored values are not compared.' && flagged === 0 && (await chainRows()) === n && /ran runtime 500, which is not reproduced/.test(detail) && /"Compare under spec 475 anyway" computes it under those rules, assumed\.$/.test(detail),
+        `${v} | ${flagged} | ${detail}`,
+      );
+      const note = await page.locator('#rules-note').innerText();
+      check('the page\'s epoch view: spec 475 assumed, with the newer-runtime note', (await page.locator('#spec-select').inputValue()) === '475' && /spec_version 500 is newer than any runtime/.test(note), note);
+      await page.screenshot({ path: join(artifacts, 'fetch-spec500.png'), fullPage: true });
+      await page.click('#chain-assume');
+      const va = await verdict();
+      check('"Compare under spec 475 anyway": a comparison labelled assumed, not a reproduction of runtime 500', /under spec 475, assumed \(not a reproduction of runtime 500\)/.test(va), va);
+      await page.click('#chain-assume');
+      check('and back: not reproduced again', (await verdict()).startsWith('Runtime 500 is not reproduced'));
+    });
+
+    await step('a snapshot file through the file input: the same comparison', async () => {
+      if (!snapshotText) throw new Error('no snapshot downloaded');
+      await page.setInputFiles('#file-input', { name: `subnet-${netuid}-block-${block}.json`, mimeType: 'application/json', buffer: Buffer.from(snapshotText) });
+      await page.waitForFunction((f) => document.getElementById('doc-meta').textContent.includes(`source: ${f}`), `subnet-${netuid}-block-${block}.json`, { timeout: 10000 });
+      const v = await verdict();
+      check(`a snapshot file: the comparison view, ${n} rows, all equal`, /^✓ 88 stored values equal/.test(v) && (await chainRows()) === n && (await rowCount()) === n, v);
+      // A stored value altered: that cell flagged, computed ≠ stored.
+      const alt = JSON.parse(snapshotText);
+      const was = alt.chain.incentive[1][3];
+      alt.chain.incentive[1][3] = was + 1;
+      alt.meta.masked_uids = [{ uid: 5, reason: 're-registered in block 6,055,018 after the epoch: Keys changed (test)' }];
+      await page.setInputFiles('#file-input', { name: 'altered-snapshot.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(alt)) });
+      await page.waitForFunction(() => /differ/.test(document.getElementById('chain-verdict').textContent), null, { timeout: 10000 });
+      const va = await verdict();
+      const cells = page.locator('#chain-table td.mismatch');
+      const count = await cells.count();
+      const uid = count ? await cells.first().locator('xpath=..').getAttribute('data-uid') : null;
+      const col = count ? await cells.first().evaluate((td) => td.cellIndex) : null;
+      const tip = count ? await cells.first().getAttribute('title') : '';
+      check(
+        'an altered stored value: "1 of 77 stored values differ", that one cell flagged with both values',
+        /^✗ 1 of 77 stored values differ from the recomputed epoch under spec 425 \(at 1 of 8 uids, 1 masked uid skipped\)\.$/.test(va) && count === 1 && uid === '3' && col === 9 && tip === `incentive[1] uid 3: computed ${was}, stored ${was + 1}`,
+        `${va} | ${count} at uid ${uid} col ${col} | ${tip}`,
+      );
+      const masked = await page.locator('#chain-masked').innerText();
+      const row = page.locator('#chain-table tbody tr[data-uid="5"]');
+      check('a masked uid: listed with its reason, its row marked and not compared', masked === 'uid 5: re-registered in block 6,055,018 after the epoch: Keys changed (test)' && (await row.getAttribute('class')) === 'masked' && (await row.locator('td.mismatch').count()) === 0, masked);
+      await page.locator('#chain-card').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(artifacts, 'snapshot-mismatch.png'), fullPage: true });
+      // A document that is not a snapshot hides the comparison.
+      await page.click('#load-example');
+      await waitSummary(/256 \/ 256 uids match/);
+      check('a vector after a snapshot: no comparison card', await page.locator('#chain-card').isHidden());
+    });
+  }
+
+  // Offline: the page and the nodes it was told to fetch from are all on 127.0.0.1.
+  const foreign = requested.filter((u) => {
+    const p = new URL(u);
+    return p.hostname !== '127.0.0.1' && p.protocol !== 'blob:' && p.protocol !== 'data:';
+  });
+  check('the page asked for nothing beyond 127.0.0.1 (its own files and the nodes it was told to fetch from; never the prefilled endpoint)', foreign.length === 0 && requested.length > 0, foreign.slice(0, 5).join(' '));
 
   check('no page errors or console errors', pageErrors.length === 0, pageErrors.join(' | '));
 } finally {

@@ -1,6 +1,7 @@
-// Loading a document: a picked or dropped file, pasted or dropped text, the examples; it is
-// then run as a single epoch (results.js) or, for a scenario, simulated (scenarios.js), under
-// the rules its spec_version names (or, newer than any reproduced, the newest, assumed).
+// Loading a document: a picked or dropped file, pasted or dropped text, the examples, a fetched
+// chain snapshot; it is then run as a single epoch (results.js) or, for a scenario, simulated
+// (scenarios.js), under the rules its spec_version names (or, newer than any reproduced, the
+// newest, assumed). A chain snapshot also gets its comparison with the chain's values (chain.js).
 import { $, showError, refuseDocument } from './util.js';
 import { yuma } from './wasm.js';
 import { state } from './state.js';
@@ -9,21 +10,24 @@ import { ROW_LIMIT, setupViews } from './table.js';
 import { fillWhatIf } from './whatif.js';
 import { loadScenario } from './scenarios.js';
 import { fillSpecSelect, newerFallback, overridesJson } from './rules.js';
+import { hideSnapshot, showSnapshot } from './chain.js';
 
 // A scenario has top-level `initial` and `epochs` keys, which no other document has (a quote
 // preceded by a backslash is inside a string).
 const isScenario = (text) => /(^|[^\\])"initial"\s*:/.test(text) && /(^|[^\\])"epochs"\s*:/.test(text);
 
-function loadDocument(text, label) {
+export function loadDocument(text, label) {
   showError('');
   if (!yuma) {
     showError('The WASM module is not loaded yet (or failed to load; see above).');
     return;
   }
   if (isScenario(text)) {
+    hideSnapshot();
     loadScenario(text, label);
     return;
   }
+  const snapshot = yuma.is_snapshot(text);
   let res;
   let assume = '';
   try {
@@ -43,6 +47,14 @@ function loadDocument(text, label) {
       return;
     }
   }
+  try {
+    if (snapshot) showSnapshot(text);
+    else hideSnapshot();
+  } catch (e) {
+    hideSnapshot();
+    refuseDocument(label, e && e.message ? e.message : e);
+    return;
+  }
   $('scenario').hidden = true;
   state.assume = assume;
   state.defaultAssume = assume;
@@ -57,6 +69,7 @@ function loadDocument(text, label) {
   state.limit = ROW_LIMIT;
   state.sortKey = 'uid';
   state.sortDir = 1;
+  state.snapshot = snapshot;
   fillWhatIf(res.params);
   fillSpecSelect($('spec-select'), res.runtime, assume);
   setupViews(res);
@@ -67,7 +80,7 @@ function loadDocument(text, label) {
 // asynchronous load whose ticket is no longer the newest when its bytes arrive is dropped, so the
 // document shown is always the one asked for last (not the one whose read finished last).
 let loadTicket = 0;
-const newLoad = () => {
+export const newLoad = () => {
   const t = ++loadTicket;
   return () => t === loadTicket;
 };

@@ -4,13 +4,16 @@
 //
 // The entry point (index.html loads it as a module): wires every part of the page, then loads
 // the WASM module (wasm.js). The parts: load.js (files, paste, drop, examples), results.js (a
-// single epoch's run and summary), table.js, charts.js, explain.js, whatif.js, scenarios.js;
+// single epoch's run and summary), table.js, charts.js, explain.js, whatif.js, scenarios.js,
+// fetchpanel.js and fetch.js (Fetch from a node), chain.js (a chain snapshot's comparison);
 // state.js, util.js, json.js and svg.js are shared.
 import { loadWasm } from './wasm.js';
 import { wireLoad } from './load.js';
 import { wireScenario } from './scenarios.js';
 import { wireTable } from './table.js';
 import { wireWhatIf } from './whatif.js';
+import { wireChain } from './chain.js';
+import { wireFetchPanel } from './fetchpanel.js';
 
 // ---------------------------------------------------------------- wiring
 
@@ -19,6 +22,8 @@ function wire() {
   wireScenario();
   wireTable();
   wireWhatIf();
+  wireChain();
+  wireFetchPanel();
 }
 
 async function main() {

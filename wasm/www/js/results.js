@@ -144,6 +144,9 @@ function renderSummary(res, other, badUids, changedUids) {
     const under = res.rules_changed ? ` under ${rt.rules.name} (the input names ${rt.input_rules.name})` : '';
     s.textContent = `What-if run${under}: ${changedUids.size} / ${res.n} uids changed from the file's values (outlined). Comparison with expected is off.`;
     s.classList.add('info');
+  } else if (state.snapshot) {
+    s.textContent = `Recomputed ${res.n} uids from the chain snapshot: the comparison with the values the chain stored is under "Chain comparison".`;
+    s.classList.add('info');
   } else {
     s.textContent = `Computed ${res.n} uids. The document carries no expected values, so there is nothing to compare.`;
     s.classList.add('info');

@@ -1,5 +1,6 @@
 // The single-epoch page's state: the document, its runs (file and what-if), the rules selected,
-// the view, sorting, the selected uid and the highlighting indexes. (Scenarios keep theirs in scenarios.js.)
+// the view, sorting, the selected uid and the highlighting indexes, a chain snapshot's comparison.
+// (Scenarios keep theirs in scenarios.js.)
 
 export const state = {
   text: null, // the document as loaded
@@ -17,4 +18,6 @@ export const state = {
   limit: 1000, // rows rendered (a large subnet starts with ROW_LIMIT; `show …` raises it)
   flags: new Map(), // `${view}|${uid}` -> [{col, field, got, expected}]
   changed: new Map(), // `${view}|${uid}|${col}` -> baseline display value
+  snapshot: false, // whether the document is a chain snapshot (is_snapshot)
+  chain: null, // a snapshot's comparison (chain.js): {text, report, assume, own}
 };
