@@ -19,9 +19,13 @@ import argparse
 import json
 import os
 import subprocess
+import sys
 import time
 
-import yuma_consensus as yc
+# The installed package, not ./yuma_consensus beside this script (which has no extension built).
+_here = os.path.dirname(os.path.abspath(__file__))
+sys.path = [p for p in sys.path if os.path.abspath(p or ".") != _here]
+import yuma_consensus as yc  # noqa: E402
 
 
 def median_ms(f, reps):
