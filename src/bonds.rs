@@ -22,6 +22,7 @@ use crate::fixed::{
     u16_proportion_to_fixed_fast, u16_to_fixed, Divisor, ONE, ZERO,
 };
 use crate::io::stored_entries;
+use crate::lanes::{self, dispatch, Kernels, LaneDivisors};
 use crate::runtime::Rules;
 use crate::sparse::{col_sums, prepare_divisors, Csr, Slots};
 use crate::EpochInput;
@@ -87,6 +88,24 @@ pub struct BondsScratch {
     new_divs: Vec<Divisor>,
     old_divs: Vec<Divisor>,
     ema_divs: Vec<Divisor>,
+    /// Which form of the lane kernels runs (set per epoch from the workspace, resolved).
+    pub(crate) kernels: Kernels,
+    lanes: LaneScratch,
+}
+
+/// Buffers of the Yuma 2 lane path (raw bits as `u64`).
+#[derive(Debug, Default, Clone)]
+struct LaneScratch {
+    dense: Vec<u64>,
+    sums: Vec<u64>,
+    live: Vec<u64>,
+    incentive: Vec<u64>,
+    maxes: Vec<u64>,
+    dividends: Vec<u64>,
+    new: LaneDivisors,
+    old: LaneDivisors,
+    ema: LaneDivisors,
+    max: LaneDivisors,
 }
 
 /// The last-tempo block bonds are compared against (upstream's `bond_cutoff_block`): under
@@ -514,6 +533,20 @@ fn yuma2_dense(
     if active_stake.len() < n || cells > stored.saturating_mul(2) {
         return false;
     }
+    if s.kernels != Kernels::Scalar
+        && yuma2_lanes(
+            input,
+            rules,
+            wfb,
+            active_stake,
+            incentive,
+            s,
+            ema,
+            dividends,
+        )
+    {
+        return true;
+    }
     let BondsScratch {
         active,
         dense,
@@ -628,6 +661,163 @@ fn yuma2_dense(
         }
     }
     emit(dense, ema);
+    true
+}
+
+/// [`yuma2_dense`] over `u64` lanes ([`crate::lanes`]): the same passes and the same bits, when
+/// the epoch's values lie in the ranges the lane kernels need — every active stake, weight and
+/// incentive in `[0, 1]`, the active rows' stake summing to at most 1 (so every `ΔB` column sums
+/// to at most 1), `bonds_moving_average` at most 10⁶ (`α ∈ [0, 1]`), fewer than 32 768 active rows
+/// (stored-bond column sums below `2³¹ · 2³²`), and no divisor of one bit. Returns `false`
+/// (having written no output) otherwise, and the scalar passes run.
+#[allow(clippy::too_many_arguments)]
+fn yuma2_lanes(
+    input: &EpochInput,
+    rules: Rules,
+    wfb: &Csr,
+    active_stake: &[I32F32],
+    incentive: &[I32F32],
+    s: &mut BondsScratch,
+    ema: &mut Csr,
+    dividends: &mut Vec<I32F32>,
+) -> bool {
+    let n = usize::from(input.n);
+    let one = lanes::ONE;
+    let unit = |x: I32F32| u64::try_from(x.to_bits()).ok().filter(|&b| b <= one);
+    let Some(alpha) = unit(yuma2_alpha(input.bonds_moving_average)) else {
+        return false;
+    };
+    let one_minus = one.saturating_sub(alpha);
+    let (active, bonds) = (&s.active, input.bonds.get(..n).unwrap_or(&input.bonds));
+    if active.len() >= 32_768 {
+        return false;
+    }
+    let l = &mut s.lanes;
+    l.incentive.clear();
+    for &x in incentive {
+        match unit(x) {
+            Some(b) => l.incentive.push(b),
+            None => return false,
+        }
+    }
+    let mut stake_sum = 0u64;
+    for &i in active.iter() {
+        match active_stake.get(i as usize).copied().and_then(unit) {
+            Some(b) => stake_sum = stake_sum.saturating_add(b),
+            None => return false,
+        }
+    }
+    if stake_sum > one {
+        return false;
+    }
+    // ΔB = W_b ∘ S into zeroed rows, and its column sums.
+    let cells = active.len().saturating_mul(n);
+    l.dense.refill(cells, 0);
+    l.sums.refill(n, 0);
+    for (&i, row) in active.iter().zip(l.dense.chunks_exact_mut(n)) {
+        let st = active_stake
+            .get(i as usize)
+            .copied()
+            .and_then(unit)
+            .unwrap_or(0);
+        let (cols, vals) = wfb.row(i as usize);
+        for (&j, &w) in cols.iter().zip(vals) {
+            let Some(w) = unit(w) else {
+                return false;
+            };
+            let ju = usize::from(j);
+            if let (Some(d), Some(c)) = (row.get_mut(ju), l.sums.get_mut(ju)) {
+                *d = lanes::mul(w, st);
+                *c = c.wrapping_add(*d);
+            }
+        }
+    }
+    if !l.new.prepare(&l.sums) {
+        return false;
+    }
+    // Stored bonds: masked per column, their column sums in whole bonds.
+    let lt = last_tempo(input, rules);
+    let reg = &input.block_at_registration;
+    l.live.clear();
+    l.live.extend((0..n).map(|j| {
+        if registered_since(lt, reg, j) {
+            0
+        } else {
+            u64::MAX
+        }
+    }));
+    l.sums.refill(n, 0);
+    for &i in active.iter() {
+        let row = bonds.get(i as usize).map_or(&[][..], |r| r.as_slice());
+        for ((c, &(_, b)), &m) in l.sums.iter_mut().zip(row).zip(l.live.iter()) {
+            *c = c.wrapping_add(u64::from(b) & m);
+        }
+    }
+    if !l.old.prepare(&l.sums) {
+        return false;
+    }
+    let form = s.kernels;
+    l.sums.refill(n, 0);
+    dispatch::yuma2_ema(
+        form,
+        &mut l.dense,
+        n,
+        active,
+        bonds,
+        &l.live,
+        &l.new,
+        &l.old,
+        alpha,
+        one_minus,
+        &mut l.sums,
+    );
+    if !l.ema.prepare(&l.sums) {
+        return false;
+    }
+    l.maxes.refill(n, 0);
+    l.dividends.refill(active.len(), 0);
+    dispatch::yuma2_colnorm(
+        form,
+        &mut l.dense,
+        n,
+        &l.ema,
+        &l.incentive,
+        &mut l.maxes,
+        &mut l.dividends,
+    );
+    if !l.max.prepare(&l.maxes) {
+        return false;
+    }
+    // From here on the outputs are written.
+    dividends.refill(n, ZERO);
+    for (&i, &d) in active.iter().zip(&l.dividends) {
+        if let Some(slot) = dividends.get_mut(i as usize) {
+            *slot = I32F32::from_bits(i64::try_from(d).unwrap_or(i64::MAX));
+        }
+    }
+    normalize(dividends);
+    let emit = |dense: &[u64], out: &mut Csr| {
+        let mut rows = active.iter().zip(dense.chunks_exact(n)).peekable();
+        out.rebuild(cells, |out| {
+            for i in 0..n {
+                if let Some((_, row)) = rows.next_if(|&(&a, _)| a as usize == i) {
+                    for (j, &v) in (0u16..).zip(row) {
+                        out.push_if(
+                            j,
+                            I32F32::from_bits(i64::try_from(v).unwrap_or(0)),
+                            v != lanes::yuma2::NO_ENTRY,
+                        );
+                    }
+                }
+                out.end_row();
+            }
+        });
+    };
+    if s.keep_normalized {
+        emit(&l.dense, &mut s.normalized);
+    }
+    dispatch::yuma2_upscale(form, &mut l.dense, n, &l.max);
+    emit(&l.dense, ema);
     true
 }
 

@@ -25,6 +25,10 @@ pub struct Workspace {
     /// `spec_version` (see [`Rules::for_spec`]): for an input of a runtime newer than the crate
     /// reproduces, or to see an epoch under other rules. `None` (the default): the input's.
     pub assume_spec: Option<u32>,
+    /// Which form of the lane kernels ([`crate::lanes`]) to run: the best the CPU has
+    /// (`Auto`, the default), or a given one (the scalar code, the portable lanes, AVX2,
+    /// AVX-512) — the same bits in every form.
+    pub kernels: crate::lanes::Kernels,
     rules: Option<Rules>,
     kind: EpochConsensus,
     last_update: Vec<u64>,
@@ -249,6 +253,7 @@ pub(crate) fn epoch_into_paying(
         EpochConsensus::Yuma
     };
     ws.liquid_applied = None;
+    ws.bonds.kernels = ws.kernels.resolve();
     let n = usize::from(input.n);
 
     // == Active & updated ==

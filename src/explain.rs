@@ -148,6 +148,8 @@ pub struct Explanation {
     pub liquid_alpha: Option<String>,
     /// Whether the uid is the subnet owner's.
     pub owner: bool,
+    /// The hyperparameters the epoch ran with, as one line.
+    pub parameters: String,
     /// Stake, activity and permits.
     pub stake: StakeAccount,
     /// What it earned as a miner (Yuma), when it earned anything or received weights.
@@ -404,6 +406,28 @@ pub fn render(
     build(input, rules, out, t, normalized.as_deref(), uid).text(&Options::default())
 }
 
+/// The hyperparameters an epoch reads, as one line.
+fn parameters(input: &EpochInput) -> String {
+    let mut p = format!(
+        "kappa {} / 65535, bonds_penalty {} / 65535, bonds_moving_average {}, activity_cutoff {}, \
+         max_allowed_validators {}, stake_threshold {}",
+        input.kappa,
+        input.bonds_penalty,
+        input.bonds_moving_average,
+        input.activity_cutoff,
+        input.max_allowed_validators,
+        input.stake_threshold
+    );
+    if input.yuma3_enabled && input.liquid_alpha_enabled {
+        let _ = write!(
+            p,
+            ", alpha_low {} / 65535, alpha_high {} / 65535, alpha_sigmoid_steepness {}",
+            input.alpha_low, input.alpha_high, input.alpha_sigmoid_steepness
+        );
+    }
+    p
+}
+
 fn kind(input: &EpochInput, t: &EpochTrace) -> &'static str {
     match (t, input.yuma3_enabled, input.liquid_alpha_enabled) {
         (EpochTrace::Null(_), _, _) => "Null",
@@ -452,6 +476,7 @@ fn build(
         consensus: kind(input, t).to_string(),
         liquid_alpha: None,
         owner,
+        parameters: parameters(input),
         stake,
         miner: None,
         validator: None,
@@ -638,9 +663,16 @@ fn yuma(
         }
     };
     let raw_of = |i: usize| -> (I32F32, I32F32) {
+        // Yuma 2 sums saturating (`matmul_transpose_sparse`), Yuma 3 wrapping (`row_sum_sparse`
+        // over `mat_vec_mul_sparse`).
         let sum = colnorm.get(i).map_or(ZERO, |row| {
             row.iter().fold(ZERO, |acc, &(j, b)| {
-                sat_add(acc, mul_sat(fx(b), fx(get(&t.incentive, usize::from(j)))))
+                let p = mul_sat(fx(b), fx(get(&t.incentive, usize::from(j))));
+                if input.yuma3_enabled {
+                    acc.wrapping_add(p)
+                } else {
+                    sat_add(acc, p)
+                }
             })
         });
         let raw = if input.yuma3_enabled {
@@ -832,6 +864,7 @@ impl Explanation {
             }
         );
         let _ = writeln!(s, "Runtime rules: {}", self.rules);
+        let _ = writeln!(s, "Hyperparameters: {}", self.parameters);
         if let Some(la) = &self.liquid_alpha {
             let _ = writeln!(s, "{la}");
         }

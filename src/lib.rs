@@ -64,7 +64,7 @@
 //!   reports) and the `scenario` module (multi-epoch files) — what the CLI and the WASM page share;
 //! * `cli` (default): the `yuma` binary.
 #![no_std]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![deny(
     clippy::indexing_slicing,
@@ -87,6 +87,7 @@ pub mod epoch;
 mod error;
 pub mod explain;
 pub mod fixed;
+pub mod lanes;
 mod io;
 #[cfg(feature = "json")]
 pub mod json;

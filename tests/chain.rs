@@ -299,6 +299,7 @@ fn http_and_websocket_transports() {
     )
     .unwrap();
     assert_round_trip(&big, &chain, &snap);
+    eprintln!("256 uids over WebSocket: {:?}", client.stats);
     assert!(client.stats.round_trips <= 20, "{:?}", client.stats);
 }
 

@@ -162,7 +162,7 @@ try {
     const changed = await page.locator('td.changed').count();
     const explained = await page.locator('#explain-text').innerText();
     const title = await page.locator('#explain-title').innerText();
-    check('the explanation follows the what-if values', /what-if/.test(title) && /kappa 6000\/65535/.test(explained), title);
+    check('the explanation follows the what-if values', /what-if/.test(title) && /kappa 6000 \/ 65535/.test(explained), title);
     await page.screenshot({ path: join(artifacts, 'whatif.png'), fullPage: true });
     await page.click('#whatif-reset');
     await waitSummary(/256 \/ 256 uids match/);
