@@ -5,7 +5,8 @@
 #
 #   bash integrations/frame/bench.sh            # STEPS=9 REPEAT=7 by default
 #
-# Writes target/frame-bench/{machine,pallet,yuma-bench}.txt and the synthetic inputs.
+# Writes target/frame-bench/{machine,pallet,yuma-bench,wasm}.txt and the synthetic inputs (wasm.txt
+# when wasm/test.sh has built target/wasm-build/pkg-node).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="${CARGO_TARGET_DIR:-target}/frame-bench"
@@ -34,5 +35,9 @@ for kind in "" "--yuma3" "--yuma3 --liquid-alpha"; do
     files+=("$out/$name.json")
   done
 done
-"$yuma" bench "${files[@]}" --reps 15 --reference-reps 0 | tee "$out/yuma-bench.txt"
+"$yuma" bench "${files[@]}" --reps 31 --reference-reps 0 | tee "$out/yuma-bench.txt"
+# The same inputs under wasm32 (Node's V8), when the WASM suite has built its Node package.
+if [ -f target/wasm-build/pkg-node/yuma_wasm.js ] && command -v node >/dev/null; then
+  YUMA_TIMING_FILES="$(IFS=:; echo "${files[*]}")" node wasm/tests/timing.mjs | tee "$out/wasm.txt"
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
