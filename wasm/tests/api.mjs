@@ -419,7 +419,10 @@ const isTrap = (e) => e instanceof WebAssembly.RuntimeError || !(e instanceof Er
       const t = yuma.explain(text, uid);
       const total = /= (\d+) rao  \[emission\]/.exec(t);
       if (!(t.includes('(Null)') && t.includes(`uid ${v.trace.null_winner} is the sole validator`) && total && total[1] === String(v.expected.emission[uid]))) why.push('explain');
-      if (yuma.explain_with(text, '{"kappa": 1}', uid) !== t) why.push('explain_with (kappa does not matter under Null)');
+      // The what-if kappa shows in the hyperparameters line and changes nothing else.
+      const tk = yuma.explain_with(text, '{"kappa": 1}', uid);
+      const noParams = (s) => s.replace(/^Hyperparameters: .*\n/m, '');
+      if (!(/^Hyperparameters: kappa 1 \/ 65535,/m.test(tk) && noParams(tk) === noParams(t))) why.push('explain_with (kappa does not matter under Null)');
     } else if (!/^uid 0 is not in the subnet/.test(errOf(() => yuma.explain(text, 0)))) why.push('explain n = 0');
     if (why.length) nullBad.push(`${f} (${why.join(', ')})`);
   }
@@ -449,7 +452,9 @@ const isTrap = (e) => e instanceof WebAssembly.RuntimeError || !(e instanceof Er
     for (let k = 0; k < count; k++) {
       for (let uid = 0; uid < Math.min(n, 8); uid++) {
         const t = yuma.explain_with(text, '', uid, k);
-        const total = /= (\d+) rao  \[emission\]/.exec(t);
+        // The emission line: `… = E rao  [emission]`, or, when Σ (incentive + dividends) is 0
+        // and the emission follows the stake, `  emission         S × R = E rao` (no tag).
+        const total = /= (\d+) rao  \[emission\]/.exec(t) || /^  emission {9}\S.* = (\d+) rao$/m.exec(t);
         if (!total || total[1] !== String(v.expected.per_mechanism[k].emission[uid])) {
           why.push(`explain_with mechanism ${k} uid ${uid}: ${total && total[1]} vs ${v.expected.per_mechanism[k].emission[uid]}`);
           k = count;
