@@ -62,6 +62,8 @@
 //! * `std`: needed by the tools below (the math never uses it);
 //! * `json` (`std` + `serde`): the `json` module (document parser and comparison
 //!   reports) and the `scenario` module (multi-epoch files) — what the CLI and the WASM page share;
+//! * `sweep` (`json` + rayon): the `sweep` module (a scenario run once per point of a grid of
+//!   hyperparameters, in parallel);
 //! * `cli` (default): the `yuma` binary.
 #![no_std]
 #![deny(unsafe_code)]
@@ -101,6 +103,8 @@ pub mod scenario;
 pub mod simulate;
 pub mod sparse;
 pub mod stake;
+#[cfg(feature = "sweep")]
+pub mod sweep;
 pub mod synth;
 pub mod weights;
 

@@ -216,13 +216,23 @@ pub fn run_with(
 pub fn run_with_assuming(
     s: &Scenario,
     assume_spec: Option<u32>,
+    visit: impl FnMut(usize, &EpochInput, &EpochOutput) -> bool,
+) -> Result<(), ScenarioError> {
+    run_from(s.initial.clone(), &s.epochs, assume_spec, visit)
+}
+
+/// [`run_with_assuming`] from `state` in place of the scenario's `initial` (what a sweep point
+/// runs: the initial state with the point's values applied, then the scenario's own epochs).
+pub(crate) fn run_from(
+    mut state: EpochInput,
+    epochs: &[EpochPatch],
+    assume_spec: Option<u32>,
     mut visit: impl FnMut(usize, &EpochInput, &EpochOutput) -> bool,
 ) -> Result<(), ScenarioError> {
-    let mut state = s.initial.clone();
     let mut ws = crate::Workspace::new();
     ws.assume_spec = assume_spec;
     let mut out = EpochOutput::default();
-    for (k, patch) in s.epochs.iter().enumerate() {
+    for (k, patch) in epochs.iter().enumerate() {
         if k > 0 {
             transition_in_place(&mut state, &out);
         }
