@@ -89,10 +89,10 @@ pub mod epoch;
 mod error;
 pub mod explain;
 pub mod fixed;
-pub mod lanes;
 mod io;
 #[cfg(feature = "json")]
 pub mod json;
+pub mod lanes;
 pub mod liquid_alpha;
 pub mod mechanisms;
 pub mod null;
