@@ -102,6 +102,7 @@ struct LaneScratch {
     incentive: Vec<u64>,
     maxes: Vec<u64>,
     dividends: Vec<u64>,
+    spread: Vec<u64>,
     new: LaneDivisors,
     old: LaneDivisors,
     ema: LaneDivisors,
@@ -226,8 +227,12 @@ pub fn interpolate(
 /// Whether a row's columns strictly ascend and all lie below `columns`.
 #[inline]
 pub fn strictly_ascending(cols: &[u16], columns: usize) -> bool {
-    cols.windows(2).all(|w| matches!(w, [a, b] if a < b))
-        && cols.last().is_none_or(|&j| usize::from(j) < columns)
+    // A fold rather than a short-circuiting `all`, so the comparison vectorizes.
+    let ascending = cols
+        .iter()
+        .zip(cols.iter().skip(1))
+        .fold(true, |ok, (a, b)| ok & (a < b));
+    ascending && cols.last().is_none_or(|&j| usize::from(j) < columns)
 }
 
 /// `alpha·new + (1−alpha)·old` per cell (saturating; `new`'s entries first, then `old`'s), over
@@ -484,6 +489,9 @@ pub fn yuma2(
     s.sums = sums;
 }
 
+/// How many dense cells per stored entry the lane path takes on (the scalar dense passes: 2).
+const LANE_DENSITY: usize = 4;
+
 /// Marks an EMA cell that holds no entry (`B'` not positive) once the cells hold `colnorm(B')`.
 const NO_ENTRY: i64 = i64::MIN;
 
@@ -508,12 +516,25 @@ fn yuma2_dense(
     let n = usize::from(input.n);
     let bonds = input.bonds.get(..n).unwrap_or(&input.bonds);
     let full = |row: &[(u16, u16)]| {
-        row.is_empty() || (row.len() == n && (0u16..).zip(row).all(|(k, &(j, _))| k == j))
+        row.is_empty()
+            || (row.len() == n
+                && (0u16..)
+                    .zip(row)
+                    .fold(true, |ok, (k, &(j, _))| ok & (k == j)))
+    };
+    // The scalar dense passes need full bond rows; the lane passes spread any strictly
+    // ascending row over its cells.
+    let all_full = bonds.iter().all(|r| full(r));
+    let ascending = |row: &[(u16, u16)]| {
+        row.iter()
+            .zip(row.iter().skip(1))
+            .fold(true, |ok, (a, b)| ok & (a.0 < b.0))
+            && row.last().is_none_or(|&(j, _)| usize::from(j) < n)
     };
     if n == 0
         || wfb.rows() != n
         || incentive.len() != n
-        || !bonds.iter().all(|r| full(r))
+        || !(all_full || (s.kernels != Kernels::Scalar && bonds.iter().all(|r| ascending(r))))
         || !(0..n).all(|i| strictly_ascending(wfb.row(i).0, n))
     {
         return false;
@@ -530,10 +551,13 @@ fn yuma2_dense(
         stored = stored.saturating_add(b);
     }
     let cells = s.active.len().saturating_mul(n);
-    if active_stake.len() < n || cells > stored.saturating_mul(2) {
+    // Dense cells cost about a quarter as much on lanes as on the scalar passes.
+    let lanes_on = s.kernels != Kernels::Scalar;
+    let budget = stored.saturating_mul(if lanes_on { LANE_DENSITY } else { 2 });
+    if active_stake.len() < n || cells > budget {
         return false;
     }
-    if s.kernels != Kernels::Scalar
+    if lanes_on
         && yuma2_lanes(
             input,
             rules,
@@ -546,6 +570,9 @@ fn yuma2_dense(
         )
     {
         return true;
+    }
+    if !all_full || cells > stored.saturating_mul(2) {
+        return false;
     }
     let BondsScratch {
         active,
@@ -720,16 +747,31 @@ fn yuma2_lanes(
             .copied()
             .and_then(unit)
             .unwrap_or(0);
+        // The row's weights spread over its cells (its columns strictly ascend below n, so each
+        // cell is written at most once), then ΔB and the column sums in one vector pass.
         let (cols, vals) = wfb.row(i as usize);
-        for (&j, &w) in cols.iter().zip(vals) {
-            let Some(w) = unit(w) else {
-                return false;
-            };
-            let ju = usize::from(j);
-            if let (Some(d), Some(c)) = (row.get_mut(ju), l.sums.get_mut(ju)) {
-                *d = lanes::mul(w, st);
-                *c = c.wrapping_add(*d);
+        let mut ok = true;
+        if cols.len() == n {
+            for (d, &w) in row.iter_mut().zip(vals) {
+                let b = w.to_bits() as u64;
+                ok &= b <= one;
+                *d = b;
             }
+        } else {
+            for (&j, &w) in cols.iter().zip(vals) {
+                let b = w.to_bits() as u64;
+                ok &= b <= one;
+                if let Some(d) = row.get_mut(usize::from(j)) {
+                    *d = b;
+                }
+            }
+        }
+        if !ok {
+            return false;
+        }
+        for (d, c) in row.iter_mut().zip(l.sums.iter_mut()) {
+            *d = lanes::mul(*d, st);
+            *c = c.wrapping_add(*d);
         }
     }
     if !l.new.prepare(&l.sums) {
@@ -749,8 +791,17 @@ fn yuma2_lanes(
     l.sums.refill(n, 0);
     for &i in active.iter() {
         let row = bonds.get(i as usize).map_or(&[][..], |r| r.as_slice());
-        for ((c, &(_, b)), &m) in l.sums.iter_mut().zip(row).zip(l.live.iter()) {
-            *c = c.wrapping_add(u64::from(b) & m);
+        if row.len() == n {
+            for ((c, &(_, b)), &m) in l.sums.iter_mut().zip(row).zip(l.live.iter()) {
+                *c = c.wrapping_add(u64::from(b) & m);
+            }
+        } else {
+            for &(j, b) in row {
+                let ju = usize::from(j);
+                if let (Some(c), Some(&m)) = (l.sums.get_mut(ju), l.live.get(ju)) {
+                    *c = c.wrapping_add(u64::from(b) & m);
+                }
+            }
         }
     }
     if !l.old.prepare(&l.sums) {
@@ -758,6 +809,7 @@ fn yuma2_lanes(
     }
     let form = s.kernels;
     l.sums.refill(n, 0);
+    l.spread.refill(n, 0);
     dispatch::yuma2_ema(
         form,
         &mut l.dense,
@@ -770,6 +822,7 @@ fn yuma2_lanes(
         alpha,
         one_minus,
         &mut l.sums,
+        &mut l.spread,
     );
     if !l.ema.prepare(&l.sums) {
         return false;

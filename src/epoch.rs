@@ -59,6 +59,9 @@ pub struct Workspace {
     liquid_applied: Option<bool>,
     median: MedianScratch,
     bonds: BondsScratch,
+    rows: crate::lanes::rows::RowScratch,
+    unit_consensus: Vec<u64>,
+    unit_stake: Vec<u64>,
     null: NullScratch,
     shares: Vec<I32F32>,
     emission: Emission,
@@ -206,6 +209,42 @@ pub fn epoch_into(
     epoch_into_paying(input, pay, Subnet::default(), ws, out)
 }
 
+/// Whether clipping, trust and ranks can run on lanes ([`crate::lanes::rows`]): every weight,
+/// consensus and active stake in `[0, 1]`, the active stakes summing to at most 1. Fills the
+/// consensus and stake as raw bits when they can.
+fn lane_ranges(
+    weights: &Csr,
+    consensus: &[I32F32],
+    active_stake: &[I32F32],
+    unit_consensus: &mut Vec<u64>,
+    unit_stake: &mut Vec<u64>,
+) -> bool {
+    let one = crate::lanes::ONE;
+    let unit = |x: &I32F32| u64::try_from(x.to_bits()).ok().filter(|&b| b <= one);
+    if !weights.val.iter().all(|w| unit(w).is_some()) {
+        return false;
+    }
+    unit_consensus.clear();
+    for c in consensus {
+        match unit(c) {
+            Some(b) => unit_consensus.push(b),
+            None => return false,
+        }
+    }
+    unit_stake.clear();
+    let mut sum = 0u64;
+    for st in active_stake {
+        match unit(st) {
+            Some(b) => {
+                sum = sum.saturating_add(b);
+                unit_stake.push(b);
+            }
+            None => return false,
+        }
+    }
+    sum <= one
+}
+
 /// What an epoch distributes: `rao` under Yuma, the budgets under Null.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Pay {
@@ -310,7 +349,18 @@ pub(crate) fn epoch_into_paying(
     );
 
     // == Weights, consensus, trust, incentive ==
-    weights::masked_weights(input, &ws.last_update, &mut ws.weights);
+    let form = ws.bonds.kernels;
+    if form == crate::lanes::Kernels::Scalar {
+        weights::masked_weights(input, &ws.last_update, &mut ws.weights);
+    } else {
+        crate::lanes::rows::masked_weights(
+            form,
+            input,
+            &ws.last_update,
+            &mut ws.weights,
+            &mut ws.rows,
+        );
+    }
     let kappa = u16_proportion_to_fixed(input.kappa);
     consensus::weighted_median_columns(
         &ws.active_stake,
@@ -320,14 +370,36 @@ pub(crate) fn epoch_into_paying(
         &mut ws.median,
         &mut ws.consensus,
     );
-    consensus::clip_trust_incentive(
-        &ws.weights,
-        &ws.consensus,
-        &ws.active_stake,
-        &mut ws.clipped,
-        &mut ws.validator_trust,
-        &mut ws.incentive,
-    );
+    if form == crate::lanes::Kernels::Scalar
+        || !lane_ranges(
+            &ws.weights,
+            &ws.consensus,
+            &ws.active_stake,
+            &mut ws.unit_consensus,
+            &mut ws.unit_stake,
+        )
+    {
+        consensus::clip_trust_incentive(
+            &ws.weights,
+            &ws.consensus,
+            &ws.active_stake,
+            &mut ws.clipped,
+            &mut ws.validator_trust,
+            &mut ws.incentive,
+        );
+    } else {
+        crate::lanes::rows::clip_trust_ranks(
+            form,
+            &ws.weights,
+            &ws.unit_consensus,
+            &ws.unit_stake,
+            &mut ws.clipped,
+            &mut ws.validator_trust,
+            &mut ws.rows,
+        );
+        crate::lanes::rows::ranks_into(&ws.rows, &mut ws.incentive);
+        crate::fixed::normalize(&mut ws.incentive);
+    }
 
     // == Bonds and dividends ==
     let penalty = u16_proportion_to_fixed(input.bonds_penalty);

@@ -181,6 +181,22 @@ impl Slots<'_> {
         self.val.get_mut(start..self.len).unwrap_or(&mut [])
     }
 
+    /// The next `len` entry slots of the open row, to fill in place (then [`Slots::commit`] how
+    /// many were filled); `None` when fewer than `len` slots are left.
+    #[inline(always)]
+    pub fn next_slots(&mut self, len: usize) -> Option<(&mut [u16], &mut [I32F32])> {
+        let end = self.len.checked_add(len)?;
+        let c = self.col.get_mut(self.len..end)?;
+        let v = self.val.get_mut(self.len..end)?;
+        Some((c, v))
+    }
+
+    /// Counts the first `len` slots [`Slots::next_slots`] returned as entries.
+    #[inline(always)]
+    pub fn commit(&mut self, len: usize) {
+        self.len = self.len.saturating_add(len).min(self.col.len());
+    }
+
     /// Closes the open row.
     #[inline(always)]
     pub fn end_row(&mut self) {

@@ -61,9 +61,33 @@ impl<'a> EntryMask<'a> {
             .is_some_and(|&registered| self.keeps_registered(j, registered))
     }
 
+    /// Registration blocks of the live uids.
+    #[inline(always)]
+    pub(crate) fn registered(&self) -> &'a [u64] {
+        self.registered
+    }
+
+    /// Whether the row is the owner's (its self-weight kept).
+    #[inline(always)]
+    pub(crate) fn is_owner(&self) -> bool {
+        self.is_owner
+    }
+
+    /// The row's `last_update`.
+    #[inline(always)]
+    pub(crate) fn updated(&self) -> u64 {
+        self.updated
+    }
+
+    /// The row's commit block (`u64::MAX` without one or without commit-reveal).
+    #[inline(always)]
+    pub(crate) fn commit(&self) -> u64 {
+        self.commit
+    }
+
     /// [`EntryMask::keeps`] for a live column `j` registered at `registered`.
     #[inline(always)]
-    fn keeps_registered(&self, j: usize, registered: u64) -> bool {
+    pub(crate) fn keeps_registered(&self, j: usize, registered: u64) -> bool {
         (j != self.i || self.is_owner) & (self.updated > registered) & (self.commit >= registered)
     }
 }

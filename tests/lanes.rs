@@ -140,7 +140,7 @@ proptest! {
         weights in prop::collection::vec(prop_oneof![Just(0u16), Just(1u16), Just(65_535u16), any::<u16>()], 1..64),
         bonds in prop::collection::vec(prop_oneof![Just(0u16), Just(1u16), Just(65_535u16), any::<u16>()], 1..64),
         bma in prop_oneof![Just(900_000u64), Just(0u64), Just(1_000_000u64), Just(1_000_001u64), 0u64..3_000_000],
-        wild in 0u8..16,
+        wild in 0u8..32,
         yuma3 in any::<bool>(),
     ) {
         let mut input = busy(n, v, &stakes, &weights, &bonds, bma, wild);

@@ -12,7 +12,11 @@
 //! whole suite through each form on one host.
 #![allow(unsafe_code)]
 
+use super::rows::RowScratch;
 use super::{Kernels, LaneDivisors};
+use crate::sparse::{Csr, Slots};
+use crate::EpochInput;
+use substrate_fixed::types::I32F32;
 
 /// The form `k` runs as on this CPU and build.
 pub fn resolve(k: Kernels) -> Kernels {
@@ -133,6 +137,7 @@ kernel! {
         alpha: u64,
         one_minus: u64,
         sums: &mut [u64],
+        spread: &mut [u64],
     ) => super::yuma2::ema_pass
 }
 
@@ -151,4 +156,26 @@ kernel! {
 kernel! {
     /// [`super::yuma2::upscale_pass`] in the resolved form.
     yuma2_upscale(dense: &mut [u64], n: usize, maxes: &LaneDivisors) => super::yuma2::upscale_pass
+}
+
+kernel! {
+    /// [`super::rows::masked_rows`] in the resolved form.
+    masked_rows(
+        input: &EpochInput,
+        last_update: &[u64],
+        out: &mut Slots<'_>,
+        s: &mut RowScratch,
+    ) => super::rows::masked_rows
+}
+
+kernel! {
+    /// [`super::rows::clip_rows`] in the resolved form.
+    clip_rows(
+        weights: &Csr,
+        consensus: &[u64],
+        active_stake: &[u64],
+        clipped: &mut Slots<'_>,
+        trust: &mut alloc::vec::Vec<I32F32>,
+        s: &mut RowScratch,
+    ) => super::rows::clip_rows
 }

@@ -30,6 +30,7 @@
 //! and benchmarks run each on the same host.
 
 pub mod dispatch;
+pub mod rows;
 pub mod yuma2;
 
 use alloc::vec::Vec;

@@ -14,8 +14,8 @@ pub const NO_ENTRY: u64 = 1 << 63;
 
 /// `B'` of every active row, in place, and its column sums: cell `e` of row `k` (uid
 /// `active[k]`) holds `ΔB` on entry; `bonds[uid]` is its stored bond row (empty, or every uid
-/// once in order) as u16 values masked by `live` (all ones, or zero for a uid registered since
-/// the last tempo).
+/// once in order, or any strictly ascending row below n) as u16 values masked by `live` (all
+/// ones, or zero for a uid registered since the last tempo); `spread` is scratch of n cells.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 pub fn ema_pass(
@@ -29,6 +29,7 @@ pub fn ema_pass(
     alpha: u64,
     one_minus: u64,
     sums: &mut [u64],
+    spread: &mut [u64],
 ) {
     let nd = (
         &new.magic_hi[..],
@@ -59,14 +60,28 @@ pub fn ema_pass(
                 }
             }
             Some(b_row) => {
-                let olds = b_row
+                // The stored row over all n cells (a strictly ascending row below n; a full
+                // one is every uid in order).
+                if b_row.len() == n {
+                    for (x, &(_, b)) in spread.iter_mut().zip(b_row) {
+                        *x = u64::from(b);
+                    }
+                } else {
+                    spread.fill(0);
+                    for &(j, b) in b_row {
+                        if let Some(x) = spread.get_mut(usize::from(j)) {
+                            *x = u64::from(b);
+                        }
+                    }
+                }
+                let olds = spread
                     .iter()
                     .zip(live)
                     .zip(od.0.iter().zip(od.1).zip(od.2.iter().zip(od.3)));
-                for (((e, ((mh, ml), (sh, one))), c), ((&(_, b), l), ((omh, oml), (osh, oone)))) in
+                for (((e, ((mh, ml), (sh, one))), c), ((&b, l), ((omh, oml), (osh, oone)))) in
                     cells.zip(olds)
                 {
-                    let stored = u64::from(b) & l;
+                    let stored = b & l;
                     let o = mul(one_minus, div(stored, *omh, *oml, *osh, *oone));
                     *e = mul(alpha, div(*e, *mh, *ml, *sh, *one)).wrapping_add(o);
                     *c = c.wrapping_add(*e);
