@@ -7,6 +7,8 @@ mod fetch;
 mod input;
 mod output;
 mod simulate;
+mod sweep;
+mod sweep_html;
 mod synth;
 mod verify;
 
@@ -19,6 +21,7 @@ use crate::explain::cmd_explain;
 use crate::fetch::cmd_fetch;
 use crate::input::Fail;
 use crate::simulate::cmd_simulate;
+use crate::sweep::{cmd_sweep, SweepArgs};
 use crate::synth::cmd_synth;
 use crate::verify::cmd_verify;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -49,6 +52,7 @@ yuma verify vectors/                               # check golden vectors (recur
 yuma fetch --rpc wss://entrypoint-finney.opentensor.ai:443 --netuid 1 --epoch latest -o e.json\n  \
 yuma verify e.json                                 # recompute a real epoch, compare with the chain\n  \
 yuma simulate scenario.json --csv epochs.csv       # many epochs, state carried forward\n  \
+yuma sweep scenario.json --grid 'kappa=32767,45000;yuma3_enabled=false,true' --html sweep.html\n  \
 yuma bench subnet.json --reps 20                   # time the fast pipeline and the reference"
 )]
 struct Cli {
@@ -173,6 +177,37 @@ enum Command {
         #[arg(long, value_name = "OUT")]
         csv: Option<PathBuf>,
     },
+    /// Run a scenario once per point of a grid of hyperparameters, the points in parallel, and
+    /// compare them.
+    ///
+    /// --grid 'kappa=32767,45000;bonds_penalty=0,65535;yuma3_enabled=false,true' sweeps the
+    /// cartesian product (here 8 points, at most 10000): any one-value EpochInput field a
+    /// scenario patch sets, with a patch's values (numbers, true/false, null, words such as
+    /// `previous`). Each point is the scenario with the point's values in `initial`, run as
+    /// `yuma simulate` runs it: an epoch whose patch sets a grid field itself overrides it from
+    /// there on (noted on stderr). Prints per point the rao paid to miners and validators and the
+    /// top incentive / dividends summed over the epochs, then what differs most between points;
+    /// --csv writes tidy rows (point, the grid values, epoch, block, uid, outputs), --html one
+    /// self-contained page with SVG charts. A progress bar and the throughput on stderr. Exit 2
+    /// for a bad grid (one line) or a point whose epoch fails.
+    Sweep {
+        /// Scenario file; `-` reads stdin.
+        scenario: PathBuf,
+        /// FIELD=V1,V2,...;FIELD=... (e.g. 'kappa=32767,45000;yuma3_enabled=false,true').
+        #[arg(long, value_name = "SPEC")]
+        grid: String,
+        /// Threads (default: the cores available).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
+        /// Write a tidy CSV: point, one column per grid field, epoch, block, uid, incentive,
+        /// dividends, emission, ...
+        #[arg(long, value_name = "OUT")]
+        csv: Option<PathBuf>,
+        /// Write one self-contained HTML page with SVG charts (per-uid incentive and dividends
+        /// over epochs per point, total emission per point).
+        #[arg(long, value_name = "OUT")]
+        html: Option<PathBuf>,
+    },
     /// Explain one uid's epoch so that it adds up: stake and permit; as a miner each validator's
     /// stake × weight clipped at consensus, their sum, its share of all ranks (the incentive);
     /// as a validator each miner's normalized bond × incentive, their sum, its share over
@@ -262,6 +297,20 @@ fn main() -> ExitCode {
             json,
             csv,
         } => cmd_simulate(scenario, json.as_deref(), csv.as_deref(), assume),
+        Command::Sweep {
+            scenario,
+            grid,
+            jobs,
+            csv,
+            html,
+        } => cmd_sweep(&SweepArgs {
+            scenario,
+            grid,
+            jobs: jobs.map(usize::from),
+            csv: csv.as_deref(),
+            html: html.as_deref(),
+            assume,
+        }),
         Command::Explain {
             file,
             uid,

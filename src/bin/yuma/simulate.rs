@@ -20,29 +20,7 @@ pub(crate) fn cmd_simulate(
             )));
         }
     }
-    let bytes = read_bytes(file)?;
-    let scenario = yuma::scenario::parse_scenario(&bytes).map_err(|e| {
-        // An epoch input, mechanisms input or vector file: say what it is and what runs it.
-        let hint = match json::parse_document(&bytes) {
-            Ok(Document::Epoch(_)) => Some(
-                "an EpochInput, not a scenario: run it with `yuma epoch`, or simulate it as \
-                 {\"initial\": INPUT, \"epochs\": [{}, ...]}",
-            ),
-            Ok(Document::Mechanisms(_)) => Some(
-                "a MechanismsInput, not a scenario: run it with `yuma epoch` (a scenario \
-                 carries one EpochInput forward)",
-            ),
-            Ok(Document::Vector(_)) => Some(
-                "a vector file, not a scenario: check it with `yuma verify`, or run its input \
-                 with `yuma epoch`",
-            ),
-            Err(_) => None,
-        };
-        match hint {
-            Some(hint) => bad_input(format!("{}: this is {hint}", shown(file))),
-            None => bad_input(format!("{}: {e}", shown(file))),
-        }
-    })?;
+    let scenario = load_scenario(file)?;
     // Outputs are written as the epochs run, so memory stays one epoch's however long the
     // scenario is; the summary keeps one short row per epoch.
     let mut json_w = json_out.map(StreamedFile::create).transpose()?;
@@ -158,6 +136,34 @@ pub(crate) fn cmd_simulate(
         csv_out.map_or_else(String::new, |p| format!(", CSV: {}", p.display()))
     );
     Ok(())
+}
+
+/// Reads a scenario file; an epoch input, mechanisms input or vector file is named as such, with
+/// the command that runs it.
+pub(crate) fn load_scenario(file: &Path) -> Result<yuma::scenario::Scenario, Fail> {
+    let bytes = read_bytes(file)?;
+    yuma::scenario::parse_scenario(&bytes).map_err(|e| {
+        // An epoch input, mechanisms input or vector file: say what it is and what runs it.
+        let hint = match json::parse_document(&bytes) {
+            Ok(Document::Epoch(_)) => Some(
+                "an EpochInput, not a scenario: run it with `yuma epoch`, or simulate it as \
+                 {\"initial\": INPUT, \"epochs\": [{}, ...]}",
+            ),
+            Ok(Document::Mechanisms(_)) => Some(
+                "a MechanismsInput, not a scenario: run it with `yuma epoch` (a scenario \
+                 carries one EpochInput forward)",
+            ),
+            Ok(Document::Vector(_)) => Some(
+                "a vector file, not a scenario: check it with `yuma verify`, or run its input \
+                 with `yuma epoch`",
+            ),
+            Err(_) => None,
+        };
+        match hint {
+            Some(hint) => bad_input(format!("{}: this is {hint}", shown(file))),
+            None => bad_input(format!("{}: {e}", shown(file))),
+        }
+    })
 }
 
 /// Whether two output paths spelled differently (`out.json`, `./out.json`, `dir/../out.json`) name
