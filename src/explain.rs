@@ -16,7 +16,7 @@
 //! `serde`: what the page charts); [`Explanation::text`] renders it. Fractions are printed with
 //! nine decimals (the I32F32 resolution is 2⁻³² ≈ 2.3 × 10⁻¹⁰), so printed terms reach printed
 //! totals within half a unit of the ninth decimal per term; `u16` outputs as `30880 / 65535 =
-//! 0.47120`. Figures in [brackets] name the trace field (`yuma epoch --trace`).
+//! 0.47120`. Figures in \[brackets\] name the trace field (`yuma epoch --trace`).
 //!
 //! ```
 //! let input = yuma::EpochInput {

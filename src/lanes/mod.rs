@@ -1,8 +1,8 @@
 //! Lane kernels: the hot passes of the epoch over `u64` lanes, using range facts that make each
 //! 64 × 64 → 128-bit product of the scalar code a 32 × 32 → 64-bit one.
 //!
-//! **The range facts.** Once an epoch's inputs are checked ([`Yuma2Ranges`] and friends, once per
-//! epoch), every operand of the Yuma 2 bonds stage is an I32F32 value in `[0, 1]`: raw bits in
+//! **The range facts.** Once an epoch's inputs are checked (once per epoch, in
+//! `bonds::yuma2_lanes` and `epoch::lane_ranges`), every operand of the Yuma 2 bonds stage is an I32F32 value in `[0, 1]`: raw bits in
 //! `[0, 2³²]`. Then
 //! * a product `⌊a·b / 2³²⌋` of two such values is `a·b >> 32` on 32-bit halves, except that
 //!   `1.0 = 2³²` does not fit 32 bits: `1·b = b` and `a·1 = a` are selected instead
@@ -101,7 +101,7 @@ pub fn mul(a: u64, b: u64) -> u64 {
     }
 }
 
-/// One divisor's lane parts: `⌊x·2³² / d⌋` for `x ∈ [0, 2³²]` by [`LaneDivisors::div`].
+/// One divisor's lane parts: `⌊x·2³² / d⌋` for `x ∈ [0, 2³²]` by [`div`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LaneDivisor {
     /// The magic multiplier (0 for a power of two).
