@@ -536,6 +536,29 @@ struct Report<'a> {
     parse_ms: f64,
     compute_ms: f64,
     output: ReportOutput<'a>,
+    /// The CLI's notes on stderr (`yuma epoch`, `yuma explain`): `weights` or `bonds` with
+    /// fewer rows than `n` (a truncated snapshot?), per mechanism as `mechanism K: …`.
+    notes: &'a [String],
+}
+
+/// `yuma epoch`'s note when `weights` or `bonds` hold fewer than `n` rows (the CLI's words).
+fn short_rows(input: &EpochInput, prefix: &str, notes: &mut Vec<String>) {
+    let n = usize::from(input.n);
+    for (field, rows) in [
+        ("weights", input.weights.len()),
+        ("bonds", input.bonds.len()),
+    ] {
+        if rows < n {
+            let who = if rows.saturating_add(1) == n {
+                format!("uid {rows} reads as having")
+            } else {
+                format!("uids {rows} to {} read as having", n.saturating_sub(1))
+            };
+            notes.push(format!(
+                "{prefix}`{field}` has {rows} rows for n = {n}; {who} no stored {field}"
+            ));
+        }
+    }
 }
 
 /// An epoch's output (as `yuma epoch` prints it) or a mechanisms output.
@@ -565,6 +588,15 @@ fn analyze_text(text: &str, overrides: &str) -> Result<(String, String), String>
     let expected = vector.as_ref().and_then(|v| v.expected.as_ref());
     let compared = expected.is_some() && !whatif;
     let mut mismatches = Vec::new();
+    let mut notes = Vec::new();
+    match &input {
+        Input::Epoch(i) => short_rows(i, "", &mut notes),
+        Input::Mechanisms(m) => {
+            for (k, i) in m.mechanisms.iter().enumerate() {
+                short_rows(i, &format!("mechanism {k}: "), &mut notes);
+            }
+        }
+    }
     let report = |output: ReportOutput,
                   mismatches: &[Mismatch],
                   params,
@@ -592,6 +624,7 @@ fn analyze_text(text: &str, overrides: &str) -> Result<(String, String), String>
             parse_ms,
             compute_ms,
             output,
+            notes: &notes,
         })
     };
     let (report, traces) = match &input {
@@ -998,8 +1031,8 @@ pub fn verify(vector_json: &str, assume_spec: Option<u32>) -> Result<String, JsE
 /// `""` for none), its comparison with `expected` (only when no override changed the input or
 /// its rules), the rules that ran (`runtime`), per mechanism the epoch's kind, Null winner and
 /// liquid-alpha consensus (`epoch_info`) and chart traces (`consensus`, `weights_normalized`,
-/// `clipped_weights`), the effective hyperparameters, and `parse_ms` / `compute_ms` measured
-/// inside WASM.
+/// `clipped_weights`), the effective hyperparameters, `parse_ms` / `compute_ms` measured
+/// inside WASM, and the CLI's `notes` (`weights` or `bonds` with fewer rows than `n`).
 #[wasm_bindgen]
 pub fn analyze(document_json: &str, overrides_json: &str) -> Result<Analysis, JsError> {
     analyze_text(document_json, overrides_json)

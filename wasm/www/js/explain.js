@@ -22,6 +22,11 @@ export function renderExplain() {
   $('explain-title').textContent = `Explain uid ${j}` + (bits.length ? ` (${bits.join('; ')})` : '');
   const text = $('explain-text');
   const meta = $('explain-meta');
+  // `yuma explain` prints the input's notes (a truncated snapshot) on stderr: the mechanism's own.
+  const notes = (res.notes || []).filter((t) => (mech === null ? true : mech !== 'agg' && t.startsWith(`mechanism ${mech}: `)));
+  const note = $('explain-note');
+  note.hidden = notes.length === 0;
+  note.textContent = notes.map((t) => `note: ${t}`).join('\n');
   if (mech === 'agg') {
     meta.textContent = 'Each mechanism runs its own epoch: pick a mechanism under "View" to explain uid ' + j + ' in it.';
     text.textContent = '';

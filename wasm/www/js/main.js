@@ -14,6 +14,7 @@ import { wireTable } from './table.js';
 import { wireWhatIf } from './whatif.js';
 import { wireChain } from './chain.js';
 import { wireFetchPanel } from './fetchpanel.js';
+import { wireCharts } from './charts.js';
 
 // ---------------------------------------------------------------- wiring
 
@@ -24,6 +25,7 @@ function wire() {
   wireWhatIf();
   wireChain();
   wireFetchPanel();
+  wireCharts();
 }
 
 async function main() {

@@ -5,7 +5,7 @@ import { parseExact } from './json.js';
 import { yuma } from './wasm.js';
 import { state } from './state.js';
 import { indexFlags, indexChanges, renderTable } from './table.js';
-import { renderIdChart, renderMinerChart } from './charts.js';
+import { renderIdChart, renderUidCharts } from './charts.js';
 import { renderExplain } from './explain.js';
 import { consensusLabel, liquidAlphaSentence, newerNote, rulesSentence } from './rules.js';
 
@@ -38,7 +38,7 @@ export function renderAll() {
   renderSummary(res, other, uids, ch.uids);
   renderTable();
   renderIdChart();
-  renderMinerChart();
+  renderUidCharts();
   renderExplain();
   const renderMs = performance.now() - t0;
   $('timing').textContent =
@@ -65,6 +65,15 @@ function renderOverpaid(res) {
   el.textContent = over.length
     ? `Note: ${over.join('; ')}. The input overflows the chain's arithmetic (a total stake at or above 2^63 wraps its I64F64 stake sum); the chain would pay exactly this.`
     : '';
+}
+
+// The notes `yuma epoch` prints on stderr about the input: `weights` or `bonds` with fewer rows
+// than n (a truncated snapshot?), in the CLI's words.
+function renderInputNotes(res) {
+  const notes = res.notes || [];
+  const el = $('input-notes');
+  el.hidden = notes.length === 0;
+  el.textContent = notes.map((t) => `note: ${t}`).join('\n');
 }
 
 // The epoch's kind: "Null consensus: sole validator uid W" (for mechanisms, once if every
@@ -152,6 +161,7 @@ function renderSummary(res, other, badUids, changedUids) {
     s.classList.add('info');
   }
   renderOverpaid(res);
+  renderInputNotes(res);
   const box = $('other-box');
   const list = $('other-mismatches');
   list.innerHTML = '';
@@ -172,6 +182,6 @@ export function selectUid(uid) {
   state.selected = uid;
   for (const tr of $('results-table').tBodies[0].rows) tr.classList.toggle('selected', Number(tr.dataset.uid) === uid);
   renderIdChart();
-  renderMinerChart();
+  renderUidCharts();
   renderExplain();
 }

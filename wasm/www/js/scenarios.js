@@ -1,7 +1,7 @@
 // Scenarios (`{initial, epochs}`, as `yuma simulate`): the run under the rules selected (the
 // rules per run of epochs), the line charts per uid over the epochs, the per-epoch table, the
 // picked uid and epoch explained, the CSV download.
-import { $, U16, num, group, esc, frac, ms, sumU64, refuseDocument, showError } from './util.js';
+import { $, U16, num, group, esc, u16Short, u16Frac, ms, sumU64, refuseDocument, showError } from './util.js';
 import { parseExact } from './json.js';
 import { yuma } from './wasm.js';
 import { showEmpty, svgEl, niceMax } from './svg.js';
@@ -31,10 +31,12 @@ const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948
 const uidColor = (j) => (j < PALETTE.length ? PALETTE[j] : `hsl(${(j * 137.508) % 360}, 55%, 42%)`);
 const LEGEND_LIMIT = 40;
 
+// A cell of the largest value and its uid: `0.4712 (3)`, the raw value in its tooltip.
 function topOf(arr) {
   let best = -1;
   for (let i = 0; i < arr.length; i++) if (best < 0 || num(arr[i]) > num(arr[best])) best = i;
-  return best < 0 ? '—' : `${arr[best]} (${best})`;
+  if (best < 0) return '<td>—</td>';
+  return `<td title="uid ${best}: ${u16Frac(arr[best])}">${u16Short(arr[best])} (${best})</td>`;
 }
 
 export function loadScenario(text, label) {
@@ -103,7 +105,7 @@ function renderScenario() {
   const best = (arr) => arr.reduce((b, v, i) => (b < 0 || num(v) > num(arr[b]) ? i : b), -1);
   const said = (arr, what) => {
     const j = best(arr);
-    return j < 0 ? `no ${what}` : `uid ${j} the top ${what} (${arr[j]} = ${frac(arr[j])})`;
+    return j < 0 ? `no ${what}` : `uid ${j} the top ${what} (${u16Frac(arr[j])})`;
   };
   $('sc-summary').textContent = last
     ? `After epoch ${E - 1}: ${said(last.incentive, 'incentive')}, ${said(last.dividends, 'dividends')}.`
@@ -242,7 +244,7 @@ function lineChart(box, field) {
           svgEl(
             'circle',
             { cx: x(k).toFixed(1), cy: y(num(v) / U16).toFixed(1), r: j === sc.uid ? 3.5 : 2.5, fill: uidColor(j), 'data-uid': j, 'data-epoch': k, class: 'pt' },
-            `uid ${j}, epoch ${k}: ${field} ${v} (${frac(v)})`,
+            `uid ${j}, epoch ${k}: ${field} ${u16Frac(v)}`,
           ),
         );
       }
@@ -286,7 +288,7 @@ function renderEpochTable() {
       `<tr data-epoch="${k}"${k === sc.epoch ? ' class="selected"' : ''}>` +
       `<td>${k}</td><td>${group(res.blocks[k])}</td><td class="patch" title="${esc(patched)}">${esc(patched)}</td>` +
       `<td>${group(sumU64(o.server_emission))}</td><td>${group(sumU64(o.validator_emission))}</td>` +
-      `<td>${esc(topOf(o.incentive))}</td><td>${esc(topOf(o.dividends))}</td>` +
+      `${topOf(o.incentive)}${topOf(o.dividends)}` +
       `<td>${esc(rulesOfEpoch(k))}</td><td>${esc(consensusLabel(res.epoch_info[k]))}</td>` +
       `<td title="${esc(liquidAlphaSentence(res.epoch_info[k]))}">${esc(liquidAlphaCell(res.epoch_info[k]))}</td></tr>`
     );
@@ -303,7 +305,7 @@ function renderScenarioExplain() {
   const rows = [];
   if (o) {
     for (let j = 0; j < o.stake.length; j++) {
-      const u16 = (v) => `<td title="${frac(v)} of 65535"${num(v) ? '' : ' class="zero"'}>${v}</td>`;
+      const u16 = (v) => `<td title="${u16Frac(v)}"${num(v) ? '' : ' class="zero"'}>${u16Short(v)}</td>`;
       const u64 = (v) => `<td${num(v) ? '' : ' class="zero"'}>${group(v)}</td>`;
       rows.push(
         `<tr data-uid="${j}"${j === sc.uid ? ' class="selected"' : ''}><td><span class="sw" style="background:${uidColor(j)}"></span>${j}</td>` +

@@ -1,26 +1,27 @@
 // The per-uid results table: its columns, the mismatch (vs `expected`) and what-if change
 // indexes that flag its cells, filtering, sorting, row limits, the mechanism View, its events.
-import { $, num, group, esc, frac } from './util.js';
+import { $, num, group, esc, u16Short, u16Frac } from './util.js';
 import { state } from './state.js';
 import { selectUid } from './results.js';
-import { renderIdChart, renderMinerChart } from './charts.js';
+import { renderIdChart, renderUidCharts } from './charts.js';
 import { renderExplain } from './explain.js';
 import { consensusLabel, infoOfView, isNullView } from './rules.js';
 
 // ---------------------------------------------------------------- columns
 
+// `tip`: the column's one-line definition (its header's tooltip).
 const COLS = [
-  { key: 'uid', label: 'uid', kind: 'uid' },
-  { key: 'stake', label: 'stake', field: 'stake', kind: 'u64', tip: 'total stake, rao' },
-  { key: 'active', label: 'active', field: 'active', kind: 'bool' },
-  { key: 'permit', label: 'permit', field: 'new_validator_permit', kind: 'bool', tip: 'validator permit after the epoch' },
-  { key: 'consensus', label: 'consensus', field: 'consensus', kind: 'u16' },
-  { key: 'incentive', label: 'incentive', field: 'incentive', kind: 'u16' },
-  { key: 'dividends', label: 'dividends', field: 'dividends', kind: 'u16' },
-  { key: 'validator_trust', label: 'validator trust', field: 'validator_trust', kind: 'u16' },
-  { key: 'server_emission', label: 'server emission', field: 'server_emission', kind: 'u64', tip: 'rao' },
-  { key: 'validator_emission', label: 'validator emission', field: 'validator_emission', kind: 'u64', tip: 'rao' },
-  { key: 'bonds', label: 'bonds', field: 'bonds', kind: 'rows', tip: 'entries in the stored bond row' },
+  { key: 'uid', label: 'uid', kind: 'uid', tip: "the uid: its position in the subnet's per-uid vectors (click a row to chart and explain it)" },
+  { key: 'stake', label: 'stake', field: 'stake', kind: 'u64', tip: 'total stake in rao: alpha stake + tao stake × tao_weight (0 below stake_threshold, the owner excepted)' },
+  { key: 'active', label: 'active', field: 'active', kind: 'bool', tip: 'active this epoch: last_update + activity_cutoff ≥ the epoch block, so its weights and stake count' },
+  { key: 'permit', label: 'permit', field: 'new_validator_permit', kind: 'bool', tip: 'validator permit after the epoch: among the max_allowed_validators largest stakes' },
+  { key: 'consensus', label: 'consensus', field: 'consensus', kind: 'u16', tip: "the stake-weighted kappa quantile of the validators' weights on this uid: weights above it are clipped to it (fraction of 65535)" },
+  { key: 'incentive', label: 'incentive', field: 'incentive', kind: 'u16', tip: "its share of the miners' emission: Σ active stake × weight clipped at consensus, over every uid's same sum (fraction of 65535)" },
+  { key: 'dividends', label: 'dividends', field: 'dividends', kind: 'u16', tip: "its share of the validators' emission: Σ normalized bond × the miner's incentive (Yuma 3: × active stake), over every validator's (fraction of 65535)" },
+  { key: 'validator_trust', label: 'validator trust', field: 'validator_trust', kind: 'u16', tip: 'Σ of its own weights clipped at consensus: how much of the weight it set counted (fraction of 65535)' },
+  { key: 'server_emission', label: 'server emission', field: 'server_emission', kind: 'u64', tip: 'rao paid for incentive: incentive / Σ over uids of (incentive + dividends) × rao_emission, floored' },
+  { key: 'validator_emission', label: 'validator emission', field: 'validator_emission', kind: 'u64', tip: 'rao paid for dividends: dividends / Σ over uids of (incentive + dividends) × rao_emission, floored' },
+  { key: 'bonds', label: 'bonds', field: 'bonds', kind: 'rows', tip: 'entries in its stored bond row after the epoch (Bonds: one per miner it holds a bond on)' },
 ];
 export const ROW_LIMIT = 1000;
 // Above this many rows "show all" would stall the page for seconds; it offers batches instead.
@@ -44,11 +45,19 @@ function cellValue(o, col, i) {
   return v;
 }
 
+// What a cell shows: u16 proportions as the CLI's table prints them (`0.4712`), rao grouped.
 function cellText(col, v) {
   if (v === null || v === undefined) return '—';
   if (col.kind === 'bool') return v ? '✓' : '·';
   if (col.kind === 'u64') return group(v);
+  if (col.kind === 'u16') return u16Short(v);
   return String(v);
+}
+
+// A value exactly, for a tooltip: a u16 as `30880 / 65535 = 0.47120`, others as shown.
+function exactText(col, v) {
+  if (col.kind === 'u16' && v !== null && v !== undefined && /^\d+$/.test(String(v))) return u16Frac(v);
+  return cellText(col, v);
 }
 
 // ---------------------------------------------------------------- mismatch and what-if indexes
@@ -98,7 +107,7 @@ export function indexChanges(base, cur) {
         const va = col.kind === 'rows' ? JSON.stringify(a[col.field]?.[i]) : String(a[col.field]?.[i]);
         const vb = col.kind === 'rows' ? JSON.stringify(b[col.field]?.[i]) : String(b[col.field]?.[i]);
         if (va !== vb) {
-          changed.set(`${view}|${i}|${col.key}`, cellText(col, cellValue(a, col, i)));
+          changed.set(`${view}|${i}|${col.key}`, exactText(col, cellValue(a, col, i)));
           uids.add(i);
         }
       }
@@ -152,17 +161,30 @@ function rowDiff(x) {
 // Null consensus computes no consensus and no validator trust: their columns are all zero.
 const NOT_UNDER_NULL = new Set(['consensus', 'validator_trust']);
 
-// The note above a Null epoch's table: who the sole validator is and what the columns hold.
+// The notes above the table: what `yuma epoch --table` heads a mechanisms document's tables
+// with (the aggregate's, or a mechanism's share of the split), and a Null epoch's sole validator
+// and what its columns hold.
+export const AGGREGATE_NOTE =
+  "aggregate (u16 fields weighted by each mechanism's share, emissions and stake summed; incentive is mechanism 0's)";
 function renderTableNote(res, view) {
   const note = $('table-note');
-  const isNull = isNullView(res, view);
-  note.hidden = !isNull;
-  if (!isNull) return;
-  const info = infoOfView(res, view);
-  const who = info ? `${consensusLabel(info)}.` : 'Null consensus in every mechanism (sole validators differ; pick a mechanism under "View").';
-  note.textContent =
-    `${who} Incentive is the sole validator's masked weights, dividends are stake shares; consensus and validator trust ` +
-    `are not computed under Null consensus (all zero), and bonds are not written.`;
+  const lines = [];
+  if (res.kind === 'mechanisms' && view === 'agg') {
+    lines.push(`${AGGREGATE_NOTE}; no bonds: each mechanism keeps its own (pick one under "View").`);
+  } else if (res.kind === 'mechanisms') {
+    const rao = res.output.split ? res.output.split[view] : undefined;
+    lines.push(`mechanism ${view} (${rao === undefined ? '?' : rao} rao of the split)`);
+  }
+  if (isNullView(res, view)) {
+    const info = infoOfView(res, view);
+    const who = info ? `${consensusLabel(info)}.` : 'Null consensus in every mechanism (sole validators differ; pick a mechanism under "View").';
+    lines.push(
+      `${who} Incentive is the sole validator's masked weights, dividends are stake shares; consensus and validator trust ` +
+        `are not computed under Null consensus (all zero), and bonds are not written.`,
+    );
+  }
+  note.hidden = lines.length === 0;
+  note.textContent = lines.join('\n');
 }
 
 export function renderTable() {
@@ -178,10 +200,10 @@ export function renderTable() {
     th.dataset.key = col.key;
     th.scope = 'col';
     th.tabIndex = 0; // sortable from the keyboard (Enter or Space)
-    if (col.tip) th.title = col.tip;
+    th.title = col.tip;
     if (isNull && NOT_UNDER_NULL.has(col.key)) {
       th.classList.add('na');
-      th.title = 'Null consensus: not computed (all zero)';
+      th.title = `${col.tip}. Null consensus: not computed (all zero)`;
     }
     if (state.sortKey === col.key) th.setAttribute('aria-sort', state.sortDir > 0 ? 'ascending' : 'descending');
     head.appendChild(th);
@@ -219,20 +241,23 @@ export function renderTable() {
       const cls = [];
       const tips = [];
       if (c.kind === 'bool') cls.push('bool');
-      if (c.kind === 'u16' && v !== null && v !== undefined) tips.push(`${frac(v)} of 65535`);
+      if (c.kind === 'u16' && v !== null && v !== undefined) tips.push(u16Frac(v));
       if ((c.kind === 'u16' || c.kind === 'u64' || c.kind === 'rows') && num(v) === 0) cls.push('zero');
       const here = f.filter((x) => x.col === c.key);
       let claimed = '';
+      let shownText = cellText(c, v);
       if (here.length) {
         cls.push('mismatch');
         for (const x of here) {
-          tips.push(c.kind === 'rows' ? rowDiff(x) : `${x.field}: expected ${x.expected}, computed ${x.got}`);
+          tips.push(c.kind === 'rows' ? rowDiff(x) : `${x.field}: expected ${exactText(c, x.expected)}, computed ${exactText(c, x.got)}`);
         }
-        // Scalars: show the claimed value next to the computed one.
+        // Scalars: show the claimed value next to the computed one (a u16 as raw values: the two
+        // may differ below the fourth decimal).
         const own = here.find((x) => x.field.endsWith(c.field || '\u0000'));
         if (own && c.kind !== 'rows' && c.kind !== 'uid') {
           const ev = own.expected === 'true' ? true : own.expected === 'false' ? false : own.expected;
-          claimed = ` <span class="claimed">≠ ${esc(cellText(c, ev))}</span>`;
+          claimed = ` <span class="claimed">≠ ${esc(c.kind === 'u16' ? String(ev) : cellText(c, ev))}</span>`;
+          if (c.kind === 'u16') shownText = String(v);
         }
       }
       const was = state.changed.get(`${view}|${i}|${c.key}`);
@@ -242,7 +267,7 @@ export function renderTable() {
       }
       html.push(
         `<td${cls.length ? ` class="${cls.join(' ')}"` : ''}${tips.length ? ` title="${esc(tips.join('\n'))}"` : ''}>` +
-          `${esc(cellText(c, v))}${claimed}</td>`,
+          `${esc(shownText)}${claimed}</td>`,
       );
     }
     html.push('</tr>');
@@ -324,7 +349,7 @@ export function wireTable() {
     state.view = e.target.value === 'agg' ? 'agg' : Number(e.target.value);
     renderTable();
     renderIdChart();
-    renderMinerChart();
+    renderUidCharts();
     renderExplain();
   });
 }
