@@ -143,16 +143,189 @@ try {
     check('filter "permit" / "10-19" shows the matching rows', n === permits && m === 10, `${n} vs ${permits}, ${m}`);
   });
 
-  await step('clicking a row charts validators vs consensus', async () => {
+  // The CLI's units: a u16 as `yuma epoch --table` prints it (four places, rounded half up) and
+  // as `yuma explain` does (`30880 / 65535 = 0.47120`), in integers.
+  const places = (scaled, p) => `${scaled / 10n ** BigInt(p)}.${String(scaled % 10n ** BigInt(p)).padStart(p, '0')}`;
+  const fraction4 = (x) => places((BigInt(x) * 20000n + 65535n) / 131070n, 4);
+  const fraction5 = (x) => `${x} / 65535 = ${places((BigInt(x) * 200000n + 65535n) / 131070n, 5)}`;
+  const same = (a, b) => a !== null && a !== undefined && b !== null && b !== undefined && BigInt(a) === BigInt(b);
+  // The page's analyze traces and explain_data, from the same build in Node.
+  const exampleTraces = JSON.parse(node.analyze(exampleText, '').traces);
+  const explainData = (text, uid, mech) => JSON.parse(node.explain_data(text, '', uid, mech));
+  const entryOf = (row, j) => {
+    for (const [c, v] of row || []) if (c === j) return v;
+    return 0;
+  };
+
+  await step('the table: fractions as the CLI prints them, raw values on hover, every header defined', async () => {
+    const heads = await page.locator('#results-table thead th').evaluateAll((ths) => ths.map((t) => [t.dataset.key, t.getAttribute('title') || '']));
+    const undefinedHeads = heads.filter(([, t]) => !t.trim() || t.includes('\n'));
+    check('every column header has a one-line definition on hover (title)', heads.length === 11 && undefinedHeads.length === 0, heads.map(([k, t]) => `${k}: ${t.slice(0, 30)}`).join(' | '));
+    // uid `top`: every u16 cell shows the CLI's fraction, its tooltip `N / 65535 = 0.xxxxx`.
+    const cells = await page.locator(`#results-table tbody tr[data-uid="${top}"] td`).evaluateAll((tds) => tds.map((td) => [td.innerText, td.getAttribute('title') || '']));
+    const want = [
+      [4, 'consensus'],
+      [5, 'incentive'],
+      [6, 'dividends'],
+      [7, 'validator_trust'],
+    ].map(([i, f]) => [i, example.expected[f][top]]);
+    const bad = want.filter(([i, v]) => cells[i][0] !== fraction4(v) || cells[i][1] !== fraction5(v));
+    check(
+      `table cells are fractions (as yuma epoch --table), the tooltip reads "N / 65535 = 0.xxxxx" (uid ${top})`,
+      bad.length === 0 && /^\d+ \/ 65535 = \d\.\d{5}$/.test(cells[5][1]),
+      bad.map(([i, v]) => `col ${i}: "${cells[i][0]}" / "${cells[i][1]}" for ${v}`).join('; ') || cells[5].join(' | '),
+    );
+    const hint = await page.locator(`#chart-id svg rect.hit[data-uid="${top}"] title`).textContent();
+    check('the uid chart\'s tooltip also reads "N / 65535 = 0.xxxxx"', hint.includes(`incentive ${fraction5(example.expected.incentive[top])}`), hint);
+  });
+
+  await step('clicking a miner row charts validators vs consensus, clipping visible', async () => {
     await page.click(`#results-table tbody tr[data-uid="${top}"]`);
     const title = await page.locator('#miner-title').innerText();
-    const bars = await page.locator('#chart-miner svg rect.bar-w').count();
+    const rows = page.locator('#chart-miner svg g.vrow');
+    const count = await rows.count();
     const cons = await page.locator('#chart-miner svg line.cons').count();
-    check('clicking a row charts validators vs consensus', title.includes(`uid ${top}`) && bars > 0 && cons === 1, `${title}; ${bars} bars`);
+    check('clicking a row charts validators vs consensus', title.includes(`uid ${top}`) && count > 0 && cons === 1 && (await page.locator('#uid-miner').isVisible()), `${title}; ${count} rows`);
+    // Each row's weight and clipped weight are the trace's weights_normalized / clipped_weights
+    // entries of that validator on this miner; the account's terms, in their order.
+    const drawn = await rows.evaluateAll((gs) =>
+      gs.map((g) => {
+        const x = g.querySelector('rect.bar-x');
+        return {
+          v: Number(g.dataset.validator), weight: g.dataset.weight, clipped: g.dataset.clipped, stake: g.dataset.stake, term: g.dataset.term,
+          cut: x ? x.getBoundingClientRect().width : 0, solid: g.querySelector('rect.bar-c').getBoundingClientRect().width,
+        };
+      }),
+    );
+    const e = explainData(exampleText, top);
+    const tr = exampleTraces[0];
+    const wrong = drawn.filter((d, k) => {
+      const t = e.miner.terms[k];
+      return !t || t.validator !== d.v || !same(d.weight, entryOf(tr.weights_normalized[d.v], top)) || !same(d.clipped, entryOf(tr.clipped_weights[d.v], top)) ||
+        !same(d.weight, t.weight) || !same(d.clipped, t.clipped) || !same(d.stake, t.active_stake) || !same(d.term, t.term);
+    });
+    // Every validator whose normalized weight reaches the miner has its term (terms may also
+    // list a stored weight of 0).
+    const reaching = tr.weights_normalized.map((row, i) => [i, entryOf(row, top)]).filter(([, w]) => w > 0);
+    const missing = reaching.filter(([i]) => !e.miner.terms.some((t) => t.validator === i));
+    const restCount = Number((await page.locator('#chart-miner svg text[data-count]').getAttribute('data-count').catch(() => null)) || 0);
+    check(
+      'miner chart: each validator row\'s weight / clipped = the trace\'s weights_normalized / clipped_weights on that miner (and the explain terms, in order)',
+      drawn.length > 0 && wrong.length === 0 && drawn.length + restCount === e.miner.terms.length && reaching.length > 0 && missing.length === 0,
+      `${drawn.length} rows + ${restCount} more, ${e.miner.terms.length} terms, ${reaching.length} validators reach uid ${top}, ${missing.length} without a row; wrong: ${JSON.stringify(wrong.slice(0, 2))}`,
+    );
+    const cutRows = drawn.filter((d) => BigInt(d.weight) > BigInt(d.clipped));
+    const invisible = drawn.filter((d) => (BigInt(d.weight) > BigInt(d.clipped) ? d.cut < 2 : d.cut !== 0));
+    check(
+      'miner chart: what clipping removed is drawn (at least 2 px wide) exactly where weight > clipped',
+      cutRows.length > 0 && invisible.length === 0,
+      `${cutRows.length} clipped rows; not shown right: ${JSON.stringify(invisible.slice(0, 3))}`,
+    );
+    for (const axis of ['linear', 'log']) {
+      await page.selectOption('#miner-axis', axis);
+      const widths = await page.locator('#chart-miner svg g.vrow').evaluateAll((gs) => gs.map((g) => [g.dataset.weight, g.dataset.clipped, g.querySelector('rect.bar-x')?.getBoundingClientRect().width || 0]));
+      const lost = widths.filter(([w, c, cut]) => BigInt(w) > BigInt(c) && cut < 2);
+      check(`miner chart, ${axis} axis: every clipped part still visible`, widths.length === drawn.length && lost.length === 0, JSON.stringify(lost.slice(0, 3)));
+    }
+    await page.selectOption('#miner-axis', 'auto');
     const explained = await page.locator('#explain-text').innerText();
     const want = node.explain(exampleText, top);
     check('clicking a row explains that uid (as yuma explain)', (await page.locator('#explain-card').isVisible()) && explained.trim() === want.trim() && explained.startsWith(`uid ${top} of n = 256`), explained.slice(0, 80));
+    const pre = await page.locator('#explain-text').evaluate((el) => ({ sh: el.scrollHeight, ch: el.clientHeight, sw: el.scrollWidth, cw: el.clientWidth, max: getComputedStyle(el).maxHeight }));
+    check('the explanation is shown in full, not cut by its box', pre.sh <= pre.ch + 1 && pre.sw <= pre.cw + 1 && pre.max === 'none', JSON.stringify(pre));
     await page.screenshot({ path: join(artifacts, 'selected-miner.png'), fullPage: true });
+    await page.locator('#uid-card').screenshot({ path: join(artifacts, 'uid-miner.png') });
+  });
+
+  // The validator with the largest dividends: its dividend sources and bonds.
+  const divs = example.expected.dividends;
+  const topV = divs.indexOf(Math.max(...divs));
+  await step('clicking a validator row charts its dividend sources and bonds', async () => {
+    await page.click(`#results-table tbody tr[data-uid="${topV}"]`);
+    const shown = await page.locator('#uid-validator').isVisible();
+    const minerHidden = await page.locator('#uid-miner').isHidden();
+    const title = await page.locator('#dividends-title').innerText();
+    check(
+      'a validator row: its dividend sources chart, not an empty "weights on uid" chart',
+      shown && minerHidden && title === `Dividends of uid ${topV}: where they came from` && !(await page.locator('#uid-card').innerText()).includes(`Weights on uid ${topV}`),
+      `${title}; validator part shown ${shown}, miner part hidden ${minerHidden}`,
+    );
+    const e = explainData(exampleText, topV);
+    const terms = e.validator.terms;
+    const bars = await page.locator('#chart-dividends svg rect.bar-term').evaluateAll((rs) => rs.map((r) => ({ ...r.dataset, other: r.classList.contains('other') })));
+    const named = bars.filter((b) => !b.other);
+    const others = bars.filter((b) => b.other);
+    const top10 = terms.slice(0, 10);
+    const rest = terms.slice(10);
+    const restSum = rest.reduce((a, t) => a + BigInt(t.term), 0n);
+    const wrong = named.filter((b, k) => {
+      const t = top10[k];
+      return !t || Number(b.miner) !== t.miner || !same(b.term, t.term) || !same(b.bond, t.bond) || !same(b.incentive, t.incentive) || BigInt(b.term) !== (BigInt(b.bond) * BigInt(b.incentive)) >> 32n;
+    });
+    const sorted = named.every((b, k) => k === 0 || BigInt(named[k - 1].term) >= BigInt(b.term));
+    check(
+      `dividend sources of uid ${topV}: one bar per miner = the explain terms (bond × incentive), sorted descending`,
+      terms.length > 10 && named.length === 10 && wrong.length === 0 && sorted,
+      `${terms.length} terms, ${named.length} bars, sorted ${sorted}; wrong ${JSON.stringify(wrong.slice(0, 2))}`,
+    );
+    check(
+      'the rest grouped into one bar whose value is the sum of the rest',
+      others.length === 1 && BigInt(others[0].term) === restSum && Number(others[0].count) === rest.length && bars.at(-1).other,
+      JSON.stringify(others),
+    );
+    // Σ of every bar = the account's bond sum (the terms' sum, which its dividends divide).
+    const total = bars.reduce((a, b) => a + BigInt(b.term), 0n);
+    check('the bars add up to the account\'s Σ terms', total === BigInt(e.validator.bond_sum), `${total} vs ${e.validator.bond_sum}`);
+    const bonds = await page.locator('#chart-bonds svg rect.bar-bond').evaluateAll((rs) => rs.map((r) => [Number(r.dataset.miner), Number(r.dataset.bond)]));
+    const stored = JSON.parse(node.epoch(exampleText)).bonds[topV];
+    check(
+      'bond bars: one per stored bond entry, = the explain data\'s bonds (and the epoch\'s stored Bonds row)',
+      bonds.length > 0 && JSON.stringify(bonds) === JSON.stringify(e.validator.bonds_after) && JSON.stringify(bonds) === JSON.stringify(stored),
+      `${bonds.length} bars vs ${e.validator.bonds_after.length} bonds; ${JSON.stringify(bonds.slice(0, 3))} vs ${JSON.stringify(e.validator.bonds_after.slice(0, 3))}`,
+    );
+    const tip = await page.locator('#chart-bonds svg rect.bar-bond').first().locator('title').textContent();
+    check('a bond bar\'s tooltip reads "stored bond N / 65535 = 0.xxxxx"', tip.includes(`stored bond ${fraction5(bonds[0][1])}`), tip);
+    await page.screenshot({ path: join(artifacts, 'selected-validator.png'), fullPage: true });
+    await page.locator('#uid-card').screenshot({ path: join(artifacts, 'uid-validator.png') });
+  });
+
+  await step('a truncated snapshot: the CLI\'s note', async () => {
+    check('a vector with every row: no note', await page.locator('#input-notes').isHidden());
+    const wasOpen = await page.evaluate(() => {
+      const box = document.getElementById('paste-box');
+      const open = box.open;
+      box.open = true;
+      return open;
+    });
+    const short = threeUids('1000,2000,0').replace('"weights":[[],[],[]],"bonds":[[],[],[]]', '"weights":[[[1,65535]],[[2,100]]],"bonds":[[]]');
+    await page.fill('#paste', short);
+    await page.click('#run-paste');
+    await waitSummary(/Computed 3 uids/);
+    const note = await page.locator('#input-notes').innerText();
+    const want = 'note: `weights` has 2 rows for n = 3; uid 2 reads as having no stored weights\nnote: `bonds` has 1 rows for n = 3; uids 1 to 2 read as having no stored bonds';
+    check('fewer weight / bond rows than n: the CLI\'s truncated-snapshot notes shown', (await page.locator('#input-notes').isVisible()) && note === want, note);
+    await page.click('#results-table tbody tr[data-uid="0"]');
+    const exNote = await page.locator('#explain-note').innerText();
+    check('and above the explanation (yuma explain notes them too)', exNote === want, exNote);
+    await page.screenshot({ path: join(artifacts, 'truncated-note.png'), fullPage: true });
+    // A mechanisms document: each mechanism's notes, prefixed as the CLI's would be read.
+    const full = JSON.parse(threeUids('1000,2000,0'));
+    const cut = { ...full, weights: [[[1, 65535]], [[2, 100]]] };
+    await page.evaluate(() => {
+      document.getElementById('summary').textContent = '';
+    });
+    await page.fill('#paste', JSON.stringify({ rao_emission: 1000000000, emission_split: [32768, 32767], mechanisms: [full, cut] }));
+    await page.click('#run-paste');
+    await waitSummary(/Computed 3 uids/);
+    const mnote = await page.locator('#input-notes').innerText();
+    check('a mechanisms document: the note names the mechanism', mnote === 'note: mechanism 1: `weights` has 2 rows for n = 3; uid 2 reads as having no stored weights', mnote);
+    await page.click('#load-example');
+    await waitSummary(/256 \/ 256 uids match/);
+    check('the next document clears the note', (await page.locator('#input-notes').isHidden()) && (await page.locator('#explain-note').isHidden()));
+    await page.evaluate((open) => {
+      document.getElementById('paste-box').open = open;
+    }, wasOpen);
+    await page.click(`#results-table tbody tr[data-uid="${top}"]`);
   });
 
   await step('what-if re-run and reset', async () => {
@@ -271,8 +444,18 @@ try {
     await page.click('#results-table tbody tr[data-uid="2"]');
     await page.screenshot({ path: join(artifacts, 'mechanisms.png'), fullPage: true });
     const aggMeta = await page.locator('#explain-meta').innerText();
+    const aggNote = await page.locator('#table-note').innerText();
+    const aggCard = await page.locator('#uid-meta').innerText();
     await page.selectOption('#view-select', '1');
     const rows1 = await rowCount();
+    const mechNote = await page.locator('#table-note').innerText();
+    const split = JSON.parse(node.epoch(mechText)).split;
+    check(
+      'mechanisms: the aggregate view carries the CLI\'s aggregate line, a mechanism its share of the split',
+      aggNote.startsWith("aggregate (u16 fields weighted by each mechanism's share, emissions and stake summed; incentive is mechanism 0's)") &&
+        /^mechanism 1 \(\d+ rao of the split\)$/.test(mechNote) && mechNote === `mechanism 1 (${split[1]} rao of the split)` && /pick a mechanism/.test(aggCard),
+      `${aggNote} | ${mechNote} | ${aggCard}`,
+    );
     check('mechanisms vector (drag-and-drop): aggregated table, per-mechanism views', views === 3 && rows === 8 && rows1 === 8, `${views} views, ${rows}/${rows1} rows`);
     const explained = await page.locator('#explain-text').innerText();
     check(
@@ -483,7 +666,7 @@ try {
     check(
       'a null vector: the table says consensus and trust are not computed; their columns are all zero',
       note.startsWith(`Null consensus: sole validator uid ${winner}.`) && /not computed/.test(note) && na === 'consensus,validator_trust' &&
-        cons.length === 256 && cons.every((c) => c === '0') && trust.every((c) => c === '0'),
+        cons.length === 256 && cons.every((c) => c === '0.0000') && trust.every((c) => c === '0.0000'),
       `${note} | ${na}`,
     );
     await page.click('#results-table tbody tr[data-uid="1"]');
@@ -495,6 +678,16 @@ try {
       'a null vector: the uid chart shows the sole validator\'s weight, no consensus line; explain as yuma explain',
       /the sole validator's masked weight/.test(title) && bars === 1 && consLines === 0 && explained.trim() === node.explain(nullText, 1).trim(),
       `${title}; ${bars} bars, ${consLines} consensus lines`,
+    );
+    // The bar is the trace's masked weight of the sole validator on uid 1 (raw u16 as I32F32 bits).
+    const masked = JSON.parse(node.analyze(nullText, '').traces)[0].weights_normalized[winner];
+    const bits = (masked.find(([c]) => c === 1) || [1, 0])[1];
+    const bar = page.locator('#chart-miner svg rect.bar-w');
+    const barW = bars === 1 ? [await bar.getAttribute('data-validator'), await bar.getAttribute('data-weight')] : [];
+    check(
+      'a null vector: the bar is the sole validator\'s masked weight on the uid (the trace\'s)',
+      barW[0] === String(winner) && barW[1] === String(Math.round(bits / 2 ** 32)),
+      `${barW.join(' ')} vs uid ${winner} ${bits / 2 ** 32}`,
     );
     await page.screenshot({ path: join(artifacts, 'null.png'), fullPage: true });
   });
