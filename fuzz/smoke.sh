@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke-fuzz every target for a short time on a copy of its committed seed corpus.
 #
-#   bash fuzz/smoke.sh                 # 45 s per target (4 targets: ~3 min + one build)
+#   bash fuzz/smoke.sh                 # 45 s per target (5 targets: ~4 min + one build)
 #   FUZZ_SECONDS=300 bash fuzz/smoke.sh
 #   bash fuzz/smoke.sh epoch_json      # only the named targets
 #
@@ -17,7 +17,7 @@ export CARGO_TARGET_DIR=fuzz/target
 FUZZ_SECONDS="${FUZZ_SECONDS:-45}"
 FUZZ_TIMEOUT="${FUZZ_TIMEOUT:-10}"     # seconds one input may take before it counts as a hang
 FUZZ_RSS_MB="${FUZZ_RSS_MB:-2048}"
-TARGETS=(epoch_json epoch_structured weighted_median scale_roundtrip)
+TARGETS=(epoch_json epoch_structured weighted_median scale_roundtrip lanes_forms)
 if [ "$#" -gt 0 ]; then
   TARGETS=("$@")
 fi
