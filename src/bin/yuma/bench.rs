@@ -84,6 +84,7 @@ pub(crate) fn bench_one(
     reps: usize,
     reference_reps: usize,
     skip_scenario: bool,
+    kernels: yuma::lanes::Kernels,
     assume: Option<u32>,
 ) -> Result<Benched, Fail> {
     let name = shown(file);
@@ -98,6 +99,7 @@ pub(crate) fn bench_one(
     };
     let mut ws = yuma::Workspace::new();
     ws.assume_spec = assume;
+    ws.kernels = kernels;
     // One untimed run warms the workspace and the output (steady state: no allocation).
     let input = match doc.into_input() {
         json::VectorInput::Epoch(input) => input,
@@ -161,8 +163,10 @@ pub(crate) fn cmd_bench(
     reps: usize,
     reference_reps: usize,
     table: bool,
+    kernels: yuma::lanes::Kernels,
     assume: Option<u32>,
 ) -> Result<(), Fail> {
+    let ran = kernels.resolve().name();
     let files = if paths.iter().any(|p| p.as_os_str() == "-") {
         if paths.len() > 1 {
             return Err(bad_input("bench reads stdin (`-`) only as its one input"));
@@ -174,7 +178,7 @@ pub(crate) fn cmd_bench(
     let mut rows = Vec::new();
     let (mut failed, mut scenarios) = (0usize, 0usize);
     for (f, in_dir) in &files {
-        match bench_one(f, reps, reference_reps, *in_dir, assume) {
+        match bench_one(f, reps, reference_reps, *in_dir, kernels, assume) {
             Ok(Benched::Scenario) => scenarios = scenarios.saturating_add(1),
             Ok(Benched::Timed(row)) if table => rows.push(row),
             Ok(Benched::Timed(row)) => say_line(serde_json::json!({
@@ -183,6 +187,7 @@ pub(crate) fn cmd_bench(
                 "nnz": row.nnz,
                 "mechanisms": row.mechanisms,
                 "rules": row.rules,
+                "kernels": ran,
                 "main_ns": row.main_ns,
                 "reference_ns": row.reference_ns,
                 "speedup": row.speedup(),
@@ -228,7 +233,8 @@ pub(crate) fn cmd_bench(
         }
         say_line(format_args!(
             "medians of {reps} main and {reference_reps} reference runs per file, JSON parsing \
-             excluded; nnz = stored weight and bond entries"
+             excluded; nnz = stored weight and bond entries; lane kernels: {ran} (--kernels {})",
+            kernels.name()
         ))?;
     }
     if scenarios > 0 {

@@ -162,6 +162,10 @@ enum Command {
         /// Print a table (file, n, reference, main, speed-up) instead of JSON lines.
         #[arg(long)]
         table: bool,
+        /// Which form of the lane kernels the fast pipeline runs (auto: the best this CPU has;
+        /// a form the CPU lacks runs as the best one below it; the form that ran is printed).
+        #[arg(long, value_enum, default_value_t = KernelsArg::Auto)]
+        kernels: KernelsArg,
     },
     /// Run a multi-epoch scenario: {"initial": EpochInput, "epochs": [PATCH, ...]}.
     ///
@@ -264,6 +268,29 @@ pub(crate) enum Impl {
     Both,
 }
 
+/// `--kernels`: a form of `yuma::lanes::Kernels`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum KernelsArg {
+    Auto,
+    Scalar,
+    Portable,
+    Avx2,
+    Avx512,
+}
+
+impl KernelsArg {
+    fn form(self) -> yuma::lanes::Kernels {
+        use yuma::lanes::Kernels;
+        match self {
+            KernelsArg::Auto => Kernels::Auto,
+            KernelsArg::Scalar => Kernels::Scalar,
+            KernelsArg::Portable => Kernels::Portable,
+            KernelsArg::Avx2 => Kernels::Avx2,
+            KernelsArg::Avx512 => Kernels::Avx512,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let assume = cli.assume_spec;
@@ -285,11 +312,13 @@ fn main() -> ExitCode {
             reps,
             reference_reps,
             table,
+            kernels,
         } => cmd_bench(
             files,
             usize::try_from(*reps).unwrap_or(usize::MAX),
             usize::try_from(*reference_reps).unwrap_or(usize::MAX),
             *table,
+            kernels.form(),
             assume,
         ),
         Command::Simulate {
