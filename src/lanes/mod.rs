@@ -2,8 +2,8 @@
 //! 64 × 64 → 128-bit product of the scalar code a 32 × 32 → 64-bit one.
 //!
 //! **The range facts.** Once an epoch's inputs are checked (once per epoch, in
-//! `bonds::yuma2_lanes` and `epoch::lane_ranges`), every operand of the Yuma 2 bonds stage is an I32F32 value in `[0, 1]`: raw bits in
-//! `[0, 2³²]`. Then
+//! `bonds::lanes::yuma2_lanes` and `epoch::lane_ranges`), every operand of the Yuma 2 bonds
+//! stage is an I32F32 value in `[0, 1]`: raw bits in `[0, 2³²]`. Then
 //! * a product `⌊a·b / 2³²⌋` of two such values is `a·b >> 32` on 32-bit halves, except that
 //!   `1.0 = 2³²` does not fit 32 bits: `1·b = b` and `a·1 = a` are selected instead
 //!   ([`mul`]) — the same bits as [`crate::fixed::mul_sat`] and [`crate::fixed::mul_unit`];

@@ -1,6 +1,6 @@
 //! The Yuma 2 bonds stage on dense rows, over `u64` lanes ([`super`] for the range facts).
 //!
-//! The same passes as `bonds::yuma2_dense` — `ΔB = W_b ∘ S`, `B' = α·colnorm(ΔB) +
+//! The same passes as `bonds::yuma2::yuma2_dense` — `ΔB = W_b ∘ S`, `B' = α·colnorm(ΔB) +
 //! (1−α)·colnorm(B)`, `colnorm(B')` with the dividends and column maxima, the column max-upscale —
 //! on raw bits, each pass a loop over a row's cells and the columns' divisors that the compiler
 //! vectorizes (and [`super::dispatch`] recompiles for AVX2 / AVX-512). Each per-cell step is the
