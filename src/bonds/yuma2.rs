@@ -117,8 +117,14 @@ pub fn yuma2(
     s.sums = sums;
 }
 
-/// How many dense cells per stored entry the lane path takes on (the scalar dense passes: 2).
-const LANE_DENSITY: usize = 4;
+/// How many dense cells per stored entry the dense passes take on: 2 for full bond rows (scalar
+/// or lanes), 1 for partial rows spread over their cells (lanes only). Measured on
+/// b4096-v256-y2 (256 partial rows of 1024 of 4096 uids: 2 cells per stored entry), spreading
+/// cost more than the sparse passes save in every form (portable 15.4–16.7 ms, AVX2 8.9–9.8,
+/// AVX-512 7.6–8.7, against 7.0–7.6 ms sparse), so such rows stay sparse.
+const DENSITY_FULL: usize = 2;
+/// See [`DENSITY_FULL`].
+const DENSITY_PARTIAL: usize = 1;
 
 /// Marks an EMA cell that holds no entry (`B'` not positive) once the cells hold `colnorm(B')`.
 const NO_ENTRY: i64 = i64::MIN;
@@ -129,7 +135,8 @@ const NO_ENTRY: i64 = i64::MIN;
 /// zip over a row and the per-column divisors, with no merge and no indexed gather; the result —
 /// the same entries, values and dividends as the sparse passes — is emitted as CSR at the end.
 /// Returns `false`, having written no output (only its scratch), for any other shape, or when
-/// the dense cells would outnumber twice the stored entries.
+/// the dense cells would outnumber twice the stored entries (full rows) or the stored entries
+/// (partial rows, lanes only).
 #[allow(clippy::too_many_arguments)]
 fn yuma2_dense(
     input: &EpochInput,
@@ -179,9 +186,12 @@ fn yuma2_dense(
         stored = stored.saturating_add(b);
     }
     let cells = s.active.len().saturating_mul(n);
-    // Dense cells cost about a quarter as much on lanes as on the scalar passes.
     let lanes_on = s.kernels != Kernels::Scalar;
-    let budget = stored.saturating_mul(if lanes_on { LANE_DENSITY } else { 2 });
+    let budget = stored.saturating_mul(if all_full {
+        DENSITY_FULL
+    } else {
+        DENSITY_PARTIAL
+    });
     if active_stake.len() < n || cells > budget {
         return false;
     }
