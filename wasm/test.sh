@@ -14,7 +14,9 @@
 #      "Fetch from a node" against two fake nodes started here (one of runtime spec 500);
 #   5. timing of the bench inputs in Node and in Chromium (tests/timing.mjs; skipped if absent).
 #
-# Cargo uses its own target dir (target/wasm-build) so it never waits on another build's lock.
+# The wasm build uses its own target dir (target/wasm-build) so it never waits on another build's
+# lock; the fake node (a host binary) is built in the root target dir, where `cargo test` and
+# python/ci.sh build it too (YUMA_FAKE_NODE=path skips the build).
 set -euo pipefail
 
 WASM_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -69,9 +71,12 @@ echo "wasm: $(wc -c < "$WEB_PKG/yuma_wasm_bg.wasm") bytes"
 cargo clippy -p yuma-wasm --no-deps --release --target wasm32-unknown-unknown -- -D warnings
 export YUMA_WASM_NODE_PKG="$NODE_PKG"
 
-step "build the fake node (tests/fake-node, release)"
-cargo build --release -p yuma-fake-node
-export YUMA_FAKE_NODE="$CARGO_TARGET_DIR/release/fake-node"
+step "build the fake node (tests/fake-node, release, in the root target dir it shares with cargo test)"
+if [ -z "${YUMA_FAKE_NODE:-}" ]; then
+  env -u CARGO_TARGET_DIR cargo build --release -p yuma-fake-node --bin fake-node
+  YUMA_FAKE_NODE="$ROOT/target/release/fake-node"
+fi
+export YUMA_FAKE_NODE
 
 step "node: exported API, errors, no traps"
 node "$WASM_DIR/tests/api.mjs"
