@@ -350,7 +350,7 @@ pub(crate) fn epoch_into_paying(
 
     // == Weights, consensus, trust, incentive ==
     let form = ws.bonds.kernels;
-    if form == crate::lanes::Kernels::Scalar {
+    if !form.lane_rows() {
         weights::masked_weights(input, &ws.last_update, &mut ws.weights);
     } else {
         crate::lanes::rows::masked_weights(
@@ -370,7 +370,7 @@ pub(crate) fn epoch_into_paying(
         &mut ws.median,
         &mut ws.consensus,
     );
-    if form == crate::lanes::Kernels::Scalar
+    if !form.lane_rows()
         || !lane_ranges(
             &ws.weights,
             &ws.consensus,

@@ -151,6 +151,46 @@ proptest! {
         }
     }
 
+    /// The row kernels called directly in every lane form (the epoch runs them only in the
+    /// forms where they pay, `Kernels::lane_rows`; the portable form on x86_64 does not), against
+    /// the scalar passes' results in a scalar epoch's workspace.
+    #[test]
+    fn row_kernels_equal_scalar_in_every_form(
+        n in 1usize..40,
+        v in 1usize..12,
+        stakes in prop::collection::vec(prop_oneof![Just(0u64), Just(1u64), 1u64..1_000_000_000_000, Just(u64::MAX)], 1..12),
+        weights in prop::collection::vec(prop_oneof![Just(0u16), Just(1u16), Just(65_535u16), any::<u16>()], 1..64),
+        wild in 0u8..32,
+    ) {
+        let input = busy(n, v, &stakes, &weights, &[0], 900_000, wild);
+        let mut ws = Workspace::new();
+        ws.kernels = Kernels::Scalar;
+        let mut out = EpochOutput::default();
+        if yuma::epoch_into(&input, &mut ws, &mut out).is_err() {
+            return Ok(());
+        }
+        let unit = |x: &I32F32| u64::try_from(x.to_bits()).ok().filter(|&b| b <= lanes::ONE);
+        let consensus: Option<Vec<u64>> = ws.consensus.iter().map(unit).collect();
+        let stake: Option<Vec<u64>> = ws.active_stake.iter().map(unit).collect();
+        for k in [Kernels::Portable, Kernels::Avx2, Kernels::Avx512] {
+            let mut rows = lanes::rows::RowScratch::default();
+            let mut masked = yuma::sparse::Csr::default();
+            lanes::rows::masked_weights(k, &input, &input.last_update, &mut masked, &mut rows);
+            prop_assert_eq!(&masked, &ws.weights, "masks, {}", k.name());
+            if let (Some(c), Some(s)) = (&consensus, &stake) {
+                if ws.weights.val.iter().all(|w| unit(w).is_some()) {
+                    let (mut clipped, mut trust, mut incentive) = Default::default();
+                    lanes::rows::clip_trust_ranks(k, &ws.weights, c, s, &mut clipped, &mut trust, &mut rows);
+                    lanes::rows::ranks_into(&rows, &mut incentive);
+                    yuma::fixed::normalize(&mut incentive);
+                    prop_assert_eq!(&clipped, &ws.clipped, "clipped, {}", k.name());
+                    prop_assert_eq!(&trust, &ws.validator_trust, "trust, {}", k.name());
+                    prop_assert_eq!(&incentive, &ws.incentive, "incentive, {}", k.name());
+                }
+            }
+        }
+    }
+
     #[test]
     fn lane_products_equal_mul_sat(a in prop_oneof![0u64..=lanes::ONE, Just(lanes::ONE), Just(0u64)], b in prop_oneof![0u64..=lanes::ONE, Just(lanes::ONE)]) {
         let s = yuma::fixed::mul_sat(I32F32::from_bits(a as i64), I32F32::from_bits(b as i64));

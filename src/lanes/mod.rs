@@ -38,6 +38,9 @@ use alloc::vec::Vec;
 /// `1.0` in I32F32 bits.
 pub const ONE: u64 = 1 << 32;
 
+/// Whether the portable form runs the row passes on lanes ([`Kernels::lane_rows`]).
+const PORTABLE_ROWS: bool = cfg!(target_arch = "wasm32");
+
 /// Which form of the lane kernels an epoch runs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Kernels {
@@ -68,6 +71,21 @@ impl Kernels {
     /// build) lacks resolved to the best one below it.
     pub fn resolve(self) -> Kernels {
         dispatch::resolve(self)
+    }
+
+    /// Whether this (resolved) form runs the row passes — masks + row normalization, clipping,
+    /// trust and ranks ([`rows`]) — on lanes. The AVX2 and AVX-512 forms do; the portable form
+    /// only where `PORTABLE_ROWS` says it pays: on x86_64 at the baseline (SSE2, two 64-bit
+    /// lanes without 64-bit multiplies or compares) the portable row passes measured slower than
+    /// the scalar ones (b1024-v128-y2: masks +45%, clipping +19%), so there the scalar row
+    /// passes run and only the bonds stage uses lanes; under wasm32 (no `u128` multiply) the
+    /// lane row passes pay (Node: b1024-v128-y2 5.02 → 4.69 ms, b256-v64-y2 0.61 → 0.56 ms).
+    pub fn lane_rows(self) -> bool {
+        match self {
+            Kernels::Scalar => false,
+            Kernels::Portable => PORTABLE_ROWS,
+            Kernels::Auto | Kernels::Avx2 | Kernels::Avx512 => true,
+        }
     }
 
     /// Its name (`auto`, `scalar`, `portable`, `avx2`, `avx512`).
